@@ -1,0 +1,102 @@
+/** /health for the router and uptime checks; /db_check for the schema-isolation diagnosis. */
+import type { FastifyInstance } from "fastify";
+import type pg from "pg";
+import { DeadlineExceeded, withTimeout } from "../db.js";
+import { sessionUserId } from "../session.js";
+
+export interface HealthRoutesOptions {
+  readonly pool: pg.Pool;
+  readonly schema: string;
+}
+
+export const HEALTH_TIMEOUT_MS = 1_000;
+const DB_CHECK_TIMEOUT_MS = 2_000;
+
+/**
+ * The app's tables and the columns that mark them as euterpe's. A table in
+ * `public` with the same name AND these columns is a leak; a neighbour's own
+ * `users` table (bookshelf-hermes has one) is not.
+ */
+export const APP_TABLE_SIGNATURES: Readonly<Record<string, readonly string[]>> = {
+  users: ["spotify_user_id", "display_name"],
+  user_tokens: ["access_token_encrypted", "refresh_token_encrypted"],
+};
+
+const LIST_TABLES = `
+  SELECT c.relname AS name
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND c.relname <> 'pgmigrations'
+  ORDER BY c.relname`;
+
+/** Names of tables in `public` that carry one of the app's table signatures. */
+const FIND_PUBLIC_LEAKS = `
+  SELECT c.relname AS name
+  FROM pg_class c
+  JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'public'
+  JOIN jsonb_each($1::jsonb) AS signature(table_name, columns) ON signature.table_name = c.relname
+  WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')
+    AND (SELECT count(*) FROM pg_attribute a
+         WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+           AND a.attname::text IN (SELECT jsonb_array_elements_text(signature.columns)))
+        = jsonb_array_length(signature.columns)
+  ORDER BY c.relname`;
+
+export async function healthRoutes(app: FastifyInstance, options: HealthRoutesOptions): Promise<void> {
+  const { pool, schema } = options;
+
+  /** One round trip that proves the database answers and names the signed-in user, if any. */
+  async function displayNameOf(userId: string | undefined): Promise<string | null> {
+    if (!userId) {
+      await pool.query("SELECT 1");
+      return null;
+    }
+    const result = await pool.query<{ display_name: string }>("SELECT display_name FROM users WHERE id = $1", [userId]);
+    return result.rows[0]?.display_name ?? null;
+  }
+
+  app.get("/health", async (request, reply) => {
+    const userId = sessionUserId(request);
+    void reply.header("cache-control", "no-store");
+    try {
+      const user = await withTimeout(displayNameOf(userId), HEALTH_TIMEOUT_MS, "database");
+      return reply.send({ status: "healthy", authenticated: user !== null, user });
+    } catch (error) {
+      request.log.warn({ err: error }, "health check: database failed");
+      return reply.code(503).send({
+        status: "unhealthy",
+        failed: ["database"],
+        message: error instanceof DeadlineExceeded ? error.message : "database query failed",
+        authenticated: userId !== undefined,
+        user: null,
+      });
+    }
+  });
+
+  app.get("/db_check", async (request, reply) => {
+    try {
+      const report = await withTimeout(
+        (async () => {
+          const tables = (await pool.query<{ name: string }>(LIST_TABLES, [schema])).rows.map((row) => row.name);
+          const leaks = (await pool.query<{ name: string }>(FIND_PUBLIC_LEAKS, [JSON.stringify(APP_TABLE_SIGNATURES)])).rows.map((row) => row.name);
+          const usersCount = tables.includes("users")
+            ? Number((await pool.query<{ count: string }>("SELECT count(*) AS count FROM users")).rows[0]?.count ?? 0)
+            : null;
+          return {
+            status: "ok",
+            schema,
+            tables,
+            users_count: usersCount,
+            public_safety_check: leaks.length === 0 ? "passed" : "failed",
+            ...(leaks.length > 0 ? { public_conflicts: leaks.map((name) => `public.${name}`) } : {}),
+          };
+        })(),
+        DB_CHECK_TIMEOUT_MS,
+        "database",
+      );
+      return reply.header("cache-control", "no-store").send(report);
+    } catch (error) {
+      request.log.warn({ err: error }, "db_check: database failed");
+      return reply.code(503).send({ status: "error", schema, failed: ["database"], message: "database did not answer" });
+    }
+  });
+}

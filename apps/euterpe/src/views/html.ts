@@ -1,0 +1,48 @@
+/** A tagged template that escapes every interpolated value unless it is already SafeHtml. */
+
+const RAW = Symbol("raw html");
+
+export interface SafeHtml {
+  readonly [RAW]: string;
+}
+
+type Interpolation = SafeHtml | string | number | null | undefined | readonly Interpolation[];
+
+const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (character) => ESCAPES[character] ?? character);
+}
+
+function isSafe(value: unknown): value is SafeHtml {
+  return typeof value === "object" && value !== null && RAW in value;
+}
+
+function render(value: Interpolation): string {
+  if (value === null || value === undefined) return "";
+  if (isSafe(value)) return value[RAW];
+  if (Array.isArray(value)) return value.map(render).join("");
+  return escapeHtml(String(value));
+}
+
+export function html(strings: TemplateStringsArray, ...values: Interpolation[]): SafeHtml {
+  let out = strings[0] ?? "";
+  values.forEach((value, index) => {
+    out += render(value) + (strings[index + 1] ?? "");
+  });
+  return { [RAW]: out };
+}
+
+export function toHtmlString(fragment: SafeHtml): string {
+  return fragment[RAW];
+}
+
+/** Only https links and images from outside make it into the page (no javascript: or data: URLs). */
+export function safeUrl(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    return new URL(url).protocol === "https:" ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}

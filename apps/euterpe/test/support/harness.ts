@@ -1,0 +1,130 @@
+/**
+ * Builds the pieces most tests need: a database with the app's migrations,
+ * the fake Spotify, the app listening on loopback, and a small browser (a
+ * cookie jar over fetch that does not follow redirects).
+ */
+import type { AddressInfo } from "node:net";
+import type { FastifyInstance } from "fastify";
+import { buildApp, type AppOptions } from "../../src/app.js";
+import { loadEnv, type Env } from "../../src/env.js";
+import { createLogger } from "../../src/logger.js";
+import { runMigrations } from "../../src/migrator.js";
+import { createTestDatabase, type TestDatabase } from "./database.js";
+import { FakeSpotify } from "./fake-spotify.js";
+import type { FakeUserProfile } from "./spotify-data.js";
+
+/** Two fixed Fernet keys (32 bytes each, URL-safe base64). */
+export const KEY_A = "cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e4=";
+export const KEY_B = "2c1Pl1Cu0B6WR5mPr0mEYDgu-PFBUYdFaWOvAGYX5KQ=";
+export const SECRET_KEY = "6f0c2d1a9b8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a";
+export const OTHER_SECRET_KEY = "a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90";
+export const CLIENT_ID = "fake-client-id";
+export const CLIENT_SECRET = "fake-client-secret";
+export const REDIRECT_URI = "http://127.0.0.1:5000/callback";
+
+export const ALICE: FakeUserProfile = { id: "alice", displayName: "Alice Liddell", email: "alice@example.com", tag: "Aurora" };
+export const BOB: FakeUserProfile = { id: "bob", displayName: "Bob <Builder> & Sons", email: "bob@example.com", tag: "Basalt" };
+
+export const silentLogger = createLogger("silent");
+
+export function testEnv(databaseUrl: string, spotifyUrl: string, overrides: Record<string, string | undefined> = {}): Env {
+  return loadEnv({
+    DATABASE_URL: databaseUrl,
+    SPOTIFY_CLIENT_ID: CLIENT_ID,
+    SPOTIFY_CLIENT_SECRET: CLIENT_SECRET,
+    SPOTIFY_REDIRECT_URI: REDIRECT_URI,
+    SECRET_KEY,
+    ENCRYPTION_KEY: KEY_A,
+    SPOTIFY_ACCOUNTS_URL: spotifyUrl,
+    SPOTIFY_API_URL: spotifyUrl,
+    NODE_ENV: "test",
+    LOG_LEVEL: "silent",
+    ...overrides,
+  });
+}
+
+export interface RunningApp {
+  readonly url: string;
+  readonly server: FastifyInstance;
+  close(): Promise<void>;
+}
+
+export async function startApp(options: AppOptions): Promise<RunningApp> {
+  const server = await buildApp(options);
+  await server.listen({ host: "127.0.0.1", port: 0 });
+  const { port } = server.server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, server, close: () => server.close() };
+}
+
+/** A database with the app's migrations applied, and the fake Spotify. */
+export interface Suite {
+  readonly db: TestDatabase;
+  readonly fake: FakeSpotify;
+  env(overrides?: Record<string, string | undefined>): Env;
+  close(): Promise<void>;
+}
+
+export async function startSuite(label: string, users: readonly FakeUserProfile[] = [ALICE, BOB]): Promise<Suite> {
+  const db = await createTestDatabase(label);
+  await runMigrations({ DATABASE_URL: db.url, DATABASE_SCHEMA: "euterpe" }, silentLogger);
+  const fake = await FakeSpotify.start({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, users });
+  return {
+    db,
+    fake,
+    env: (overrides) => testEnv(db.url, fake.url, overrides),
+    async close() {
+      await fake.close();
+      await db.drop();
+    },
+  };
+}
+
+/** A browser without JavaScript: keeps cookies per the Set-Cookie headers, never follows redirects. */
+export class Browser {
+  readonly #cookies = new Map<string, string>();
+
+  constructor(public baseUrl: string) {}
+
+  async get(path: string): Promise<Response> {
+    return this.request("GET", path);
+  }
+
+  async request(method: string, path: string, init: { body?: string; headers?: Record<string, string> } = {}): Promise<Response> {
+    const cookie = [...this.#cookies].map(([name, value]) => `${name}=${value}`).join("; ");
+    const response = await fetch(new URL(path, this.baseUrl), {
+      method,
+      redirect: "manual",
+      headers: { ...(cookie ? { cookie } : {}), ...init.headers },
+      ...(init.body !== undefined ? { body: init.body } : {}),
+    });
+    for (const header of response.headers.getSetCookie()) this.#store(header);
+    return response;
+  }
+
+  cookie(name: string): string | undefined {
+    return this.#cookies.get(name);
+  }
+
+  setCookie(name: string, value: string): void {
+    this.#cookies.set(name, value);
+  }
+
+  #store(header: string): void {
+    const [pair = "", ...attributes] = header.split(";").map((part) => part.trim());
+    const separator = pair.indexOf("=");
+    const name = pair.slice(0, separator);
+    const value = pair.slice(separator + 1);
+    const expired = attributes.some((attribute) => /^max-age=0$/i.test(attribute)) || value === "";
+    if (expired) this.#cookies.delete(name);
+    else this.#cookies.set(name, value);
+  }
+}
+
+/** Logs `browser` in as `user` through the fake's consent screen; returns the callback's response. */
+export async function logIn(browser: Browser, fake: FakeSpotify, user: FakeUserProfile): Promise<Response> {
+  const login = await browser.get("/login");
+  const authorizeUrl = login.headers.get("location");
+  if (login.status !== 302 || !authorizeUrl) throw new Error(`/login answered ${login.status}`);
+  const callback = await fake.approve(authorizeUrl, user.id);
+  return browser.get(`${callback.pathname}${callback.search}`);
+}

@@ -1,0 +1,33 @@
+import { defineApp } from "../../stacks/app-spec.js";
+import { envSchema } from "./src/env.js";
+
+export default defineApp({
+  name: "steam-reviews",
+  description: "Steam review analysis: hourly fetch, translation and sentiment of tracked games' reviews, with a dashboard",
+  processes: {
+    web: { kind: "web", command: "node dist/server.js" },
+    release: { kind: "release", command: "node dist/migrate.js" },
+  },
+  env: envSchema,
+  healthPath: "/health",
+  providedSecrets: {
+    OPENAI_API_KEY: {
+      description: "OpenAI API key the pipeline translates and analyses reviews with (platform.openai.com → API keys)",
+    },
+    CF_ACCESS_TEAM_DOMAIN: {
+      description:
+        "Cloudflare Zero Trust team URL, e.g. https://<team>.cloudflareaccess.com (Zero Trust → Settings); until set, /admin answers 403",
+    },
+    CF_ACCESS_AUD: {
+      description:
+        "Audience tag of the Access application fleet puts in front of /admin (Zero Trust → Access → Applications → the app → Overview); until set, /admin answers 403",
+    },
+  },
+  database: { schema: "steam_reviews", poolPerDyno: 5 },
+  scheduledJobs: [
+    // fetch → translate → analyse; idempotent, because Scheduler may skip or double a run.
+    { name: "pipeline", command: "node dist/jobs/pipeline.js", every: "hour", at: 0 },
+  ],
+  domainPrefix: "reviews",
+  adminPaths: ["/admin"],
+});

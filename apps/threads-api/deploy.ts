@@ -1,0 +1,68 @@
+import { defineApp } from "../../stacks/app-spec.js";
+import { envSchema, THREADS_CALLBACK_PATH } from "./src/env.js";
+
+/**
+ * `api.example.com` → `example.com`, the domain the API shares with the front
+ * end on `app.example.com`, so the refresh cookie reaches both. Without a
+ * custom hostname (herokuapp.com is a public suffix) cookies stay host-only.
+ */
+function sharedCookieDomain(hostname: string | undefined): string {
+  if (hostname === undefined) return "";
+  const labels = hostname.split(".");
+  return labels.length > 2 ? labels.slice(1).join(".") : hostname;
+}
+
+const signingKey = (description: string) =>
+  ({ kind: "hex", bytes: 32, keepPrevious: "previous-var", description }) as const;
+
+export default defineApp({
+  name: "threads-api",
+  description: "API of the Threads analytics product: Threads sign-in, scoring, Prometheus metrics",
+  processes: {
+    web: { kind: "web", command: "node dist/server.js" },
+    release: { kind: "release", command: "node dist/migrate.js" },
+  },
+  env: envSchema,
+  healthPath: "/health",
+  providedSecrets: {
+    THREADS_CLIENT_ID: {
+      description: "Threads app ID (developers.facebook.com → the app → Use cases → Threads API → Settings)",
+    },
+    THREADS_CLIENT_SECRET: {
+      description: `Threads app secret, same page; the app must list <public URL>${THREADS_CALLBACK_PATH} as a redirect callback URL`,
+    },
+    OPENAI_API_KEY: {
+      description: "OpenAI API key used to score posts and replies (platform.openai.com → API keys)",
+    },
+    CF_ACCESS_TEAM_DOMAIN: {
+      description:
+        "Cloudflare Zero Trust team URL, e.g. https://<team>.cloudflareaccess.com (Zero Trust → Settings); until set, /admin/metrics answers 403",
+    },
+    CF_ACCESS_AUD: {
+      description:
+        "Audience tag of the Access application fleet puts in front of /admin/metrics (Zero Trust → Access → Applications → the app → Overview); until set, /admin/metrics answers 403",
+    },
+  },
+  generatedSecrets: {
+    JWT_ACCESS_SECRET: signingKey("Signs access tokens (HS256); the previous generation still verifies after a rotation"),
+    JWT_REFRESH_SECRET: signingKey("Signs refresh tokens (HS256); the previous generation still verifies after a rotation"),
+    TOKEN_ENCRYPTION_KEYS: {
+      kind: "base64",
+      bytes: 32,
+      keepPrevious: "key-list",
+      description: "Encrypts users' Threads access tokens at rest (AES-256-GCM); older keys still decrypt",
+    },
+  },
+  config: {
+    CORS_ALLOWED_ORIGINS: (c) => c.publicUrlOf("threads-web"),
+    SESSION_COOKIE_DOMAIN: (c) => sharedCookieDomain(c.hostname),
+    WEB_APP_URL: (c) => c.publicUrlOf("threads-web"),
+    // Must match a redirect URI registered with the Threads app.
+    THREADS_REDIRECT_URI: (c) => `${c.publicUrl}${THREADS_CALLBACK_PATH}`,
+  },
+  database: { schema: "threads_api", poolPerDyno: 5 },
+  // The queue must never lose a job: fleet keeps `noeviction`, so cache entries need TTLs.
+  redis: { keyPrefix: "threads-api:", use: "cache-and-queue" },
+  domainPrefix: "api",
+  adminPaths: ["/admin/metrics"],
+});

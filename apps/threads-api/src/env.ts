@@ -1,0 +1,183 @@
+/**
+ * Everything threads-api reads from its environment: the web API and the
+ * release-phase migration parse it once at boot with `loadEnv(process.env)`.
+ */
+import { z } from "zod";
+
+// Heroku and `heroku local` hand every value over as a string, and a blank
+// one means "not set": each variable goes through `variable()`, which drops it.
+const isBlank = (value: unknown) => value === undefined || (typeof value === "string" && value.trim() === "");
+const variable = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (isBlank(value) ? undefined : value), schema);
+
+const text = () => z.string().min(1, "must not be empty");
+
+const integer = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, "must be a whole number")
+    .transform(Number)
+    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+
+const decimal = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+(\.\d+)?$/, "must be a number such as 0.25")
+    .transform(Number)
+    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+
+function parseUrl(value: string): URL | undefined {
+  try {
+    return new URL(value);
+  } catch {
+    return undefined;
+  }
+}
+
+const url = (...protocols: string[]) =>
+  z
+    .string()
+    .refine(
+      (value) => protocols.includes(parseUrl(value)?.protocol ?? ""),
+      `must be a URL starting with ${protocols.map((p) => `${p}//`).join(" or ")}`,
+    );
+
+/** A base URL; a trailing slash is dropped so callers can append paths. */
+const baseUrl = () => url("https:", "http:").transform((value) => value.replace(/\/+$/, ""));
+
+/** `https://app.example.com`: scheme, host and port only, as browsers send it in `Origin`. */
+const origin = () =>
+  z.string().refine((value) => {
+    const parsed = parseUrl(value);
+    return parsed !== undefined && /^https?:$/.test(parsed.protocol) && parsed.origin === value;
+  }, "must be an origin such as https://app.example.com (no path, no trailing slash)");
+
+/** An HMAC key for HS256: at least 256 bits. */
+const signingKey = () => z.string().min(32, "must be at least 32 characters (256 bits)");
+
+/** Comma-separated keys, newest first: the first encrypts, every one still decrypts. */
+const keyList = (pattern: RegExp, shape: string) =>
+  z
+    .string()
+    .transform((value) => value.split(",").map((key) => key.trim()))
+    .pipe(z.array(z.string().regex(pattern, `must be ${shape}`)).min(1));
+
+/** Cross-variable checks run even when single variables failed, so one boot reports every problem. */
+const everyProblemAtOnce = { when: () => true };
+
+export const THREADS_CALLBACK_PATH = "/api/v1/auth/threads/callback";
+
+export const envSchema = z
+  .object({
+    // Heroku
+    NODE_ENV: variable(z.enum(["development", "test", "production"]).default("production")),
+    /** Heroku sets it for web dynos; the release dyno never listens. */
+    PORT: variable(integer(1, 65535).default(3000)),
+    DYNO: variable(text().optional()),
+    HEROKU_APP_NAME: variable(text().optional()),
+    HEROKU_RELEASE_VERSION: variable(text().optional()),
+    HEROKU_SLUG_COMMIT: variable(text().optional()),
+    LOG_LEVEL: variable(z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info")),
+
+    // fleet
+    /** The stack; `development` only on a developer's machine (relaxed rate limits, debug logs). */
+    APP_ENV: variable(z.enum(["development", "staging", "production"])),
+    DATABASE_URL: variable(url("postgres:", "postgresql:")),
+    DATABASE_SCHEMA: variable(z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a lowercase Postgres identifier")),
+    PG_POOL_MAX: variable(integer(1, 100)),
+    REDIS_URL: variable(url("redis:", "rediss:")),
+    /** Base of every key; the app keeps `<prefix>cache:` and `<prefix>queue:` apart beneath it. */
+    REDIS_KEY_PREFIX: variable(z.string().regex(/^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)*:$/, 'must be a key prefix ending with ":"')),
+
+    // Our tokens. Each key signs with the current value and still verifies with _PREVIOUS after a rotation.
+    JWT_ACCESS_SECRET: variable(signingKey()),
+    JWT_ACCESS_SECRET_PREVIOUS: variable(signingKey().optional()),
+    JWT_REFRESH_SECRET: variable(signingKey()),
+    JWT_REFRESH_SECRET_PREVIOUS: variable(signingKey().optional()),
+    JWT_ACCESS_TTL_SECONDS: variable(integer(60, 86_400).default(900)),
+    JWT_REFRESH_TTL_SECONDS: variable(integer(3_600, 90 * 86_400).default(30 * 86_400)),
+    /** AES-256-GCM keys (32 bytes, base64), newest first, for users' Threads tokens at rest. */
+    TOKEN_ENCRYPTION_KEYS: variable(keyList(/^[A-Za-z0-9+/]{43}=$/, "32 bytes as standard base64 (44 characters)")),
+
+    // Browser side: the front end on another subdomain calls with credentials.
+    /** Comma-separated origins allowed by CORS (with credentials). */
+    CORS_ALLOWED_ORIGINS: variable(
+      z
+        .string()
+        .transform((value) => value.split(",").map((entry) => entry.trim()))
+        .pipe(z.array(origin()).min(1)),
+    ),
+    /** Parent domain of the API and the front end (`example.com`); unset keeps cookies host-only. */
+    SESSION_COOKIE_DOMAIN: variable(
+      z
+        .string()
+        .regex(/^\.?([a-z0-9-]+\.)+[a-z0-9-]+$/, "must be a lowercase domain such as example.com")
+        .optional(),
+    ),
+    /** Where the OAuth callback sends the browser once signed in. */
+    WEB_APP_URL: variable(baseUrl()),
+
+    // Threads (Meta) OAuth and Graph API
+    THREADS_CLIENT_ID: variable(z.string().regex(/^\d+$/, "must be the numeric Threads app ID")),
+    THREADS_CLIENT_SECRET: variable(text()),
+    /** Must equal a redirect URI registered with the Threads app, byte for byte. */
+    THREADS_REDIRECT_URI: variable(
+      url("https:", "http:").refine(
+        (value) => parseUrl(value)?.pathname === THREADS_CALLBACK_PATH,
+        `must end in ${THREADS_CALLBACK_PATH}`,
+      ),
+    ),
+    THREADS_AUTHORIZE_URL: variable(url("https:", "http:").default("https://threads.net/oauth/authorize")),
+    THREADS_API_BASE_URL: variable(baseUrl().default("https://graph.threads.net")),
+
+    // OpenAI: scoring and toxicity of posts and replies
+    OPENAI_API_KEY: variable(text()),
+    OPENAI_BASE_URL: variable(baseUrl().default("https://api.openai.com/v1")),
+    OPENAI_MODEL: variable(text().default("gpt-4o-mini")),
+
+    // Feature flags
+    /** Exponential decay per hour applied to engagement when scoring posts. */
+    SCORING_DECAY_LAMBDA: variable(decimal(0, 10).default(0.1)),
+    /** Replies scoring above it are flagged as toxic. */
+    TOXICITY_THRESHOLD: variable(decimal(0, 1).default(0.8)),
+
+    // Rate limits (per client IP or signed-in user, counted in Redis)
+    RATE_LIMIT_MAX: variable(integer(1, 100_000).default(100)),
+    RATE_LIMIT_WINDOW_SECONDS: variable(integer(1, 3_600).default(60)),
+
+    // Cloudflare Access in front of /admin/metrics. The app checks the Cf-Access-Jwt-Assertion
+    // header itself, because the herokuapp.com host bypasses Cloudflare; with both unset
+    // /admin/metrics answers 403 (outside APP_ENV=development).
+    CF_ACCESS_TEAM_DOMAIN: variable(url("https:").optional()),
+    CF_ACCESS_AUD: variable(text().optional()),
+  })
+  .superRefine((env, context) => {
+    if (Boolean(env.CF_ACCESS_TEAM_DOMAIN) !== Boolean(env.CF_ACCESS_AUD)) {
+      const missing = env.CF_ACCESS_AUD ? "CF_ACCESS_TEAM_DOMAIN" : "CF_ACCESS_AUD";
+      context.addIssue({ code: "custom", path: [missing], message: "is not set, but its Cloudflare Access partner is: set both or neither" });
+    }
+  }, everyProblemAtOnce);
+
+export type Env = z.infer<typeof envSchema>;
+
+/**
+ * Parses the environment once at boot. Throws one Error that names every
+ * missing or invalid variable and the problem — never a value.
+ */
+export function loadEnv(raw: Record<string, string | undefined>): Env {
+  const parsed = envSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const problems = new Set<string>();
+  for (const issue of parsed.error.issues) {
+    const [name, ...within] = issue.path;
+    const key = String(name ?? "environment");
+    const unset = isBlank(raw[key]);
+    const where = within.length > 0 ? `entry ${Number(within[0]) + 1}: ` : "";
+    problems.add(`${key}: ${unset && issue.code !== "custom" ? "is not set" : `${where}${issue.message}`}`);
+  }
+  return failWith(problems);
+}
+
+function failWith(problems: ReadonlySet<string>): never {
+  const list = [...problems].map((problem) => `  - ${problem}`).join("\n");
+  throw new Error(`threads-api: invalid environment (${problems.size} problem${problems.size === 1 ? "" : "s"}):\n${list}`);
+}

@@ -1,0 +1,19 @@
+import { defineApp } from "../../stacks/app-spec.js";
+import { envSchema } from "./src/env.js";
+
+export default defineApp({
+  name: "threads-web",
+  description: "Next.js front end of the Threads analytics product (no data of its own; talks to threads-api)",
+  processes: {
+    web: { kind: "web", command: "npx next start -p $PORT -H 0.0.0.0" },
+  },
+  env: envSchema,
+  healthPath: "/health",
+  config: {
+    SITE_URL: (c) => c.publicUrl,
+    // Inlined at build time: a new value only reaches browsers with the next build.
+    NEXT_PUBLIC_API_BASE_URL: (c) => c.publicUrlOf("threads-api"),
+    NEXT_TELEMETRY_DISABLED: "1",
+  },
+  domainPrefix: "app",
+});

@@ -1,0 +1,120 @@
+/**
+ * Everything zoomer-bot reads from its environment: the worker and the
+ * release-phase migration parse it once at boot with `loadEnv(process.env)`
+ * and exit 1 naming every missing variable.
+ */
+import { z } from "zod";
+
+// Heroku and `heroku local` hand every value over as a string, and a blank
+// one means "not set": each variable goes through `variable()`, which drops it.
+const isBlank = (value: unknown) => value === undefined || (typeof value === "string" && value.trim() === "");
+const variable = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (isBlank(value) ? undefined : value), schema);
+
+const text = () => z.string().min(1, "must not be empty");
+
+const integer = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, "must be a whole number")
+    .transform(Number)
+    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+
+function hasProtocol(value: string, protocols: readonly string[]): boolean {
+  try {
+    return protocols.includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+}
+
+const url = (...protocols: string[]) =>
+  z
+    .string()
+    .refine((value) => hasProtocol(value, protocols), `must be a URL starting with ${protocols.map((p) => `${p}//`).join(" or ")}`);
+
+/** A base URL; a trailing slash is dropped so callers can append paths. */
+const baseUrl = () => url("https:", "http:").transform((value) => value.replace(/\/+$/, ""));
+
+/** A public channel's `@username`, or a private channel's numeric id (`-100…`). */
+const channel = () =>
+  z.string().regex(/^(@[A-Za-z][A-Za-z0-9_]{3,31}|-100\d{5,})$/, "must be a channel @username or a numeric id starting with -100");
+
+/** Cross-variable checks run even when single variables failed, so one boot reports every problem. */
+const everyProblemAtOnce = { when: () => true };
+
+export const envSchema = z
+  .object({
+    // Heroku
+    NODE_ENV: variable(z.enum(["development", "test", "production"]).default("production")),
+    /**
+     * Set on every Heroku dyno (`worker.1`). Its presence means "on Heroku": no
+     * interactive Telegram login, and any dyno but `worker.1` refuses to start,
+     * because one Telegram session cannot run in two processes.
+     */
+    DYNO: variable(text().optional()),
+    HEROKU_APP_NAME: variable(text().optional()),
+    HEROKU_RELEASE_VERSION: variable(text().optional()),
+    HEROKU_SLUG_COMMIT: variable(text().optional()),
+    LOG_LEVEL: variable(z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info")),
+
+    // fleet
+    /** The stack; also the key of the Telegram session row, so stacks sharing a database never swap sessions. */
+    APP_ENV: variable(z.enum(["development", "staging", "production"])),
+    /** Heroku Postgres or Supabase (by stack): telegram_sessions and translation_pairs. */
+    DATABASE_URL: variable(url("postgres:", "postgresql:")),
+    DATABASE_SCHEMA: variable(z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a lowercase Postgres identifier")),
+    PG_POOL_MAX: variable(integer(1, 100)),
+
+    // Telegram (MTProto user session)
+    TG_API_ID: variable(integer(1, 2 ** 31 - 1)),
+    TG_API_HASH: variable(z.string().regex(/^[0-9a-f]{32}$/, "must be 32 hexadecimal characters")),
+    /**
+     * Seeds the session (gzip + base64) into telegram_sessions when that table
+     * has none for APP_ENV; afterwards the stored session wins.
+     */
+    TG_COMPRESSED_SESSION_STRING: variable(z.string().regex(/^[A-Za-z0-9+/_-]+={0,2}$/, "must be base64 text").optional()),
+    SRC_CHANNEL: variable(channel()),
+    DST_CHANNEL: variable(channel()),
+
+    // Anthropic: the translation itself
+    ANTHROPIC_API_KEY: variable(text()),
+    ANTHROPIC_BASE_URL: variable(baseUrl().default("https://api.anthropic.com")),
+    ANTHROPIC_MODEL: variable(text().default("claude-sonnet-4-5")),
+
+    // OpenAI: embeddings for translation-memory recall
+    OPENAI_API_KEY: variable(text()),
+    OPENAI_BASE_URL: variable(baseUrl().default("https://api.openai.com/v1")),
+    OPENAI_EMBEDDING_MODEL: variable(text().default("text-embedding-3-small")),
+    /** Most similar past translation pairs put into each prompt. */
+    TM_RECALL_LIMIT: variable(integer(0, 50).default(10)),
+  })
+  .superRefine((env, context) => {
+    if (env.SRC_CHANNEL !== undefined && env.SRC_CHANNEL === env.DST_CHANNEL) {
+      context.addIssue({ code: "custom", path: ["DST_CHANNEL"], message: "must differ from SRC_CHANNEL (the bot would translate its own posts)" });
+    }
+  }, everyProblemAtOnce);
+
+export type Env = z.infer<typeof envSchema>;
+
+/**
+ * Parses the environment once at boot. Throws one Error that names every
+ * missing or invalid variable and the problem — never a value.
+ */
+export function loadEnv(raw: Record<string, string | undefined>): Env {
+  const parsed = envSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const problems = new Set<string>();
+  for (const issue of parsed.error.issues) {
+    const [name, ...within] = issue.path;
+    const key = String(name ?? "environment");
+    const unset = isBlank(raw[key]);
+    const where = within.length > 0 ? `entry ${Number(within[0]) + 1}: ` : "";
+    problems.add(`${key}: ${unset && issue.code !== "custom" ? "is not set" : `${where}${issue.message}`}`);
+  }
+  return failWith(problems);
+}
+
+function failWith(problems: ReadonlySet<string>): never {
+  const list = [...problems].map((problem) => `  - ${problem}`).join("\n");
+  throw new Error(`zoomer-bot: invalid environment (${problems.size} problem${problems.size === 1 ? "" : "s"}):\n${list}`);
+}

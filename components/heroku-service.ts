@@ -1,0 +1,387 @@
+/**
+ * One application on Heroku: the app, its data stores or attachments, its
+ * schema in Postgres, config vars, a build of its source, the formation,
+ * scheduler jobs, custom domain with its DNS record, and a log drain.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { AdminAccess } from "./cloudflare/access";
+import { AppDnsRecord } from "./cloudflare/app-dns";
+import {
+  Addon,
+  AddonAttachment,
+  App,
+  Build,
+  ConfigVars,
+  Domain,
+  Drain,
+  Formation,
+  PostgresBackupSchedule,
+  PostgresCredential,
+  RedisConfig,
+  SchedulerJob,
+} from "./heroku";
+import { addonName, credentialName, DATABASE_ATTACHMENT, REDIS_ATTACHMENT } from "./naming";
+import { AppSchema } from "./postgres/app-schema";
+
+/** Attachment that gives fleet the owner credential where the app itself uses its own credential. */
+const ADMIN_ATTACHMENT = "FLEET_ADMIN_DATABASE";
+
+/** The `<ATTACHMENT>_URL` value among an add-on's config vars, kept secret. */
+function urlOf(configVars: pulumi.Output<Record<string, string>>, attachment: string): pulumi.Output<string> {
+  return pulumi.secret(configVars.apply((vars) => vars[`${attachment}_URL`] ?? ""));
+}
+
+/** How the app reaches its Postgres database. */
+export type DatabaseBinding =
+  | {
+      /** This app bills the add-on; others may attach to it. */
+      readonly mode: "own-addon";
+      /** Heroku Postgres plan. @example "standard-0" (≈ $50/month) */
+      readonly plan: string;
+      readonly schema: string;
+      /** Standard+ plans give every app its own credential; Essential plans share the owner's. */
+      readonly credentials: boolean;
+      /** Hour (UTC, "00"–"23") of the daily PGBackups capture; none when undefined. */
+      readonly backupHour?: string;
+      /** Protect the add-on and keep it when removed from the program. @default false */
+      readonly protect?: boolean;
+    }
+  | {
+      /** Another app (of the fleet, or outside it) bills the add-on; this app attaches to it. */
+      readonly mode: "attach";
+      /** The add-on's id or global name. */
+      readonly addon: pulumi.Input<string>;
+      /** The add-on's plan, for credential support. */
+      readonly plan: string;
+      /** Owner connection URL (secret) for the schema and grants; read from an attachment when omitted. */
+      readonly adminUrl?: pulumi.Input<string>;
+      readonly schema: string;
+      readonly credentials: boolean;
+    }
+  | {
+      /** A Postgres outside Heroku; fleet makes a role and writes the app's DATABASE_URL. */
+      readonly mode: "external";
+      /** Admin connection URL (secret). */
+      readonly adminUrl: pulumi.Input<string>;
+      readonly schema: string;
+    };
+
+export type RedisBinding =
+  | {
+      readonly mode: "own-addon";
+      /** Heroku Key-Value Store plan. @example "premium-0" (≈ $15/month) */
+      readonly plan: string;
+      /** `allkeys-lru` for caches, `noeviction` for queues. */
+      readonly maxmemoryPolicy: string;
+      readonly protect?: boolean;
+    }
+  | { readonly mode: "attach"; readonly addon: pulumi.Input<string> };
+
+export interface ScheduledJob {
+  readonly name: string;
+  readonly command: string;
+  /** Minutes between runs: 10, 60 or 1440. */
+  readonly every: 10 | 60 | 1440;
+  /** Minutes past the hour (hourly) or after 00:00 UTC (daily). */
+  readonly at: number;
+  /** Heroku Scheduler dyno size, as the dashboard names it. @example "Standard-1X" */
+  readonly dynoSize: string;
+}
+
+/** URLs of the app, known once the app exists. */
+export interface ServiceUrls {
+  /** Heroku's `web_url` without the trailing slash (carries a random suffix; read, never derived). */
+  readonly webUrl: pulumi.Output<string>;
+  /** The custom domain's URL when one is set, else `webUrl`. */
+  readonly publicUrl: pulumi.Output<string>;
+}
+
+export interface HerokuServiceArgs {
+  /** Heroku app name (3–30 characters), from the naming module. */
+  readonly herokuName: string;
+  /** Adopt an existing app of that name instead of creating one. @default false */
+  readonly adopt?: boolean;
+  /** Heroku region. @default "us" */
+  readonly region?: string;
+  /** Heroku Team; personal account when undefined. */
+  readonly team?: string;
+  /** Folder whose deterministic archive is built on Heroku. */
+  readonly sourceDir: string;
+  /** Dynos per process type (the release phase is not scaled). @example { web: { size: "standard-1X", quantity: 1 } } */
+  readonly formation: Readonly<Record<string, { readonly size: string; readonly quantity: number }>>;
+  /** Variables fleet writes, given the app's URLs (values may be secrets). */
+  readonly configVars: (urls: ServiceUrls) => pulumi.Input<Record<string, pulumi.Input<string>>>;
+  readonly database?: DatabaseBinding;
+  readonly redis?: RedisBinding;
+  /** Heroku Scheduler jobs; the free `scheduler:standard` add-on comes with them (runs are billed dyno time). */
+  readonly scheduledJobs?: readonly ScheduledJob[];
+  /** Custom hostname served through Heroku ACM. */
+  readonly hostname?: string;
+  /** Cloudflare zone for the hostname's record. */
+  readonly dns?: { readonly zoneId: pulumi.Input<string>; readonly proxied: boolean };
+  /** Paths behind Cloudflare Zero Trust Access. */
+  readonly admin?: { readonly accountId?: string; readonly paths: readonly string[]; readonly allowedEmails: readonly string[] };
+  /** Log drain URL (secret: it may carry a token). */
+  readonly logDrainUrl?: pulumi.Input<string>;
+  /** Protect the app (production). @default false */
+  readonly protect?: boolean;
+}
+
+/**
+ * A fleet application on Heroku.
+ *
+ * @example Minimal
+ * new HerokuService("hello", {
+ *   herokuName: "acme-hello-stg",
+ *   sourceDir: "apps/hello",
+ *   formation: { web: { size: "basic", quantity: 1 } },
+ *   configVars: () => ({ APP_ENV: "staging" }),
+ * });
+ *
+ * @example With a database, a domain and a scheduled job
+ * new HerokuService("reviews", {
+ *   herokuName: "acme-reviews", region: "eu", team: "acme", sourceDir: "apps/steam-reviews",
+ *   formation: { web: { size: "standard-1X", quantity: 2 } },
+ *   configVars: ({ publicUrl }) => ({ SITE_URL: publicUrl }),
+ *   database: { mode: "own-addon", plan: "standard-0", schema: "steam_reviews", credentials: true, backupHour: "02" },
+ *   scheduledJobs: [{ name: "pipeline", command: "node dist/jobs/pipeline.js", every: 60, at: 0, dynoSize: "Standard-1X" }],
+ *   hostname: "reviews.example.com", dns: { zoneId, proxied: true },
+ * });
+ */
+export class HerokuService extends pulumi.ComponentResource {
+  /** The Heroku app. */
+  readonly app: App;
+  /** Heroku app name. */
+  readonly herokuName: pulumi.Output<string>;
+  readonly webUrl: pulumi.Output<string>;
+  /** Custom URL when a hostname is set. */
+  readonly customUrl: pulumi.Output<string | undefined>;
+  readonly publicUrl: pulumi.Output<string>;
+  /** The Postgres add-on this app bills, for apps that attach to it. */
+  readonly databaseAddon?: Addon;
+  /** Owner connection URL of the database this app bills (secret). */
+  readonly databaseAdminUrl?: pulumi.Output<string>;
+  /** The Redis add-on this app bills. */
+  readonly redisAddon?: Addon;
+  readonly build: Build;
+
+  constructor(name: string, args: HerokuServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("fleet:heroku:HerokuService", name, {}, opts);
+    const protect = args.protect ?? false;
+
+    this.app = this.createApp(name, args, protect);
+    const appId = this.app.appId;
+    this.herokuName = this.app.name;
+    this.webUrl = this.app.webUrl.apply((u) => u.replace(/\/+$/, ""));
+    this.customUrl = pulumi.output(args.hostname ? `https://${args.hostname}` : undefined);
+    this.publicUrl = args.hostname ? pulumi.output(`https://${args.hostname}`) : this.webUrl;
+
+    const data = this.createData(name, args, appId, protect);
+    this.databaseAddon = data.databaseAddon;
+    this.databaseAdminUrl = data.databaseAdminUrl;
+    this.redisAddon = data.redisAddon;
+
+    const configVars = this.createConfigVars(name, args, appId, data.configVars, [...data.ready]);
+    this.build = this.createBuild(name, args, appId, [configVars, ...data.ready]);
+    this.createFormation(name, args, appId, this.build);
+    this.createScheduler(name, args, appId, this.build);
+    const domain = this.createDomain(name, args, appId);
+    if (domain && args.hostname && args.dns) this.createDns(name, args, domain);
+    this.createDrain(name, args, appId);
+
+    this.registerOutputs({ herokuName: this.herokuName, webUrl: this.webUrl, customUrl: this.customUrl });
+  }
+
+  private createApp(name: string, args: HerokuServiceArgs, protect: boolean): App {
+    return new App(
+      `${name}-app`,
+      {
+        name: args.herokuName,
+        region: args.region ?? "us",
+        stack: "heroku-24",
+        ...(args.team ? { team: args.team } : {}),
+        acm: args.hostname !== undefined,
+        features: { "runtime-dyno-metadata": true },
+        adopt: args.adopt ?? false,
+      },
+      // An adopted app existed before fleet: removing it from the program must not destroy it.
+      { parent: this, protect, retainOnDelete: protect || (args.adopt ?? false), deleteBeforeReplace: true },
+    );
+  }
+
+  private createData(
+    name: string,
+    args: HerokuServiceArgs,
+    appId: pulumi.Output<string>,
+    protect: boolean,
+  ): {
+    databaseAddon?: Addon;
+    databaseAdminUrl?: pulumi.Output<string>;
+    redisAddon?: Addon;
+    configVars: Record<string, pulumi.Input<string>>;
+    ready: pulumi.Resource[];
+  } {
+    const ready: pulumi.Resource[] = [];
+    const configVars: Record<string, pulumi.Input<string>> = {};
+    let databaseAddon: Addon | undefined;
+    let databaseAdminUrl: pulumi.Output<string> | undefined;
+    const db = args.database;
+    if (db) {
+      const usesCredential = db.mode !== "external" && db.credentials;
+      let adminUrl: pulumi.Input<string> | undefined = db.mode === "own-addon" ? undefined : db.adminUrl;
+      let addonRef: pulumi.Input<string> | undefined = db.mode === "attach" ? db.addon : undefined;
+      if (db.mode === "own-addon") {
+        // With per-app credentials the owner's own attachment is an admin URL the app does not use.
+        const attachmentName = usesCredential ? ADMIN_ATTACHMENT : DATABASE_ATTACHMENT;
+        databaseAddon = new Addon(
+          `${name}-postgres`,
+          { app: appId, plan: `heroku-postgresql:${db.plan}`, name: addonName(args.herokuName, "postgres"), attachmentName },
+          { parent: this, protect: db.protect ?? false, retainOnDelete: db.protect ?? false },
+        );
+        databaseAdminUrl = urlOf(databaseAddon.configVars, attachmentName);
+        adminUrl = databaseAdminUrl;
+        addonRef = databaseAddon.addonId;
+        ready.push(databaseAddon);
+        if (db.backupHour) {
+          new PostgresBackupSchedule(
+            `${name}-backups`,
+            { addon: databaseAddon.addonId, hour: db.backupHour, timezone: "UTC", scheduleName: `${attachmentName}_URL` },
+            { parent: this, dependsOn: [databaseAddon] },
+          );
+        }
+      } else if (db.mode === "attach" && adminUrl === undefined) {
+        // An add-on billed outside fleet: its default credential, attached, is how fleet manages the schema.
+        const attachmentName = usesCredential ? ADMIN_ATTACHMENT : DATABASE_ATTACHMENT;
+        const admin = new AddonAttachment(`${name}-${usesCredential ? "admin-" : ""}database`, { addon: db.addon, app: appId, name: attachmentName }, { parent: this });
+        adminUrl = urlOf(admin.configVars, attachmentName);
+        ready.push(admin);
+      }
+
+      let role: pulumi.Input<string> | undefined;
+      if (usesCredential && addonRef !== undefined) {
+        const credential = new PostgresCredential(
+          `${name}-credential`,
+          { addon: addonRef, name: credentialName(name), plan: db.plan },
+          { parent: this, dependsOn: [...ready] },
+        );
+        role = credential.user;
+        ready.push(credential);
+        ready.push(
+          new AddonAttachment(
+            `${name}-database`,
+            { addon: addonRef, app: appId, name: DATABASE_ATTACHMENT, namespace: `credential:${credentialName(name)}` },
+            { parent: this, dependsOn: [credential] },
+          ),
+        );
+      } else if (db.mode === "attach" && db.adminUrl !== undefined) {
+        ready.push(new AddonAttachment(`${name}-database`, { addon: db.addon, app: appId, name: DATABASE_ATTACHMENT }, { parent: this }));
+      }
+
+      const schema = new AppSchema(
+        `${name}-schema`,
+        {
+          databaseUrl: adminUrl ?? "",
+          schema: db.schema,
+          access: db.mode === "external" ? "external-role" : usesCredential ? "heroku-credential" : "default-credential",
+          ...(role !== undefined ? { role } : {}),
+          external: db.mode === "external",
+          protect,
+        },
+        { parent: this, dependsOn: [...ready] },
+      );
+      ready.push(schema);
+      if (db.mode === "external") configVars["DATABASE_URL"] = schema.connectionUrl.apply((u) => u ?? "");
+    }
+
+    let redisAddon: Addon | undefined;
+    const redis = args.redis;
+    if (redis?.mode === "own-addon") {
+      redisAddon = new Addon(
+        `${name}-redis`,
+        { app: appId, plan: `heroku-redis:${redis.plan}`, name: addonName(args.herokuName, "redis"), attachmentName: REDIS_ATTACHMENT },
+        { parent: this, protect: redis.protect ?? false, retainOnDelete: redis.protect ?? false },
+      );
+      new RedisConfig(`${name}-redis-config`, { addon: redisAddon.addonId, maxmemoryPolicy: redis.maxmemoryPolicy }, { parent: this });
+      ready.push(redisAddon);
+    } else if (redis?.mode === "attach") {
+      ready.push(new AddonAttachment(`${name}-redis`, { addon: redis.addon, app: appId, name: REDIS_ATTACHMENT }, { parent: this }));
+    }
+    return {
+      ...(databaseAddon ? { databaseAddon } : {}),
+      ...(databaseAdminUrl ? { databaseAdminUrl } : {}),
+      ...(redisAddon ? { redisAddon } : {}),
+      configVars,
+      ready,
+    };
+  }
+
+  private createConfigVars(
+    name: string,
+    args: HerokuServiceArgs,
+    appId: pulumi.Output<string>,
+    fromData: Record<string, pulumi.Input<string>>,
+    dependsOn: pulumi.Resource[],
+  ): ConfigVars {
+    const vars = pulumi.output(args.configVars({ webUrl: this.webUrl, publicUrl: this.publicUrl })).apply((v) => ({ ...v, ...fromData }));
+    return new ConfigVars(`${name}-config`, { app: appId, vars: pulumi.secret(vars) }, { parent: this, dependsOn });
+  }
+
+  /** The release phase runs migrations, so the schema and config exist before the build. */
+  private createBuild(name: string, args: HerokuServiceArgs, appId: pulumi.Output<string>, dependsOn: pulumi.Resource[]): Build {
+    return new Build(`${name}-build`, { app: appId, sourceDir: args.sourceDir }, { parent: this, dependsOn });
+  }
+
+  /** Process types exist only once a build has released them. */
+  private createFormation(name: string, args: HerokuServiceArgs, appId: pulumi.Output<string>, build: Build): void {
+    if (Object.keys(args.formation).length === 0) return;
+    new Formation(`${name}-formation`, { app: appId, processes: { ...args.formation } }, { parent: this, dependsOn: [build] });
+  }
+
+  private createScheduler(name: string, args: HerokuServiceArgs, appId: pulumi.Output<string>, build: Build): void {
+    const jobs = args.scheduledJobs ?? [];
+    if (jobs.length === 0) return;
+    const scheduler = new Addon(`${name}-scheduler`, { app: appId, plan: "scheduler:standard" }, { parent: this });
+    for (const job of jobs) {
+      new SchedulerJob(
+        `${name}-job-${job.name}`,
+        { app: appId, command: job.command, dynoSize: job.dynoSize, every: job.every, at: job.at },
+        { parent: this, dependsOn: [scheduler, build] },
+      );
+    }
+  }
+
+  private createDomain(name: string, args: HerokuServiceArgs, appId: pulumi.Output<string>): Domain | undefined {
+    if (!args.hostname) return undefined;
+    return new Domain(`${name}-domain`, { app: appId, hostname: args.hostname }, { parent: this, dependsOn: [this.app] });
+  }
+
+  /** The Heroku domain gives the DNS target, so it precedes the record. */
+  private createDns(name: string, args: HerokuServiceArgs, domain: Domain): void {
+    const hostname = args.hostname!;
+    const dns = args.dns!;
+    new AppDnsRecord(
+      `${name}-dns`,
+      { zoneId: dns.zoneId, hostname, target: domain.cname, proxied: dns.proxied, acmStatus: domain.acmStatus },
+      { parent: this, dependsOn: [domain] },
+    );
+    if (args.admin && args.admin.paths.length > 0) {
+      new AdminAccess(
+        `${name}-access`,
+        {
+          ...(args.admin.accountId ? { accountId: args.admin.accountId } : {}),
+          zoneId: dns.zoneId,
+          appName: name,
+          hostname,
+          paths: [...args.admin.paths],
+          allowedEmails: [...args.admin.allowedEmails],
+        },
+        { parent: this },
+      );
+    }
+  }
+
+  private createDrain(name: string, args: HerokuServiceArgs, appId: pulumi.Output<string>): void {
+    if (args.logDrainUrl === undefined) return;
+    new Drain(`${name}-drain`, { app: appId, url: pulumi.secret(args.logDrainUrl) }, { parent: this });
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * Small helpers every Heroku provider uses: reading the engine's untyped
+ * property bags through zod, the engine's "unknown" marker, check failures,
+ * error context, and app identity.
+ *
+ * Serialized with the providers: functions only, no module state.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import type { HerokuClient } from "./client";
+import { seg } from "./client";
+import { ResourceInitError } from "./errors";
+import { appSchema } from "./schemas";
+
+/** The value the engine sends for inputs not known yet (during preview). */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** True when the engine does not know this value yet (preview). */
+export function isUnknown(value: unknown): boolean {
+  if (value === UNKNOWN) return true;
+  if (Array.isArray(value)) return value.some(isUnknown);
+  if (value !== null && typeof value === "object") return Object.values(value).some(isUnknown);
+  return false;
+}
+
+/**
+ * Reads a property bag from the engine (inputs, or outputs of a prior
+ * create) with a zod schema. Fails naming the resource kind and the
+ * properties that do not fit.
+ */
+export function parseProps<T>(kind: string, schema: z.ZodType<T>, raw: unknown): T {
+  const parsed = schema.safeParse(raw ?? {});
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`).join("; ");
+  throw new Error(`heroku:${kind}: unexpected properties (${problems}).`);
+}
+
+/** One check failure, as the engine shows it next to the property. */
+export function failure(property: string, reason: string): pulumi.dynamic.CheckFailure {
+  return { property, reason };
+}
+
+/**
+ * Turns zod issues of the user's inputs into check failures, one per
+ * property, so the engine shows every problem at once.
+ */
+export function zodFailures(error: z.ZodError): pulumi.dynamic.CheckFailure[] {
+  return error.issues.map((issue) => failure(issue.path.map(String).join(".") || "(inputs)", issue.message));
+}
+
+/**
+ * The usual `check`: validates the known inputs with `schema` (values still
+ * unknown during preview are passed through unchecked), applies its
+ * defaults, then runs `rules` on the result for cross-field problems. All
+ * failures are reported together.
+ */
+export async function checkInputs<T extends Record<string, unknown>>(
+  schema: z.ZodType<T>,
+  news: unknown,
+  rules?: (inputs: T, unknownKeys: ReadonlySet<string>) => pulumi.dynamic.CheckFailure[] | Promise<pulumi.dynamic.CheckFailure[]>,
+): Promise<pulumi.dynamic.CheckResult> {
+  const raw: Record<string, unknown> = news !== null && typeof news === "object" ? { ...(news as Record<string, unknown>) } : {};
+  delete raw["__provider"];
+  const unknownKeys = new Set(Object.keys(raw).filter((key) => isUnknown(raw[key])));
+  const known: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(raw)) if (!unknownKeys.has(key)) known[key] = value;
+  const parsed = schema.safeParse(known);
+  if (!parsed.success) {
+    const failures = zodFailures(parsed.error).filter((f) => !unknownKeys.has(f.property.split(".")[0] ?? ""));
+    if (failures.length > 0) return { inputs: raw, failures };
+    return { inputs: raw };
+  }
+  const inputs: Record<string, unknown> = { ...parsed.data };
+  for (const key of unknownKeys) inputs[key] = raw[key];
+  const failures = rules ? await rules(parsed.data, unknownKeys) : [];
+  return failures.length > 0 ? { inputs, failures } : { inputs };
+}
+
+/** Drops `undefined` values (the engine rejects them in outputs) and sorts nothing. */
+export function compact<T extends Record<string, unknown>>(value: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) if (item !== undefined) out[key] = item;
+  return out as T;
+}
+
+/**
+ * Runs one step of a provider method and prefixes its error with the object
+ * it was working on (`Creating add-on shop-db on app 1234…: …`). Keeps a
+ * created-but-failed error's id so the engine still records the object.
+ */
+export async function step<T>(what: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof ResourceInitError) {
+      throw new ResourceInitError(error.id, error.properties, `${what}: ${message}`);
+    }
+    const wrapped = new Error(`${what}: ${message}`);
+    if (error instanceof Error) {
+      for (const key of ["status", "id", "requestId"] as const) {
+        const value = (error as unknown as Record<string, unknown>)[key];
+        if (value !== undefined) (wrapped as unknown as Record<string, unknown>)[key === "id" ? "herokuId" : key] = value;
+      }
+    }
+    throw wrapped;
+  }
+}
+
+/** A Heroku UUID (ids of apps, add-ons, builds…). */
+export function isUuid(value: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+}
+
+/**
+ * The app's UUID: as is when given one, else looked up by name (one GET).
+ * Providers store the UUID so later calls survive a rename of the app.
+ */
+export async function resolveAppId(api: HerokuClient, app: string): Promise<string> {
+  if (isUuid(app)) return app;
+  const found = await api.get(`/apps/${seg(app)}`, appSchema(), {
+    hint: `Check that the app "${app}" exists and that HEROKU_API_KEY can see it.`,
+  });
+  return found.id;
+}
+
+/** Equal string maps (same keys, same values). */
+export function sameStringMap(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && a[key] === b[key]);
+}
+
+/** `"heroku-postgresql:standard-0"` → service and plan parts. */
+export function splitPlan(plan: string): { service: string; plan: string } {
+  const colon = plan.indexOf(":");
+  return colon < 0 ? { service: plan, plan: "" } : { service: plan.slice(0, colon), plan: plan.slice(colon + 1) };
+}
+
+/** Re-exported for providers: created on Heroku but not ready. */
+export { ResourceInitError };

@@ -1,0 +1,157 @@
+/**
+ * Dynamic provider of an add-on attachment (`POST /addon-attachments`):
+ * shares an add-on (e.g. a database billed to another app) with an app as
+ * `<NAME>_URL`, optionally through a Postgres credential
+ * (`namespace: "credential:<name>"`). Every input replaces it: Heroku cannot
+ * rename or move an attachment. Creation waits until the vars are on the app.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { addonSuffixes, attachmentVarNames } from "../addon-vars";
+import { herokuClient, seg, type HerokuClient } from "../client";
+import { pollInterval, waitTimeout } from "../env";
+import { PollTimeoutError, pollUntil } from "../poll";
+import { checkInputs, compact, failure, parseProps, ResourceInitError, step } from "../provider-kit";
+import { addonSchema, attachmentSchema, configVarsSchema, type AttachmentBody } from "../schemas";
+
+const attachmentInputs = () =>
+  z.object({
+    addon: z.string().min(1),
+    app: z.string().min(1),
+    name: z.string().min(1),
+    namespace: z.string().min(1).optional(),
+  });
+export type AttachmentInputs = z.infer<ReturnType<typeof attachmentInputs>>;
+
+const attachmentOutputs = () =>
+  z.object({
+    addon: z.string(),
+    app: z.string(),
+    name: z.string(),
+    namespace: z.string().optional(),
+    attachmentId: z.string(),
+    addonId: z.string(),
+    appId: z.string(),
+    configVarNames: z.array(z.string()),
+  });
+export type AttachmentOutputs = z.infer<ReturnType<typeof attachmentOutputs>>;
+
+const VARS_POLL_MS = 3_000;
+const VARS_TIMEOUT_MS = 5 * 60_000;
+
+export const attachmentProvider: pulumi.dynamic.ResourceProvider = {
+  async check(_olds: unknown, news: unknown) {
+    return checkInputs(attachmentInputs(), news, (inputs) => {
+      const failures: pulumi.dynamic.CheckFailure[] = [];
+      if (!/^[A-Z][A-Z0-9_]*$/.test(inputs.name)) {
+        failures.push(failure("name", `"${inputs.name}" is not a valid attachment name: uppercase letters, digits and _, e.g. DATABASE.`));
+      }
+      if (inputs.namespace !== undefined && !/^[a-z]+:[A-Za-z0-9_-]+$/.test(inputs.namespace)) {
+        failures.push(failure("namespace", `"${inputs.namespace}" is not a namespace: use credential:<name>.`));
+      }
+      return failures;
+    });
+  },
+
+  async diff(_id: string, oldOutputs: unknown, newInputs: unknown) {
+    const olds = parseProps("AddonAttachment", attachmentOutputs(), oldOutputs);
+    const news = parseProps("AddonAttachment", attachmentInputs(), newInputs);
+    const replaces: string[] = [];
+    if (news.addon !== olds.addon && news.addon !== olds.addonId) replaces.push("addon");
+    if (news.app !== olds.app && news.app !== olds.appId) replaces.push("app");
+    if (news.name !== olds.name) replaces.push("name");
+    if ((news.namespace ?? "") !== (olds.namespace ?? "")) replaces.push("namespace");
+    // Same name on the same app: the old one must go first.
+    return { changes: replaces.length > 0, replaces, deleteBeforeReplace: replaces.length > 0 };
+  },
+
+  async create(rawInputs: unknown) {
+    const inputs = parseProps("AddonAttachment", attachmentInputs(), rawInputs);
+    const api = herokuClient();
+    const outs = await step(`Attaching add-on ${inputs.addon} to app ${inputs.app} as ${inputs.name}`, async () => {
+      const attachment = await api.request("POST", "/addon-attachments", {
+        body: compact({ addon: inputs.addon, app: inputs.app, name: inputs.name, namespace: inputs.namespace }),
+        schema: attachmentSchema(),
+        recover: () => findAttachment(api, inputs),
+        hint: `An attachment named ${inputs.name} may already exist on the app (heroku addons --app ${inputs.app}).`,
+      });
+      return waitForVars(api, attachment, inputs);
+    });
+    return { id: outs.attachmentId, outs };
+  },
+
+  async read(id: string, props: unknown) {
+    const olds = parseProps("AddonAttachment", attachmentOutputs().partial(), props);
+    const api = herokuClient();
+    return step(`Reading attachment ${olds.name ?? id}`, async () => {
+      const attachment = await api.find(`/addon-attachments/${seg(id)}`, attachmentSchema());
+      if (!attachment) return { id: "" };
+      return { id: attachment.id, props: attachmentOuts(attachment, inputsFrom(olds, attachment), olds.configVarNames ?? []) };
+    });
+  },
+
+  async update(_id: string, _olds: unknown, newInputs: unknown) {
+    // diff replaces on every input change, so an update only refreshes the echo of the inputs.
+    const olds = parseProps("AddonAttachment", attachmentOutputs(), _olds);
+    const news = parseProps("AddonAttachment", attachmentInputs(), newInputs);
+    return { outs: { ...olds, addon: news.addon, app: news.app } };
+  },
+
+  async delete(id: string, props: unknown) {
+    const olds = parseProps("AddonAttachment", attachmentOutputs().partial(), props);
+    const api = herokuClient();
+    await step(`Detaching ${olds.name ?? id} from app ${olds.app ?? "?"}`, () => api.remove(`/addon-attachments/${seg(id)}`));
+  },
+};
+
+async function findAttachment(api: HerokuClient, inputs: AttachmentInputs): Promise<AttachmentBody | undefined> {
+  const found = await api.find(`/apps/${seg(inputs.app)}/addon-attachments/${seg(inputs.name)}`, attachmentSchema());
+  if (!found) return undefined;
+  const sameAddon = found.addon.id === inputs.addon || found.addon.name === inputs.addon;
+  return sameAddon && (found.namespace ?? undefined) === inputs.namespace ? found : undefined;
+}
+
+async function waitForVars(api: HerokuClient, attachment: AttachmentBody, inputs: AttachmentInputs): Promise<AttachmentOutputs> {
+  const addon = await api.get(`/addons/${seg(attachment.addon.id)}`, addonSchema());
+  const suffixes = await addonSuffixes(api, addon);
+  const names = attachmentVarNames(attachment.name, suffixes);
+  const outs = attachmentOuts(attachment, inputs, names);
+  if (names.length === 0) return outs;
+  try {
+    await pollUntil({
+      what: `config vars ${names.join(", ")} of attachment ${attachment.name} on app ${attachment.app.name}`,
+      read: () => api.get(`/apps/${seg(attachment.app.id)}/config-vars`, configVarsSchema(), { secretResponse: true }),
+      state: (vars) => `${names.filter((n) => n in vars).length} of ${names.length} set`,
+      done: (vars) => names.every((n) => n in vars),
+      intervalMs: pollInterval(VARS_POLL_MS),
+      timeoutMs: waitTimeout(VARS_TIMEOUT_MS),
+      log: api.log,
+    });
+  } catch (error) {
+    if (error instanceof PollTimeoutError) throw new ResourceInitError(attachment.id, outs, error.message);
+    throw error;
+  }
+  return outs;
+}
+
+function inputsFrom(olds: Partial<AttachmentOutputs>, attachment: AttachmentBody): AttachmentInputs {
+  return compact({
+    addon: olds.addon ?? attachment.addon.id,
+    app: olds.app ?? attachment.app.id,
+    name: olds.name ?? attachment.name,
+    namespace: olds.namespace,
+  });
+}
+
+function attachmentOuts(attachment: AttachmentBody, inputs: AttachmentInputs, varNames: readonly string[]): AttachmentOutputs {
+  return compact({
+    addon: inputs.addon,
+    app: inputs.app,
+    name: attachment.name,
+    namespace: attachment.namespace ?? undefined,
+    attachmentId: attachment.id,
+    addonId: attachment.addon.id,
+    appId: attachment.app.id,
+    configVarNames: [...varNames].sort(),
+  });
+}

@@ -1,0 +1,218 @@
+/**
+ * The offline plan: a stable, documented structure built from the environment
+ * model and the resources the program registered under the mock runtime, and
+ * its text rendering. Secret values never enter it.
+ */
+import type { Budget } from "../../components/postgres/connection-budget";
+import type { AppModel, EnvironmentModel, VarModel } from "../../stacks/environment-model";
+import type { AppContext } from "../../stacks/app-spec";
+import type { Problem } from "../../stacks/problems";
+import type { Registered } from "./mock-run";
+
+/** Bump when a field changes meaning or disappears; adding fields keeps the version. */
+export const PLAN_FORMAT_VERSION = 1;
+
+/** The SDK's marker for a value known only after deployment. */
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export interface PlanResource {
+  /** Short type: `heroku:App`, `postgresql:Schema`, `cloudflare:DnsRecord`, `fleet:heroku:HerokuService`. */
+  readonly type: string;
+  readonly name: string;
+  /** Name of the parent resource ("" at the top). */
+  readonly parent: string;
+  readonly protect: boolean;
+  readonly retainOnDelete: boolean;
+  /** Key inputs: scalars as given, secrets as "[secret]", values known only after deploy as "(known after deploy)". */
+  readonly inputs: Readonly<Record<string, string | number | boolean>>;
+}
+
+export interface PlanVar {
+  readonly name: string;
+  /** heroku | dyno-metadata | addon | fleet | generated | provided | plain */
+  readonly source: string;
+  readonly secret: boolean;
+  readonly required: boolean;
+  /** Where the value comes from, in words. */
+  readonly origin: string;
+  /** The value for plain and fleet variables (URLs known only after deploy are shown as `<web_url of app>`). */
+  readonly value?: string;
+}
+
+export interface PlanApp {
+  readonly name: string;
+  readonly description: string;
+  readonly herokuName: string;
+  readonly adopt: boolean;
+  readonly domain: string | null;
+  readonly processes: readonly { type: string; size: string; quantity: number; command: string }[];
+  readonly database: { store: string; schema: string; poolMax: number; access: string } | null;
+  readonly redis: { store: string; keyPrefix: string } | null;
+  readonly scheduledJobs: readonly { name: string; command: string; everyMinutes: number; at: number }[];
+  readonly configVars: readonly PlanVar[];
+  readonly resources: readonly PlanResource[];
+}
+
+export interface Plan {
+  readonly version: number;
+  readonly stack: string;
+  readonly tier: string;
+  readonly apps: readonly PlanApp[];
+  /** Resources that belong to the stack rather than to one app (zone settings). */
+  readonly stackResources: readonly PlanResource[];
+  readonly databases: readonly { name: string; kind: string; plan: string | null; owner: string | null; users: readonly string[] }[];
+  readonly budgets: readonly Budget[];
+  readonly missingSecrets: readonly { key: string; what: string; command: string }[];
+  readonly resourceCount: number;
+  /** Milliseconds the program took to register everything under the mock runtime. */
+  readonly programMs: number;
+}
+
+export function shortType(type: string): string {
+  const dynamic = /^pulumi-nodejs:dynamic\/([^:]+):(.+)$/.exec(type);
+  if (dynamic) return `${dynamic[1]}:${dynamic[2]}`;
+  const bridged = /^([^:]+):[^:]+\/[^:]+:(.+)$/.exec(type);
+  if (bridged) return `${bridged[1]}:${bridged[2]}`;
+  return type;
+}
+
+function keyInputs(r: Registered): Record<string, string | number | boolean> {
+  const result: Record<string, string | number | boolean> = {};
+  for (const [key, value] of Object.entries(r.inputs)) {
+    if (key === "__provider") continue;
+    if (r.secretInputs.includes(key)) {
+      result[key] = "[secret]";
+    } else if (value === UNKNOWN) {
+      result[key] = "(known after deploy)";
+    } else if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") {
+      result[key] = value;
+    } else if (value !== null && typeof value === "object" && !Array.isArray(value)) {
+      const keys = Object.keys(value);
+      if (keys.length > 0) result[key] = `{${keys.join(", ")}}`;
+    } else if (Array.isArray(value) && value.every((v) => typeof v === "string")) {
+      result[key] = value.join(", ");
+    }
+  }
+  return result;
+}
+
+/** URL placeholders for values derived from URLs Heroku assigns at create time. */
+function displayContext(model: EnvironmentModel, app: AppModel): AppContext {
+  const urlOf = (a: AppModel): string => (a.domain ? `https://${a.domain}` : `<web_url of ${a.herokuName}>`);
+  return {
+    stack: model.stack,
+    publicUrl: urlOf(app),
+    hostname: app.domain,
+    publicUrlOf: (name) => {
+      const other = model.apps.find((a) => a.name === name);
+      return other ? urlOf(other) : `<not in stack: ${name}>`;
+    },
+  };
+}
+
+function planVar(model: EnvironmentModel, app: AppModel, v: VarModel): PlanVar {
+  const value = v.value === undefined || v.secret ? undefined : typeof v.value === "function" ? v.value(displayContext(model, app)) : v.value;
+  return { name: v.name, source: v.source, secret: v.secret, required: v.required, origin: v.origin, ...(value !== undefined ? { value } : {}) };
+}
+
+/** Which app a resource belongs to: child names always start with the app's name. */
+function ownerApp(name: string, apps: readonly AppModel[]): string | undefined {
+  return apps
+    .map((a) => a.name)
+    .filter((a) => name === a || name.startsWith(`${a}-`))
+    .sort((x, y) => y.length - x.length)[0];
+}
+
+export function buildPlan(model: EnvironmentModel, resources: readonly Registered[], missing: readonly Problem[], programMs: number): Plan {
+  const nameByUrn = new Map(resources.map((r) => [r.urn, r.name]));
+  const toPlan = (r: Registered): PlanResource => ({
+    type: shortType(r.type),
+    name: r.name,
+    parent: nameByUrn.get(r.parent) ?? "",
+    protect: r.protect,
+    retainOnDelete: r.retainOnDelete,
+    inputs: keyInputs(r),
+  });
+  const grouped = new Map<string, PlanResource[]>();
+  const stackResources: PlanResource[] = [];
+  for (const r of resources) {
+    const app = ownerApp(r.name, model.apps);
+    if (app === undefined) stackResources.push(toPlan(r));
+    else grouped.set(app, [...(grouped.get(app) ?? []), toPlan(r)]);
+  }
+  return {
+    version: PLAN_FORMAT_VERSION,
+    stack: model.stack,
+    tier: model.tier,
+    apps: model.apps.map((a) => ({
+      name: a.name,
+      description: a.description,
+      herokuName: a.herokuName,
+      adopt: a.adopt,
+      domain: a.domain ?? null,
+      processes: a.processes.map((p) => ({ type: p.type, size: p.size, quantity: p.quantity, command: p.command })),
+      database: a.database ? { store: a.database.store, schema: a.database.schema, poolMax: a.database.poolMax, access: a.database.access } : null,
+      redis: a.redis ? { store: a.redis.store, keyPrefix: a.redis.keyPrefix } : null,
+      scheduledJobs: a.scheduledJobs.map((j) => ({ name: j.name, command: j.command, everyMinutes: j.every, at: j.at })),
+      configVars: a.vars.map((v) => planVar(model, a, v)),
+      resources: grouped.get(a.name) ?? [],
+    })),
+    stackResources,
+    databases: model.databases.map((d) => ({ name: d.name, kind: d.kind, plan: d.plan ?? null, owner: d.ownerApp ?? d.attach?.app ?? null, users: d.users })),
+    budgets: model.budgets,
+    missingSecrets: missing.map((p) => ({ key: p.missingSecret!.path ? `${p.missingSecret!.key}.${p.missingSecret!.path}` : p.missingSecret!.key, what: p.what, command: p.fix })),
+    resourceCount: resources.length,
+    programMs: Math.round(programMs),
+  };
+}
+
+function table(rows: readonly (readonly string[])[], indent: string): string {
+  const widths = rows.reduce<number[]>((w, row) => row.map((cell, i) => Math.max(w[i] ?? 0, cell.length)), []);
+  return rows.map((row) => indent + row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join("  ")).join("\n");
+}
+
+function describeInputs(inputs: PlanResource["inputs"]): string {
+  return Object.entries(inputs)
+    .map(([k, v]) => `${k}=${String(v)}`)
+    .join(" ")
+    .slice(0, 140);
+}
+
+export function renderPlan(plan: Plan): string {
+  const out: string[] = [];
+  out.push(`fleet plan — stack ${plan.stack} (tier ${plan.tier}); offline: nothing is created and no credentials are used`);
+  for (const app of plan.apps) {
+    out.push("");
+    out.push(`${app.name} → Heroku app ${app.herokuName}${app.adopt ? " (adopted)" : ""}${app.domain ? `, https://${app.domain}` : ""}`);
+    out.push(`  ${app.description}`);
+    out.push(`  processes: ${app.processes.map((p) => `${p.type} ${p.quantity}×${p.size}`).join(", ") || "none"}`);
+    if (app.database) out.push(`  postgres: schema ${app.database.schema} in ${app.database.store}, PG_POOL_MAX ${app.database.poolMax}, ${app.database.access}`);
+    if (app.redis) out.push(`  redis: ${app.redis.store}, key prefix ${app.redis.keyPrefix}`);
+    for (const j of app.scheduledJobs) out.push(`  scheduled: ${j.name} every ${j.everyMinutes} min at ${j.at}: ${j.command}`);
+    out.push(`  config vars (${app.configVars.length}):`);
+    out.push(
+      table(
+        app.configVars.map((v) => [v.name, v.source, v.secret ? "secret" : v.value !== undefined ? v.value : "", v.origin]),
+        "    ",
+      ),
+    );
+    out.push(`  resources (${app.resources.length}):`);
+    out.push(table(app.resources.map((r) => [r.type, r.name, `${r.protect ? "[protect] " : ""}${describeInputs(r.inputs)}`]), "    "));
+  }
+  if (plan.stackResources.length > 0) {
+    out.push("");
+    out.push(`stack resources (${plan.stackResources.length}):`);
+    out.push(table(plan.stackResources.map((r) => [r.type, r.name, describeInputs(r.inputs)]), "    "));
+  }
+  out.push("");
+  out.push("connection budgets:");
+  for (const b of plan.budgets) out.push(`  ${b.database}: ${b.arithmetic}`);
+  if (plan.missingSecrets.length > 0) {
+    out.push("");
+    out.push(`secrets to set before \`pulumi up --stack ${plan.stack}\` (${plan.missingSecrets.length}):`);
+    for (const m of plan.missingSecrets) out.push(`  ${m.command}`);
+  }
+  out.push("");
+  out.push(`${plan.resourceCount} resources in ${plan.apps.length} apps; program evaluated in ${plan.programMs} ms`);
+  return out.join("\n");
+}

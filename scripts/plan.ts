@@ -1,0 +1,110 @@
+/**
+ * `npm run plan -- --stack <stack> [--json]`: evaluates the real fleet program
+ * offline (Pulumi's mock runtime, the stack's YAML, no credentials, no
+ * network) and prints every resource that would exist, grouped by app, the
+ * config vars each app gets and where each comes from (never a secret value),
+ * secrets still to set, the connection budgets and a monthly cost estimate.
+ */
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { buildEnvironment } from "../stacks/environment";
+import { formatProblems, type Problem } from "../stacks/problems";
+import { APP_SPECS } from "../stacks/specs";
+import { runMocked } from "./lib/mock-run";
+import { buildPlan, renderPlan } from "./lib/plan-report";
+import { availableStacks, readStackFiles, SECRET_PLACEHOLDER, StackFileError } from "./lib/stack-files";
+
+const ROOT = path.resolve(__dirname, "..");
+
+const HELP = `Usage: npm run plan -- --stack <stack> [--json]
+
+Evaluates the fleet program offline for a stack (Pulumi.<stack>.yaml) and prints
+what \`pulumi up\` would manage: resources per app, config-var names and their
+sources (never secret values), secrets still to set, connection budgets and a
+monthly cost estimate. Needs no Pulumi CLI, no credentials and no network.
+
+Options:
+  --stack <name>   the stack to plan (${availableStacks(ROOT).join(", ")})
+  --json           print the plan as JSON (structure documented in README.md)
+  --help           show this help
+
+Exit status: 0 when the stack is valid (secrets not yet set are listed, not
+fatal), 1 when the stack configuration has problems, 2 on bad arguments.`;
+
+/** Adds placeholder values for secrets the stack does not set yet, so the plan can show everything else. */
+function withPlaceholders(config: Record<string, string>, secretKeys: string[], missing: readonly Problem[]): void {
+  for (const p of missing) {
+    const { key, path: at } = p.missingSecret!;
+    if (at === undefined) config[key] = SECRET_PLACEHOLDER;
+    else config[key] = JSON.stringify({ ...(config[key] ? (JSON.parse(config[key]) as object) : {}), [at]: SECRET_PLACEHOLDER });
+    if (!secretKeys.includes(key)) secretKeys.push(key);
+  }
+}
+
+async function main(): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({ options: { stack: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean" } }, strict: true });
+  } catch (e) {
+    console.error(`plan: ${e instanceof Error ? e.message : String(e)}\n\n${HELP}`);
+    return 2;
+  }
+  if (args.values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const stack = args.values.stack;
+  if (!stack) {
+    console.error(`plan: --stack is required (one of ${availableStacks(ROOT).join(", ")})`);
+    return 2;
+  }
+
+  let files;
+  try {
+    files = readStackFiles(ROOT, stack);
+  } catch (e) {
+    if (e instanceof StackFileError) {
+      console.error(`plan: ${e.message}`);
+      return 1;
+    }
+    throw e;
+  }
+
+  const first = buildEnvironment({ stack, specs: APP_SPECS, raw: { values: files.config, secretKeys: new Set(files.secretKeys) }, projectRoot: ROOT });
+  const missing = first.ok ? [] : first.problems.filter((p) => p.missingSecret);
+  if (!first.ok && missing.length < first.problems.length) {
+    console.error(formatProblems(stack, first.problems));
+    return 1;
+  }
+  withPlaceholders(files.config, files.secretKeys, missing);
+  const second = buildEnvironment({ stack, specs: APP_SPECS, raw: { values: files.config, secretKeys: new Set(files.secretKeys) }, projectRoot: ROOT });
+  if (!second.ok) {
+    console.error(formatProblems(stack, second.problems));
+    return 1;
+  }
+
+  const started = process.hrtime.bigint();
+  const run = await runMocked({
+    stack,
+    config: files.config,
+    secretKeys: files.secretKeys,
+    preview: true,
+    load: () => require("../stacks/index.ts") as unknown,
+  });
+  const programMs = Number(process.hrtime.bigint() - started) / 1e6;
+  if (run.error) {
+    console.error(`plan: the program failed: ${run.error.message}`);
+    return 1;
+  }
+  const plan = buildPlan(second.model, run.resources, missing, programMs);
+  console.log(args.values.json ? JSON.stringify(plan, null, 2) : renderPlan(plan));
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error(`plan: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    process.exit(1);
+  },
+);

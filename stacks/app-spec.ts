@@ -1,0 +1,131 @@
+/**
+ * The contract between an application and fleet: what `apps/<name>/deploy.ts`
+ * exports. Plain data, no Pulumi: the program reads it, tests read it, and the
+ * app's own env schema (the zod object its code validates at boot) comes along
+ * so fleet knows every variable the app needs.
+ */
+
+/** The only thing fleet needs of a zod object schema: its keys and whether each may be left unset. */
+export interface EnvSchema {
+  readonly shape: Readonly<Record<string, { safeParse(value: unknown): { success: boolean } }>>;
+}
+
+/** A process type in the Procfile. */
+export interface ProcessSpec {
+  /** The Procfile command, as it appears there (checked against the Procfile by tests). */
+  readonly command: string;
+  /**
+   * `web` answers HTTP on $PORT; `worker` runs without a port; `release` runs on
+   * each release and is never scaled.
+   */
+  readonly kind: "web" | "worker" | "release";
+}
+
+/** A secret fleet generates per stack with @pulumi/random and rotates by a generation number. */
+export interface GeneratedSecretSpec {
+  /**
+   * `hex`: `bytes` random bytes as lowercase hex. `base64`: as standard base64.
+   * `fernet`: a Fernet key (32 random bytes, URL-safe base64).
+   */
+  readonly kind: "hex" | "base64" | "fernet";
+  /** Random bytes to draw (ignored for `fernet`, which is always 32). @default 32 */
+  readonly bytes?: number;
+  /**
+   * How the value of the previous generation stays available after a rotation,
+   * so tokens signed or data encrypted under it keep working:
+   * - `none`: the old value is gone at once (plain identifiers).
+   * - `previous-var`: the old value goes to `<KEY>_PREVIOUS`.
+   * - `key-list`: the variable holds `newest,previous` (comma-separated, newest first).
+   * @default "none"
+   */
+  readonly keepPrevious?: "none" | "previous-var" | "key-list";
+  /** What the secret is for, shown by `plan`. */
+  readonly description: string;
+}
+
+/** A secret the operator supplies with `pulumi config set --secret <app>:<KEY> …`. */
+export interface ProvidedSecretSpec {
+  /** What it is and where to get it, shown by `plan` next to the command that sets it. */
+  readonly description: string;
+}
+
+/** Plain (non-secret) configuration whose value is known from the spec and the stack. */
+export type PlainValue = string | ((context: AppContext) => string);
+
+/** What a derived plain value may depend on. */
+export interface AppContext {
+  /** The stack: `staging` or `production`. */
+  readonly stack: string;
+  /** The app's public base URL without a trailing slash: the custom domain when set, else Heroku's web URL. */
+  readonly publicUrl: string;
+  /** Public base URL of another app of the fleet in the same stack (for apps that call each other). */
+  readonly publicUrlOf: (app: string) => string;
+  /** The custom hostname, when the stack gives one. */
+  readonly hostname: string | undefined;
+}
+
+/** Postgres the app needs. Which database it lands in is the stack's choice. */
+export interface DatabaseSpec {
+  /** The schema that holds every table of the app; the app reaches it through `search_path`. */
+  readonly schema: string;
+  /** Connections each dyno's pool may open at most (becomes `PG_POOL_MAX` when the budget allows). @default 5 */
+  readonly poolPerDyno?: number;
+}
+
+/** Redis the app needs. */
+export interface RedisSpec {
+  /** Prefix of every key the app writes (ends with `:`), so apps sharing an instance never collide. */
+  readonly keyPrefix: string;
+  /**
+   * `cache` wants an evicting instance (`allkeys-lru`); `queue` must never lose
+   * keys (`noeviction`). An app that needs both keeps the safe policy.
+   */
+  readonly use: "cache" | "queue" | "cache-and-queue";
+}
+
+/** A Heroku Scheduler job. */
+export interface ScheduledJobSpec {
+  /** Logical name, unique in the app. */
+  readonly name: string;
+  /** The command a one-off dyno runs. */
+  readonly command: string;
+  /** How often: every 10 minutes, hourly or daily. */
+  readonly every: "10m" | "hour" | "day";
+  /** Minutes past the hour (hourly: 0, 10 … 50) or after 00:00 UTC (daily, 30-minute steps). @default 0 */
+  readonly at?: number;
+}
+
+/** Everything fleet needs to know to run one application. */
+export interface AppSpec {
+  /** The folder name under apps/, also the base of every name fleet derives. */
+  readonly name: string;
+  /** One line, shown by `plan`. */
+  readonly description: string;
+  /** Procfile process types by name. */
+  readonly processes: Readonly<Record<string, ProcessSpec>>;
+  /** The zod schema the app validates its environment with at boot (from `src/env.ts`). */
+  readonly env: EnvSchema;
+  /** Path that answers 200 when the app is healthy (web apps). */
+  readonly healthPath?: string;
+  /** Secrets the operator provides, by variable name. */
+  readonly providedSecrets?: Readonly<Record<string, ProvidedSecretSpec>>;
+  /** Secrets fleet generates, by variable name. */
+  readonly generatedSecrets?: Readonly<Record<string, GeneratedSecretSpec>>;
+  /** Plain configuration, by variable name. A stack may override these. */
+  readonly config?: Readonly<Record<string, PlainValue>>;
+  /** Postgres, when the app has data. */
+  readonly database?: DatabaseSpec;
+  /** Redis, when the app caches or queues. */
+  readonly redis?: RedisSpec;
+  /** Heroku Scheduler jobs. */
+  readonly scheduledJobs?: readonly ScheduledJobSpec[];
+  /** Subdomain of the stack's zone the app answers on (`api` → `api.example.com`). */
+  readonly domainPrefix?: string;
+  /** Paths put behind Cloudflare Zero Trust Access (`/admin`, `/admin/metrics`). */
+  readonly adminPaths?: readonly string[];
+}
+
+/** Identity function that gives `deploy.ts` files type checking and editor help. */
+export function defineApp<const T extends AppSpec>(spec: T): T {
+  return spec;
+}

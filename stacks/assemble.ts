@@ -1,0 +1,148 @@
+/**
+ * Turns the environment model into components: per stack the Cloudflare zone
+ * settings, per app its generated secrets and its HerokuService. Data-store
+ * owners come first so the apps that attach to their add-ons can refer to them.
+ */
+import * as cloudflare from "@pulumi/cloudflare";
+import * as pulumi from "@pulumi/pulumi";
+import { ZoneSettings } from "../components/cloudflare/zone-settings";
+import { HerokuService, type DatabaseBinding, type RedisBinding, type ServiceUrls } from "../components/heroku-service";
+import { GeneratedSecrets } from "../components/secrets/generated-secrets";
+import type { AppContext } from "./app-spec";
+import { WRITTEN_SOURCES, type AppModel, type EnvironmentModel } from "./environment-model";
+import type { ParsedStackConfig } from "./stack-config";
+
+export interface AppOutputs {
+  readonly herokuName: pulumi.Output<string>;
+  readonly webUrl: pulumi.Output<string>;
+  readonly customUrl: pulumi.Output<string | undefined>;
+}
+
+/** Apps that bill a shared data store go before the apps that attach to it. */
+export function creationOrder(model: EnvironmentModel): AppModel[] {
+  const owners = new Set([...model.databases.map((d) => d.ownerApp), ...model.redis.map((r) => r.ownerApp)]);
+  return [...model.apps].sort((a, b) => Number(owners.has(b.name)) - Number(owners.has(a.name)));
+}
+
+/** Evaluates a derived value with the app's URLs (the function is the spec's, pure). */
+function contextFor(model: EnvironmentModel, app: AppModel, publicUrl: string, urls: Readonly<Record<string, string>>): AppContext {
+  return {
+    stack: model.stack,
+    publicUrl,
+    hostname: app.domain,
+    publicUrlOf: (other) => {
+      const url = urls[other];
+      if (url === undefined) throw new Error(`${app.name} refers to the URL of '${other}', which is not in stack ${model.stack}`);
+      return url;
+    },
+  };
+}
+
+export function assembleEnvironment(model: EnvironmentModel, parsed: ParsedStackConfig): Record<string, AppOutputs> {
+  const zoneId = model.cloudflare
+    ? cloudflare.getZoneOutput({ filter: { name: model.cloudflare.zone } }).apply((z) => z.id)
+    : undefined;
+  if (model.cloudflare && zoneId) {
+    new ZoneSettings(`${model.stack}-zone`, { zoneId, protect: model.defaults.protect });
+  }
+
+  const publicUrls = new Map(model.apps.map((a) => [a.name, pulumi.deferredOutput<string>()] as const));
+  const services = new Map<string, HerokuService>();
+  const logDrainUrl = parsed.logDrainUrl !== undefined ? pulumi.secret(parsed.logDrainUrl) : undefined;
+
+  for (const app of creationOrder(model)) {
+    const secrets = secretsFor(app, model.defaults.protect);
+    const provided = parsed.appSecrets.get(app.name);
+    const configVars = (urls: ServiceUrls): pulumi.Input<Record<string, pulumi.Input<string>>> => {
+      const others = Object.fromEntries([...publicUrls].map(([name, [url]]) => [name, url]));
+      return pulumi.all([urls.publicUrl, pulumi.all(others), secrets?.values ?? {}]).apply(([publicUrl, otherUrls, generated]) => {
+        const ctx = contextFor(model, app, publicUrl, otherUrls);
+        const vars: Record<string, pulumi.Input<string>> = {};
+        for (const v of app.vars) {
+          if (!WRITTEN_SOURCES.has(v.source) || (v.name === "DATABASE_URL" && v.source === "provided")) continue;
+          if (v.source === "generated") vars[v.name] = pulumi.secret(generated[v.name] ?? "");
+          else if (v.source === "provided") vars[v.name] = pulumi.secret(provided?.get(v.providedKey ?? v.name) ?? "");
+          else if (v.value !== undefined) vars[v.name] = typeof v.value === "function" ? v.value(ctx) : v.value;
+        }
+        return vars;
+      });
+    };
+    const service = new HerokuService(app.name, {
+      herokuName: app.herokuName,
+      adopt: app.adopt,
+      region: model.heroku.region,
+      ...(model.heroku.team ? { team: model.heroku.team } : {}),
+      sourceDir: app.sourceDir,
+      formation: Object.fromEntries(app.processes.map((p) => [p.type, { size: p.size, quantity: p.quantity }])),
+      configVars,
+      ...optional("database", databaseBinding(model, app, services, parsed)),
+      ...optional("redis", redisBinding(model, app, services)),
+      scheduledJobs: app.scheduledJobs,
+      ...optional("hostname", app.domain),
+      ...(app.domain && zoneId && model.cloudflare ? { dns: { zoneId, proxied: model.cloudflare.proxied } } : {}),
+      ...(app.adminPaths.length > 0 && model.cloudflare
+        ? { admin: { ...optional("accountId", model.cloudflare.accountId), paths: app.adminPaths, allowedEmails: model.cloudflare.accessEmails } }
+        : {}),
+      ...optional("logDrainUrl", app.logDrain ? logDrainUrl : undefined),
+      protect: app.protect,
+    });
+    services.set(app.name, service);
+    publicUrls.get(app.name)![1](service.publicUrl);
+  }
+
+  return Object.fromEntries(
+    model.apps.map((a) => {
+      const s = services.get(a.name)!;
+      return [a.name, { herokuName: s.herokuName, webUrl: s.webUrl, customUrl: s.customUrl }];
+    }),
+  );
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+function secretsFor(app: AppModel, protect: boolean): GeneratedSecrets | undefined {
+  const current = app.vars.filter((v) => v.generated?.role === "current");
+  if (current.length === 0) return undefined;
+  return new GeneratedSecrets(`${app.name}-secrets`, {
+    secrets: Object.fromEntries(
+      current.map((v) => [
+        v.name,
+        { kind: v.generated!.spec.kind, bytes: v.generated!.spec.bytes ?? 32, keepPrevious: v.generated!.spec.keepPrevious ?? "none", generation: v.generated!.generation },
+      ]),
+    ),
+    protect,
+  });
+}
+
+function databaseBinding(model: EnvironmentModel, app: AppModel, services: ReadonlyMap<string, HerokuService>, parsed: ParsedStackConfig): DatabaseBinding | undefined {
+  if (!app.database) return undefined;
+  const db = model.databases.find((d) => d.name === app.database!.store)!;
+  const schema = app.database.schema;
+  if (db.kind === "external") {
+    return { mode: "external", adminUrl: pulumi.secret(parsed.databaseUrls.get(db.name) ?? ""), schema };
+  }
+  if (db.kind === "attach") {
+    return { mode: "attach", addon: db.attach!.addon, plan: db.plan ?? "essential-0", schema, credentials: db.credentials };
+  }
+  if (db.ownerApp === app.name) {
+    return {
+      mode: "own-addon",
+      plan: db.plan!,
+      schema,
+      credentials: db.credentials,
+      ...optional("backupHour", db.backupHour),
+      protect: db.protect,
+    };
+  }
+  const owner = services.get(db.ownerApp!)!;
+  return { mode: "attach", addon: owner.databaseAddon!.addonId, adminUrl: owner.databaseAdminUrl!, plan: db.plan!, schema, credentials: db.credentials };
+}
+
+function redisBinding(model: EnvironmentModel, app: AppModel, services: ReadonlyMap<string, HerokuService>): RedisBinding | undefined {
+  if (!app.redis) return undefined;
+  const store = model.redis.find((r) => r.name === app.redis!.store)!;
+  if (store.ownerApp === app.name) return { mode: "own-addon", plan: store.plan, maxmemoryPolicy: store.maxmemoryPolicy, protect: store.protect };
+  return { mode: "attach", addon: services.get(store.ownerApp)!.redisAddon!.addonId };
+}

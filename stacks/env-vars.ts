@@ -1,0 +1,198 @@
+/**
+ * Accounts for every variable an app's env schema reads: which source supplies
+ * it, or a problem naming the app, the variable and the command that fixes it.
+ */
+import type { AppSpec, EnvSchema } from "./app-spec";
+import type { AppOverride } from "./config-schema";
+import type { VarModel } from "./environment-model";
+import type { Problems } from "./problems";
+import { configSetCommand } from "./stack-config";
+
+/** Set by Heroku itself on every dyno, or by the Node.js buildpack. */
+export const HEROKU_VARS: ReadonlySet<string> = new Set(["PORT", "DYNO", "NODE_ENV"]);
+/** Set by the runtime-dyno-metadata feature. */
+export const DYNO_METADATA_VARS: ReadonlySet<string> = new Set([
+  "HEROKU_APP_ID",
+  "HEROKU_APP_NAME",
+  "HEROKU_DYNO_ID",
+  "HEROKU_RELEASE_CREATED_AT",
+  "HEROKU_RELEASE_VERSION",
+  "HEROKU_SLUG_COMMIT",
+  "HEROKU_SLUG_DESCRIPTION",
+]);
+
+const DATABASE_VARS: ReadonlySet<string> = new Set(["DATABASE_URL", "DATABASE_SCHEMA", "PG_POOL_MAX"]);
+const REDIS_VARS: ReadonlySet<string> = new Set(["REDIS_URL", "REDIS_TLS_URL", "REDIS_KEY_PREFIX"]);
+
+export interface VarContext {
+  readonly stack: string;
+  readonly spec: AppSpec;
+  readonly override: AppOverride;
+  /** The app's database, when it has one. */
+  readonly database: { readonly schema: string; readonly poolMax: number; readonly external: boolean; readonly origin: string } | undefined;
+  readonly redis: { readonly keyPrefix: string; readonly origin: string } | undefined;
+  /** Provided secrets present in the stack (names), from `<app>:<KEY>`. */
+  readonly providedKeys: ReadonlySet<string>;
+}
+
+/** Whether the schema accepts the variable being absent (optional or defaulted). */
+export function isOptional(schema: EnvSchema, name: string): boolean {
+  const field = schema.shape[name];
+  return field !== undefined && field.safeParse(undefined).success;
+}
+
+export function resolveVars(ctx: VarContext, problems: Problems): VarModel[] {
+  const { spec, override, stack } = ctx;
+  const app = spec.name;
+  const generated = spec.generatedSecrets ?? {};
+  const provided = spec.providedSecrets ?? {};
+  const plain = { ...(spec.config ?? {}), ...(override.config ?? {}) };
+  const rotate = override.rotate ?? {};
+  const vars: VarModel[] = [];
+
+  for (const name of Object.keys(spec.env.shape).sort()) {
+    const required = !isOptional(spec.env, name);
+    const add = (v: Omit<VarModel, "name" | "required">): void => {
+      vars.push({ name, required, ...v });
+    };
+    const previousOf = name.endsWith("_PREVIOUS") ? name.slice(0, -"_PREVIOUS".length) : undefined;
+    const previousSpec = previousOf !== undefined ? generated[previousOf] : undefined;
+
+    // A store that could not be resolved is already a problem; its variables would only repeat it.
+    const unresolvedStore =
+      (spec.database !== undefined && ctx.database === undefined && DATABASE_VARS.has(name)) ||
+      (spec.redis !== undefined && ctx.redis === undefined && REDIS_VARS.has(name));
+    if (unresolvedStore) {
+      continue;
+    } else if (HEROKU_VARS.has(name)) {
+      add({ source: "heroku", secret: false, origin: "Heroku" });
+    } else if (DYNO_METADATA_VARS.has(name)) {
+      add({ source: "dyno-metadata", secret: false, origin: "Heroku runtime-dyno-metadata" });
+    } else if (name === "DATABASE_URL" && ctx.database) {
+      add(
+        ctx.database.external
+          ? { source: "provided", secret: true, origin: ctx.database.origin }
+          : { source: "addon", secret: true, origin: ctx.database.origin },
+      );
+    } else if ((name === "REDIS_URL" || name === "REDIS_TLS_URL") && ctx.redis) {
+      add({ source: "addon", secret: true, origin: ctx.redis.origin });
+    } else if (name === "APP_ENV") {
+      add({ source: "fleet", secret: false, origin: "the stack name", value: stack });
+    } else if (name === "DATABASE_SCHEMA" && ctx.database) {
+      add({ source: "fleet", secret: false, origin: "the app's schema", value: ctx.database.schema });
+    } else if (name === "PG_POOL_MAX" && ctx.database) {
+      add({ source: "fleet", secret: false, origin: "the connection budget", value: String(ctx.database.poolMax) });
+    } else if (name === "REDIS_KEY_PREFIX" && ctx.redis) {
+      add({ source: "fleet", secret: false, origin: "the app's Redis prefix", value: ctx.redis.keyPrefix });
+    } else if (generated[name]) {
+      const generation = rotate[name] ?? 1;
+      add({
+        source: "generated",
+        secret: true,
+        origin: `generated ${generated[name].kind}, generation ${generation}`,
+        generated: { spec: generated[name], generation, role: "current", base: name },
+      });
+    } else if (previousOf !== undefined && previousSpec?.keepPrevious === "previous-var") {
+      const generation = rotate[previousOf] ?? 1;
+      if (generation > 1) {
+        add({
+          source: "generated",
+          secret: true,
+          origin: `generated ${previousSpec.kind}, generation ${generation - 1} (previous of ${previousOf})`,
+          generated: { spec: previousSpec, generation: generation - 1, role: "previous", base: previousOf },
+        });
+      } else if (required) {
+        problems.add(`${app} ${name}`, `is required but ${previousOf} has never been rotated, so there is no previous value`, `make ${name} optional in apps/${app}/src/env.ts`);
+      }
+    } else if (provided[name]) {
+      if (ctx.providedKeys.has(name)) {
+        add({ source: "provided", secret: true, origin: `${app}:${name}`, providedKey: name });
+      } else if (required) {
+        problems.add(`${app} ${name}`, `is required and not set (${provided[name].description})`, configSetCommand(stack, `${app}:${name}`, "<value>", { secret: true }), {
+          key: `${app}:${name}`,
+        });
+      }
+    } else if (plain[name] !== undefined) {
+      const fromStack = override.config?.[name] !== undefined;
+      add({ source: "plain", secret: false, origin: fromStack ? `fleet:apps.${app}.config.${name}` : `apps/${app}/deploy.ts`, value: plain[name] });
+    } else if (required) {
+      problems.add(
+        `${app} ${name}`,
+        "is required by the app's env schema but nothing supplies it (no add-on, secret, generated secret or config)",
+        `${configSetCommand(stack, `fleet:apps.${app}.config.${name}`, "<value>", { path: true })}, or declare it in apps/${app}/deploy.ts`,
+      );
+    }
+  }
+
+  checkDeclarations(ctx, problems);
+  return vars;
+}
+
+/** Spec and stack entries that name variables the app never reads are mistakes worth reporting. */
+function checkDeclarations(ctx: VarContext, problems: Problems): void {
+  const { spec, override, stack } = ctx;
+  const app = spec.name;
+  const reads = new Set(Object.keys(spec.env.shape));
+  const declared: [string, string][] = [
+    ...Object.keys(spec.generatedSecrets ?? {}).map((k): [string, string] => [k, "generatedSecrets"]),
+    ...Object.keys(spec.providedSecrets ?? {}).map((k): [string, string] => [k, "providedSecrets"]),
+    ...Object.keys(spec.config ?? {}).map((k): [string, string] => [k, "config"]),
+  ];
+  for (const [name, where] of declared) {
+    if (!reads.has(name)) {
+      problems.add(`apps/${app}/deploy.ts ${where}.${name}`, "names a variable the app's env schema does not read", `add ${name} to apps/${app}/src/env.ts or remove it from the spec`);
+    }
+  }
+  for (const name of Object.keys(override.config ?? {})) {
+    if (!reads.has(name)) {
+      problems.add(`fleet:apps.${app}.config.${name}`, `is not a variable ${app} reads${suggest(name, reads)}`, `remove it from Pulumi.${stack}.yaml`);
+    }
+  }
+  for (const name of Object.keys(override.rotate ?? {})) {
+    if (!spec.generatedSecrets?.[name]) {
+      const generatedNames = Object.keys(spec.generatedSecrets ?? {});
+      problems.add(
+        `fleet:apps.${app}.rotate.${name}`,
+        `is not a secret fleet generates for ${app}`,
+        generatedNames.length > 0 ? `rotate one of ${generatedNames.join(", ")}` : `remove it: ${app} has no generated secrets`,
+      );
+    }
+  }
+  for (const name of ctx.providedKeys) {
+    if (!spec.providedSecrets?.[name]) {
+      problems.add(
+        `${app}:${name}`,
+        `is not a secret ${app} takes${suggest(name, new Set(Object.keys(spec.providedSecrets ?? {})))}`,
+        `pulumi config rm ${app}:${name} --stack ${stack}`,
+      );
+    }
+  }
+}
+
+/** ` (did you mean X?)` when a close name exists. */
+export function suggest(name: string, candidates: ReadonlySet<string>): string {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(name, c);
+    if (d < bestDistance) {
+      bestDistance = d;
+      best = c;
+    }
+  }
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(name.length / 4)) ? ` (did you mean ${best}?)` : "";
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length]!;
+}

@@ -1,0 +1,212 @@
+/**
+ * "Builds like Heroku" for every app under apps/ that has a package.json and a
+ * Procfile, plus the hello-app fixture that proves the check itself. Each app
+ * is packed exactly as the Build resource packs it, installed and built from
+ * that tarball alone, and each Procfile process is run and stopped as a dyno.
+ * Apps run one after another; npm ci makes this file the slow one.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { afterAll, describe, expect, it } from "vitest";
+import {
+  BuildCheckError,
+  DEFAULT_ADMIN_DATABASE_URL,
+  discoverApps,
+  parseEnvFile,
+  parseProcfile,
+  runBuildCheck,
+  type BuildCheckOptions,
+  type BuildCheckReport,
+  type CheckSpec,
+} from "./build-check.js";
+
+const REPO = path.resolve(__dirname, "..", "..");
+const FIXTURE = path.join(__dirname, "fixtures", "hello-app");
+const FIXTURE_SPEC: CheckSpec = { healthPath: "/healthz", kinds: { release: "release", web: "web", worker: "worker" } };
+const APP_TIMEOUT_MS = 15 * 60_000;
+const FIXTURE_TIMEOUT_MS = 120_000;
+
+function logReport(report: BuildCheckReport): void {
+  const steps = report.timings.map((t) => `${t.step} ${t.seconds.toFixed(1)}s`).join(", ");
+  console.log(`build check ${report.name}: ${report.files.length} files, sha256 ${report.sha256.slice(0, 12)}… — ${steps}`);
+  for (const warning of report.warnings) console.log(`build check ${report.name}: warning: ${warning}`);
+}
+
+async function databaseExists(name: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: DEFAULT_ADMIN_DATABASE_URL });
+  await client.connect();
+  try {
+    const result = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
+    return result.rowCount === 1;
+  } finally {
+    await client.end();
+  }
+}
+
+// ── The apps ─────────────────────────────────────────────────────────────────
+
+describe("every app builds and runs like on Heroku", () => {
+  const apps = discoverApps(path.join(REPO, "apps"));
+  for (const app of apps) {
+    if (!app.hasPackageJson || !app.hasProcfile) {
+      const missing = [!app.hasPackageJson && "package.json", !app.hasProcfile && "Procfile"].filter(Boolean).join(" and ");
+      it.skip(`${app.name} (no ${missing} yet)`, () => undefined);
+      continue;
+    }
+    it(
+      app.name,
+      async () => {
+        const report = await runBuildCheck({ name: app.name, appDir: app.dir });
+        logReport(report);
+        expect(report.files).not.toContain("deploy.ts");
+        expect(await databaseExists(report.database)).toBe(false);
+      },
+      APP_TIMEOUT_MS,
+    );
+  }
+});
+
+// ── The check itself, proven on a fixture ────────────────────────────────────
+
+describe("the build check (hello-app fixture)", () => {
+  it(
+    "packs, installs, builds, prunes, runs release, web and worker, and stops them",
+    async () => {
+      const report = await runBuildCheck({ name: "hello-app", appDir: FIXTURE });
+      logReport(report);
+      // What was uploaded: sources and the local devDependency, never the spec or tests.
+      expect(report.files).toEqual(expect.arrayContaining(["Procfile", "package-lock.json", "src/server.js", "tools/hello-banner/index.js", ".env.example"]));
+      expect(report.files).not.toContain("deploy.ts");
+      expect(report.files.some((file) => file.startsWith("test/"))).toBe(false);
+      // Every step ran, in Heroku's order.
+      expect(report.timings.map((t) => t.step)).toEqual([
+        "pack",
+        "unpack",
+        "create database",
+        "npm ci",
+        "build",
+        "prune",
+        "release",
+        "web ready",
+        "web SIGTERM to exit",
+        "worker ready",
+        "worker SIGTERM to exit",
+      ]);
+      expect(report.warnings).toEqual([]);
+      expect(fs.existsSync(report.buildDir)).toBe(false);
+      expect(await databaseExists(report.database)).toBe(false);
+    },
+    FIXTURE_TIMEOUT_MS,
+  );
+
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "fleet-build-check-fixtures-"));
+  afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
+  /** A copy of the fixture with some files replaced, checked with short timeouts. */
+  async function checkVariant(name: string, changes: Record<string, string | null>, options: Partial<BuildCheckOptions> = {}): Promise<BuildCheckReport> {
+    const dir = path.join(scratch, name);
+    fs.cpSync(FIXTURE, dir, { recursive: true, filter: (source) => !source.includes(`${path.sep}node_modules`) });
+    for (const [file, content] of Object.entries(changes)) {
+      if (content === null) fs.rmSync(path.join(dir, file));
+      else fs.writeFileSync(path.join(dir, file), content);
+    }
+    return runBuildCheck({ name, appDir: dir, spec: FIXTURE_SPEC, readyTimeoutMs: 1500, shutdownTimeoutMs: 1500, ...options });
+  }
+
+  const procfile = (lines: Record<string, string>) =>
+    Object.entries({ release: "node dist/release.js", web: "node dist/server.js", worker: "node dist/worker.js", ...lines })
+      .map(([type, command]) => `${type}: ${command}`)
+      .join("\n");
+
+  it(
+    "fails when the build fails, with the build's output",
+    async () => {
+      const error = await checkVariant("hello-bad-build", { "build.js": "console.error('tsc: src/x.ts(1,1): error TS1005'); process.exit(2);\n" }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(BuildCheckError);
+      expect(String(error)).toMatch(/hello-bad-build build exited 2/);
+      expect(String(error)).toContain("error TS1005");
+    },
+    FIXTURE_TIMEOUT_MS,
+  );
+
+  it(
+    "fails when release exits non-zero, with its output",
+    async () => {
+      const error = await checkVariant("hello-bad-release", {
+        Procfile: procfile({ release: `node -e "console.error('migration 002 failed'); process.exit(1)"` }),
+      }).catch((e: unknown) => e);
+      expect(String(error)).toMatch(/hello-bad-release release exited 1/);
+      expect(String(error)).toContain("migration 002 failed");
+    },
+    FIXTURE_TIMEOUT_MS,
+  );
+
+  it(
+    "fails when web exits at boot (a variable missing from .env.example), naming it",
+    async () => {
+      const error = await checkVariant("hello-no-greeting", { ".env.example": "PORT=5000\n" }).catch((e: unknown) => e);
+      expect(String(error)).toMatch(/hello-no-greeting web exited 1 before answering \/healthz/);
+      expect(String(error)).toContain("GREETING");
+    },
+    FIXTURE_TIMEOUT_MS,
+  );
+
+  it(
+    "fails when /health never answers 200",
+    async () => {
+      const error = await checkVariant("hello-unhealthy", {}, { spec: { ...FIXTURE_SPEC, healthPath: "/nope" } }).catch((e: unknown) => e);
+      expect(String(error)).toMatch(/did not answer GET \/nope with 200 within 1.5 s \(last: HTTP 404/);
+    },
+    FIXTURE_TIMEOUT_MS,
+  );
+
+  it(
+    "fails when a process ignores SIGTERM",
+    async () => {
+      const stubborn = fs.readFileSync(path.join(FIXTURE, "src", "worker.js"), "utf8").replace(/process\.on\("SIGTERM"[\s\S]*$/, 'process.on("SIGTERM", () => console.log("ignoring SIGTERM"));\n');
+      const error = await checkVariant("hello-stubborn", { "src/worker.js": stubborn }).catch((e: unknown) => e);
+      expect(String(error)).toMatch(/hello-stubborn worker was still running 1.5 s after SIGTERM/);
+      expect(String(error)).toContain("ignoring SIGTERM");
+    },
+    FIXTURE_TIMEOUT_MS,
+  );
+
+  it(
+    "fails when a worker never reports ready",
+    async () => {
+      const error = await checkVariant("hello-silent", { Procfile: procfile({ worker: `node -e "setInterval(() => {}, 1000)"` }) }).catch((e: unknown) => e);
+      expect(String(error)).toMatch(/hello-silent worker logged no line containing "ready" within 1.5 s/);
+    },
+    FIXTURE_TIMEOUT_MS,
+  );
+
+  it(
+    "fails when a process exits non-zero on SIGTERM",
+    async () => {
+      const error = await checkVariant("hello-exit-143", {
+        Procfile: procfile({ worker: `node -e "console.log('ready'); setInterval(() => {}, 1000)"` }),
+      }).catch((e: unknown) => e);
+      expect(String(error)).toMatch(/hello-exit-143 worker was killed by SIGTERM after SIGTERM; it should exit 0/);
+    },
+    FIXTURE_TIMEOUT_MS,
+  );
+});
+
+describe("build check parsing", () => {
+  it("reads a Procfile as Heroku does", () => {
+    const processes = parseProcfile("# comment\nweb: node dist/server.js\nrelease:   node dist/migrate.js  \n\nbad line\nworker-2: node w.js\n");
+    expect([...processes]).toEqual([
+      ["web", "node dist/server.js"],
+      ["release", "node dist/migrate.js"],
+      ["worker-2", "node w.js"],
+    ]);
+  });
+
+  it("reads .env.example as heroku local does", () => {
+    expect(
+      parseEnvFile('# c\nA=1\nexport B=two words\nC="quoted # not a comment"\nD=\'single\'\nE=x # trailing comment\nF=\n bad line\nG="a\\nb"\n'),
+    ).toEqual({ A: "1", B: "two words", C: "quoted # not a comment", D: "single", E: "x", F: "", G: "a\nb" });
+  });
+});

@@ -1,0 +1,311 @@
+/**
+ * Every way a stack configuration can be wrong is reported with the config
+ * path (or app and variable), what is wrong and the exact fix — all problems
+ * together, before anything is registered.
+ */
+import { describe, expect, it } from "vitest";
+import { build, completeConfig, editJson, problemsOf, type TestConfig } from "./fixtures";
+
+type Apps = Record<string, Record<string, unknown>>;
+
+function staging(): TestConfig {
+  return completeConfig("staging");
+}
+
+function onlyProblem(config: TestConfig, stack = "staging") {
+  const problems = problemsOf(build(stack, config));
+  expect(problems, JSON.stringify(problems, null, 2)).toHaveLength(1);
+  return problems[0]!;
+}
+
+describe("the committed stacks", () => {
+  it.each(["staging", "production"] as const)("%s is valid once its secrets are set", (stack) => {
+    const result = build(stack, completeConfig(stack));
+    expect(result.ok ? [] : result.problems).toEqual([]);
+  });
+});
+
+describe("bad stack configurations", () => {
+  it("rejects an unknown tier", () => {
+    const config = staging();
+    config.values["fleet:tier"] = "prod";
+    const p = onlyProblem(config);
+    expect(p.where).toBe("fleet:tier");
+    expect(p.what).toMatch(/staging.*production/);
+    expect(p.fix).toBe("pulumi config set fleet:tier <value> --stack staging");
+  });
+
+  it("requires the app-name prefix", () => {
+    const config = staging();
+    delete config.values["fleet:appPrefix"];
+    const p = onlyProblem(config);
+    expect(p).toEqual({ where: "fleet:appPrefix", what: "is required", fix: "pulumi config set fleet:appPrefix <value> --stack staging" });
+  });
+
+  it("rejects a region Heroku does not have", () => {
+    const config = staging();
+    config.values["fleet:herokuRegion"] = "asia";
+    const p = onlyProblem(config);
+    expect(p.where).toBe("fleet:herokuRegion");
+    expect(p.what).toMatch(/"us"|us.*eu/);
+  });
+
+  it("names an unknown fleet setting", () => {
+    const config = staging();
+    config.values["fleet:herokuRegon"] = "eu";
+    const p = onlyProblem(config);
+    expect(p.where).toBe("fleet:herokuRegon");
+    expect(p.what).toBe("is not a fleet setting");
+    expect(p.fix).toContain("fleet:herokuRegion");
+  });
+
+  it("rejects a dyno size Heroku does not sell, at its config path", () => {
+    const config = editJson<Apps>(staging(), "fleet:apps", (apps) => {
+      apps["euterpe"] = { ...apps["euterpe"], formation: { web: { size: "standard-3X" } } };
+    });
+    const p = onlyProblem(config);
+    expect(p.where).toBe("fleet:apps.euterpe.formation.web.size");
+    expect(p.what).toContain("'standard-3X' is not a Heroku dyno size");
+    expect(p.fix).toBe("pulumi config set --path 'fleet:apps.euterpe.formation.web.size' <value> --stack staging");
+  });
+
+  it("names an unknown per-app setting and lists the known ones", () => {
+    const config = editJson<Apps>(staging(), "fleet:apps", (apps) => {
+      apps["euterpe"] = { ...apps["euterpe"], dynos: 2 };
+    });
+    const p = onlyProblem(config);
+    expect(p.where).toBe("fleet:apps.euterpe");
+    expect(p.what).toBe("unknown setting 'dynos'");
+    expect(p.fix).toContain("known here: enabled, adoptApp, herokuName, formation");
+  });
+
+  it("rejects settings for an app the fleet does not have", () => {
+    const config = editJson<Apps>(staging(), "fleet:apps", (apps) => {
+      apps["eutrepe"] = { domain: false };
+    });
+    const p = onlyProblem(config);
+    expect(p.where).toBe("fleet:apps.eutrepe");
+    expect(p.what).toBe("is not an app of the fleet");
+    expect(p.fix).toContain("euterpe");
+  });
+
+  it("rejects a process type the app does not have", () => {
+    const config = editJson<Apps>(staging(), "fleet:apps", (apps) => {
+      apps["euterpe"] = { ...apps["euterpe"], formation: { worker: { quantity: 1 } } };
+    });
+    const p = onlyProblem(config);
+    expect(p.where).toBe("fleet:apps.euterpe.formation.worker");
+    expect(p.what).toBe("is not a process type of euterpe");
+    expect(p.fix).toBe("use one of web");
+  });
+
+  it("refuses to scale the release phase", () => {
+    const config = editJson<Apps>(staging(), "fleet:apps", (apps) => {
+      apps["euterpe"] = { ...apps["euterpe"], formation: { release: { quantity: 1 } } };
+    });
+    const p = onlyProblem(config);
+    expect(p.what).toContain("release phase");
+    expect(p.fix).toBe("remove fleet:apps.euterpe.formation.release from Pulumi.staging.yaml");
+  });
+
+  it("refuses more than one basic dyno per process type", () => {
+    const config = editJson<Apps>(staging(), "fleet:apps", (apps) => {
+      apps["euterpe"] = { ...apps["euterpe"], formation: { web: { quantity: 2 } } };
+    });
+    const p = onlyProblem(config);
+    expect(p.where).toBe("fleet:apps.euterpe.formation.web");
+    expect(p.what).toBe("asks for 2 basic dynos; Heroku runs at most one basic dyno per process type");
+    expect(p.fix).toContain("pulumi config set --path 'fleet:apps.euterpe.formation.web.quantity' 1 --stack staging");
+  });
+
+  it("checks an adopted app's name against Heroku's rules", () => {
+    const config = editJson<Apps>(staging(), "fleet:apps", (apps) => {
+      apps["euterpe"] = { ...apps["euterpe"], adoptApp: "Euterpe_App" };
+    });
+    const p = onlyProblem(config);
+    expect(p.where).toBe("fleet:apps.euterpe.adoptApp");
+    expect(p.what).toContain("is not a valid Heroku app name (3–30 characters");
+  });
+
+  it("rejects a Heroku app name over 30 characters", () => {
+    const config = editJson<Apps>(staging(), "fleet:apps", (apps) => {
+      apps["euterpe"] = { ...apps["euterpe"], herokuName: "euterpe-spotify-dashboard-staging" };
+    });
+    const p = onlyProblem(config);
+    expect(p.where).toBe("fleet:apps.euterpe.herokuName");
+    expect(p.what).toContain("is not a valid Heroku app name");
+  });
+
+  it("refuses two apps with one Heroku name", () => {
+    const config = editJson<Apps>(staging(), "fleet:apps", (apps) => {
+      apps["euterpe"] = { ...apps["euterpe"], herokuName: "fleet-music" };
+      apps["threads-web"] = { herokuName: "fleet-music" };
+    });
+    const p = onlyProblem(config);
+    expect(p.what).toMatch(/would use Heroku app name 'fleet-music', already used by (euterpe|threads-web)/);
+    expect(p.fix).toContain("herokuName");
+  });
+
+  it("rejects a database nobody defined", () => {
+    const config = editJson<Apps>(staging(), "fleet:apps", (apps) => {
+      apps["euterpe"] = { ...apps["euterpe"], database: "music" };
+    });
+    const p = onlyProblem(config);
+    expect(p.where).toBe("fleet:apps.euterpe.database");
+    expect(p.what).toBe("names database 'music', which fleet:databases does not define");
+    expect(p.fix).toBe("use dedicated or one of shared");
+  });
+
+  it("rejects a database setting on an app without data", () => {
+    const config = editJson<Apps>(staging(), "fleet:apps", (apps) => {
+      apps["threads-web"] = { database: "shared" };
+    });
+    const p = onlyProblem(config);
+    expect(p).toMatchObject({ where: "fleet:apps.threads-web.database", what: "is set but threads-web uses no database" });
+  });
+
+  it("requires a shared database's owner to be one of its users", () => {
+    const config = editJson<Record<string, Record<string, unknown>>>(staging(), "fleet:databases", (dbs) => {
+      dbs["shared"] = { ...dbs["shared"], owner: "threads-web" };
+    });
+    const p = onlyProblem(config);
+    expect(p.where).toBe("fleet:databases.shared.owner");
+    expect(p.what).toContain("'threads-web' must be one of the apps that use it");
+  });
+
+  it("requires exactly one kind of database", () => {
+    const config = editJson<Record<string, Record<string, unknown>>>(staging(), "fleet:databases", (dbs) => {
+      dbs["shared"] = { ...dbs["shared"], external: { connectionLimit: 50 } };
+    });
+    const p = onlyProblem(config);
+    expect(p).toMatchObject({ where: "fleet:databases.shared", what: "needs exactly one of owner, attach or external" });
+  });
+
+  it("reports a database defined but used by no app", () => {
+    const config = editJson<Record<string, Record<string, unknown>>>(staging(), "fleet:databases", (dbs) => {
+      dbs["spare"] = { plan: "essential-0", owner: "euterpe" };
+    });
+    const p = onlyProblem(config);
+    expect(p).toMatchObject({ where: "fleet:databases.spare", what: "is defined but no app uses it" });
+  });
+
+  it("rejects an over-budget database with the arithmetic", () => {
+    const config = editJson<Record<string, Record<string, unknown>>>(staging(), "fleet:databases", (dbs) => {
+      dbs["shared"] = { ...dbs["shared"], reservedConnections: 30 };
+    });
+    const p = onlyProblem(config);
+    expect(p.where).toBe("database shared");
+    expect(p.what).toMatch(/is over its connection budget: steam-reviews \(1\+2 dynos × 2\) \+ .* \+ reserve 3 \+ others 30 = \d+ > limit 40/);
+    expect(p.fix).toContain("at least 2 are needed");
+  });
+
+  it("names a missing provided secret with the command that sets it", () => {
+    const config = staging();
+    delete config.values["euterpe:SPOTIFY_CLIENT_SECRET"];
+    const p = onlyProblem(config);
+    expect(p.where).toBe("euterpe SPOTIFY_CLIENT_SECRET");
+    expect(p.what).toBe("is required and not set (Client secret of the same Spotify app)");
+    expect(p.fix).toBe("pulumi config set --secret euterpe:SPOTIFY_CLIENT_SECRET <value> --stack staging");
+  });
+
+  it("refuses a secret stored in plaintext", () => {
+    const config = staging();
+    config.secretKeys = config.secretKeys.filter((k) => k !== "euterpe:SPOTIFY_CLIENT_ID");
+    const p = onlyProblem(config);
+    expect(p).toEqual({
+      where: "euterpe:SPOTIFY_CLIENT_ID",
+      what: "is a secret stored in plaintext",
+      fix: "pulumi config set --secret euterpe:SPOTIFY_CLIENT_ID <value> --stack staging",
+    });
+  });
+
+  it("suggests the right name for a mistyped secret", () => {
+    const config = staging();
+    config.values["euterpe:SPOTIFY_CLIENT_SECRT"] = "x";
+    config.secretKeys.push("euterpe:SPOTIFY_CLIENT_SECRT");
+    const p = onlyProblem(config);
+    expect(p.where).toBe("euterpe:SPOTIFY_CLIENT_SECRT");
+    expect(p.what).toBe("is not a secret euterpe takes (did you mean SPOTIFY_CLIENT_SECRET?)");
+    expect(p.fix).toBe("pulumi config rm euterpe:SPOTIFY_CLIENT_SECRT --stack staging");
+  });
+
+  it("rejects config for a variable the app does not read", () => {
+    const config = editJson<Apps>(staging(), "fleet:apps", (apps) => {
+      apps["euterpe"] = { ...apps["euterpe"], config: { SPOTIFY_SCOPES: "user-top-read" } };
+    });
+    const p = onlyProblem(config);
+    expect(p.where).toBe("fleet:apps.euterpe.config.SPOTIFY_SCOPES");
+    expect(p.what).toBe("is not a variable euterpe reads (did you mean SPOTIFY_SCOPE?)");
+  });
+
+  it("only rotates secrets fleet generates", () => {
+    const config = editJson<Apps>(staging(), "fleet:apps", (apps) => {
+      apps["euterpe"] = { ...apps["euterpe"], rotate: { SPOTIFY_CLIENT_ID: 2 } };
+    });
+    const p = onlyProblem(config);
+    expect(p.where).toBe("fleet:apps.euterpe.rotate.SPOTIFY_CLIENT_ID");
+    expect(p.fix).toBe("rotate one of SECRET_KEY, ENCRYPTION_KEY");
+  });
+
+  it("refuses a custom domain outside the zone", () => {
+    const config = editJson<Apps>(staging(), "fleet:apps", (apps) => {
+      apps["euterpe"] = { ...apps["euterpe"], domain: "euterpe.example.org" };
+    });
+    const p = onlyProblem(config);
+    expect(p.where).toBe("fleet:apps.euterpe.domain");
+    expect(p.what).toBe("'euterpe.example.org' is not in the zone fleet-apps.dev");
+  });
+
+  it("refuses a custom domain when the stack has no zone", () => {
+    const config = editJson<Apps>(staging(), "fleet:apps", (apps) => {
+      apps["euterpe"] = { ...apps["euterpe"], domain: "euterpe.example.org" };
+    });
+    delete config.values["fleet:cloudflareZone"];
+    const p = onlyProblem(config);
+    expect(p.what).toBe("is set but the stack has no Cloudflare zone to put its record in");
+    expect(p.fix).toBe("pulumi config set fleet:cloudflareZone example.com --stack staging");
+  });
+
+  it("requires someone to be let through Access when an app has admin paths", () => {
+    const config = staging();
+    config.values["fleet:accessEmails"] = "[]";
+    const p = onlyProblem(config);
+    expect(p.where).toBe("fleet:accessEmails");
+    expect(p.what).toContain("nobody could pass Cloudflare Access");
+  });
+
+  it("requires an external database's URL as a secret", () => {
+    const config = completeConfig("production");
+    delete config.values["fleet:databaseUrls"];
+    const p = onlyProblem(config, "production");
+    expect(p.where).toBe("fleet:databaseUrls.supabase");
+    expect(p.fix).toBe("pulumi config set --secret --path 'fleet:databaseUrls.supabase' 'postgres://user:password@host:5432/dbname' --stack production");
+  });
+
+  it("refuses external database URLs stored in plaintext", () => {
+    const config = completeConfig("production");
+    config.secretKeys = config.secretKeys.filter((k) => k !== "fleet:databaseUrls");
+    const p = onlyProblem(config, "production");
+    expect(p.where).toBe("fleet:databaseUrls");
+    expect(p.what).toContain("stored in plaintext");
+  });
+
+  it("rejects config in a namespace that is no app", () => {
+    const config = staging();
+    config.values["eutrepe:SPOTIFY_CLIENT_ID"] = "x";
+    config.secretKeys.push("eutrepe:SPOTIFY_CLIENT_ID");
+    const p = onlyProblem(config);
+    expect(p.where).toBe("eutrepe:");
+    expect(p.what).toBe("is not an app of the fleet");
+  });
+
+  it("reports every problem at once", () => {
+    const config = editJson<Apps>(staging(), "fleet:apps", (apps) => {
+      apps["euterpe"] = { ...apps["euterpe"], formation: { web: { size: "huge" } } };
+    });
+    config.values["fleet:herokuRegion"] = "asia";
+    config.values["fleet:herokuRegon"] = "eu";
+    const problems = problemsOf(build("staging", config));
+    expect(problems.map((p) => p.where).sort()).toEqual(["fleet:apps.euterpe.formation.web.size", "fleet:herokuRegion", "fleet:herokuRegon"]);
+  });
+});
