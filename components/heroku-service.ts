@@ -290,7 +290,7 @@ export class HerokuService extends pulumi.ComponentResource {
         { parent: this, dependsOn: [...ready] },
       );
       ready.push(schema);
-      if (db.mode === "external") configVars["DATABASE_URL"] = schema.connectionUrl.apply((u) => u ?? "");
+      if (schema.connectionUrl) configVars["DATABASE_URL"] = schema.connectionUrl;
     }
 
     let redisAddon: Addon | undefined;

@@ -12,7 +12,7 @@ import { formatProblems, type Problem } from "../stacks/problems";
 import { APP_SPECS } from "../stacks/specs";
 import { runMocked } from "./lib/mock-run";
 import { buildPlan, renderPlan } from "./lib/plan-report";
-import { availableStacks, readStackFiles, SECRET_PLACEHOLDER, StackFileError } from "./lib/stack-files";
+import { availableStacks, placeholderFor, readStackFiles, StackFileError } from "./lib/stack-files";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -35,8 +35,8 @@ fatal), 1 when the stack configuration has problems, 2 on bad arguments.`;
 function withPlaceholders(config: Record<string, string>, secretKeys: string[], missing: readonly Problem[]): void {
   for (const p of missing) {
     const { key, path: at } = p.missingSecret!;
-    if (at === undefined) config[key] = SECRET_PLACEHOLDER;
-    else config[key] = JSON.stringify({ ...(config[key] ? (JSON.parse(config[key]) as object) : {}), [at]: SECRET_PLACEHOLDER });
+    if (at === undefined) config[key] = placeholderFor(key);
+    else config[key] = JSON.stringify({ ...(config[key] ? (JSON.parse(config[key]) as object) : {}), [at]: placeholderFor(key) });
     if (!secretKeys.includes(key)) secretKeys.push(key);
   }
 }
@@ -70,14 +70,14 @@ async function main(): Promise<number> {
     throw e;
   }
 
-  const first = buildEnvironment({ stack, specs: APP_SPECS, raw: { values: files.config, secretKeys: new Set(files.secretKeys) }, projectRoot: ROOT });
+  const first = buildEnvironment({ stack, specs: APP_SPECS, raw: { values: files.config, secretKeys: new Set(files.secretKeys) } });
   const missing = first.ok ? [] : first.problems.filter((p) => p.missingSecret);
   if (!first.ok && missing.length < first.problems.length) {
     console.error(formatProblems(stack, first.problems));
     return 1;
   }
   withPlaceholders(files.config, files.secretKeys, missing);
-  const second = buildEnvironment({ stack, specs: APP_SPECS, raw: { values: files.config, secretKeys: new Set(files.secretKeys) }, projectRoot: ROOT });
+  const second = buildEnvironment({ stack, specs: APP_SPECS, raw: { values: files.config, secretKeys: new Set(files.secretKeys) } });
   if (!second.ok) {
     console.error(formatProblems(stack, second.problems));
     return 1;

@@ -19,6 +19,8 @@ export interface ProcessSpec {
    * each release and is never scaled.
    */
   readonly kind: "web" | "worker" | "release";
+  /** Most dynos this process may run (1 for a process that must never run twice, such as a bot holding one session). */
+  readonly maxQuantity?: number;
 }
 
 /** A secret fleet generates per stack with @pulumi/random and rotates by a generation number. */

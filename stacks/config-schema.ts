@@ -130,6 +130,12 @@ export const stackConfigSchema = z.strictObject({
   appPrefix: z.string().regex(/^[a-z][a-z0-9-]{0,11}$/, { message: "must be 1–12 lowercase letters, digits or dashes, starting with a letter" }),
   /** Cloudflare zone (domain) the apps answer under. */
   cloudflareZone: hostname.optional(),
+  /**
+   * Appended to each app's subdomain so stacks sharing a zone do not collide:
+   * `-staging` gives `api-staging.example.com` (one label deep, so Cloudflare's
+   * edge certificate for `*.example.com` still covers it). @default ""
+   */
+  subdomainSuffix: z.string().regex(/^(-[a-z0-9]+)*$/, { message: "must be empty or dash-separated lowercase words, such as -staging" }).optional(),
   /** Cloudflare account id, needed for Zero Trust Access in front of admin paths. */
   cloudflareAccountId: z.string().regex(/^[0-9a-f]{32}$/, { message: "is not a Cloudflare account id (32 hex characters)" }).optional(),
   /** Whether DNS records go through Cloudflare's proxy. @default true */
@@ -156,6 +162,7 @@ export const FLEET_KEY_KINDS: Readonly<Record<keyof StackConfig, "string" | "jso
   herokuRegion: "string",
   appPrefix: "string",
   cloudflareZone: "string",
+  subdomainSuffix: "string",
   cloudflareAccountId: "string",
   proxied: "json",
   accessEmails: "json",

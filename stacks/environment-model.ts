@@ -109,7 +109,7 @@ export interface AppModel {
   readonly vars: readonly VarModel[];
   readonly adminPaths: readonly string[];
   readonly healthPath: string | undefined;
-  /** Absolute path of the folder the build uploads. */
+  /** Folder the build uploads, relative to the project root (where Pulumi runs the program). */
   readonly sourceDir: string;
   readonly protect: boolean;
   readonly logDrain: boolean;

@@ -35,8 +35,6 @@ export interface BuildOptions {
   readonly stack: string;
   readonly specs: readonly AppSpec[];
   readonly raw: RawConfig;
-  /** Folder that holds apps/<name>. */
-  readonly projectRoot: string;
 }
 
 export function buildEnvironment(options: BuildOptions): BuildResult {
@@ -174,7 +172,7 @@ export function buildEnvironment(options: BuildOptions): BuildResult {
       vars,
       adminPaths: spec.adminPaths ?? [],
       healthPath: spec.healthPath,
-      sourceDir: path.join(options.projectRoot, "apps", spec.name),
+      sourceDir: path.posix.join("apps", spec.name),
       protect: defaults.protect,
       logDrain: parsed.logDrainUrl !== undefined,
     });
@@ -224,7 +222,9 @@ function resolveProcesses(stack: string, spec: AppSpec, o: AppOverride, defaults
     const override = o.formation?.[type];
     const size = override?.size ?? defaults.dynoSize;
     const quantity = override?.quantity ?? defaults.quantity;
-    if (isSmallTier(size) && quantity > 1) {
+    if (p.maxQuantity !== undefined && quantity > p.maxQuantity) {
+      problems.add(`fleet:apps.${spec.name}.formation.${type}.quantity`, `is ${quantity}, but ${spec.name} runs at most ${p.maxQuantity} ${type} dyno${p.maxQuantity === 1 ? "" : "s"}`, configSetCommand(stack, `fleet:apps.${spec.name}.formation.${type}.quantity`, String(p.maxQuantity), { path: true }));
+    } else if (isSmallTier(size) && quantity > 1) {
       problems.add(`fleet:apps.${spec.name}.formation.${type}`, `asks for ${quantity} ${size} dynos; Heroku runs at most one ${size} dyno per process type`, `${configSetCommand(stack, `fleet:apps.${spec.name}.formation.${type}.quantity`, "1", { path: true })}, or use standard-1X`);
     }
     result.push({ type, kind: p.kind, command: p.command, size, quantity });
@@ -239,7 +239,7 @@ function resolveProcesses(stack: string, spec: AppSpec, o: AppOverride, defaults
 function resolveDomain(stack: string, spec: AppSpec, o: AppOverride, config: StackConfig, problems: Problems): string | undefined {
   if (o.domain === false) return undefined;
   const zone = config.cloudflareZone;
-  const domain = o.domain ?? (spec.domainPrefix && zone ? `${spec.domainPrefix}.${zone}` : undefined);
+  const domain = o.domain ?? (spec.domainPrefix && zone ? `${spec.domainPrefix}${config.subdomainSuffix ?? ""}.${zone}` : undefined);
   if (domain && !zone) {
     problems.add(`fleet:apps.${spec.name}.domain`, "is set but the stack has no Cloudflare zone to put its record in", configSetCommand(stack, "fleet:cloudflareZone", "example.com"));
   } else if (domain && zone && domain !== zone && !domain.endsWith(`.${zone}`)) {

@@ -2,7 +2,6 @@
  * fleet's Pulumi program: reads the stack's configuration, checks it against
  * every app's spec, and only when nothing is wrong registers the environment.
  */
-import path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { assembleEnvironment } from "./assemble";
 import { buildEnvironment } from "./environment";
@@ -11,7 +10,7 @@ import { readRawConfig } from "./pulumi-config";
 import { APP_SPECS } from "./specs";
 
 const stack = pulumi.getStack();
-const result = buildEnvironment({ stack, specs: APP_SPECS, raw: readRawConfig(), projectRoot: path.resolve(__dirname, "..") });
+const result = buildEnvironment({ stack, specs: APP_SPECS, raw: readRawConfig() });
 if (!result.ok) {
   // A RunError shows its message without a stack trace: the message is the whole story.
   throw new pulumi.RunError(formatProblems(stack, result.problems));

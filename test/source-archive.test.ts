@@ -437,6 +437,40 @@ describe("packSource symlinks and errors", () => {
   });
 });
 
+// ── Pulumi serialization ─────────────────────────────────────────────────────
+
+describe("packSource inside a Pulumi dynamic provider", () => {
+  it("still works after pulumi.runtime.serializeFunction, as the engine runs it", async () => {
+    const app = makeApp(minimalApp);
+    // Run where the engine would: plain CommonJS (tsx), not vitest's module graph.
+    const script = path.join(freshDir(), "serialize.cjs");
+    fs.writeFileSync(
+      script,
+      `const Module = require("node:module");
+const repoRequire = Module.createRequire(process.env.FLEET_REPO + "/package.json");
+const pulumi = repoRequire("@pulumi/pulumi");
+const { packSource } = repoRequire("./components/heroku/source-archive.ts");
+(async () => {
+  const serialized = await pulumi.runtime.serializeFunction(async (dir) => (await packSource(dir)).sha256, { isFactoryFunction: false });
+  const module = { exports: {} };
+  new Function("exports", "require", "module", serialized.text)(module.exports, repoRequire, module);
+  const sha256 = await module.exports[serialized.exportName](process.env.FLEET_APP);
+  process.stdout.write(JSON.stringify({ sha256, requires: serialized.text.match(/require\\("[^"]+"\\)/g) }));
+})().catch((error) => { process.stderr.write(String(error && error.stack || error)); process.exit(1); });
+`,
+    );
+    const repo = path.resolve(__dirname, "..");
+    const output = execFileSync(process.execPath, ["--require", "tsx/cjs", script], {
+      cwd: repo,
+      env: { ...process.env, FLEET_REPO: repo, FLEET_APP: app },
+      encoding: "utf8",
+    });
+    const result = JSON.parse(output) as { sha256: string; requires: string[] };
+    expect(result.sha256).toBe((await packSource(app)).sha256);
+    expect(result.requires).toEqual(expect.arrayContaining(['require("tar")', 'require("fs")']));
+  }, 30_000);
+});
+
 // ── Properties ───────────────────────────────────────────────────────────────
 
 /** Names: mostly ordinary, sometimes one the rules exclude, sometimes odd characters. */

@@ -6,7 +6,7 @@ export default defineApp({
   description: "Telegram bot: translates a source channel's posts into a destination channel with an LLM and a translation memory",
   processes: {
     // Exactly one dyno: a Telegram session cannot be shared, and the worker exits on any DYNO but worker.1.
-    worker: { kind: "worker", command: "node dist/worker.js" },
+    worker: { kind: "worker", command: "node dist/worker.js", maxQuantity: 1 },
     release: { kind: "release", command: "node dist/migrate.js" },
   },
   env: envSchema,

@@ -22,7 +22,7 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { herokuSettings, herokuToken, type HerokuSettings } from "./env";
-import { HerokuApiError, type HerokuFailure } from "./errors";
+import { herokuApiError, isHerokuApiError, type HerokuFailure } from "./errors";
 import { createLogger, type HerokuLogger } from "./log";
 import { redactText } from "./redact";
 import { backoffDelay, rateLimitState, sleep, slowDownDelay, statusKind, type FailureKind } from "./retry";
@@ -135,7 +135,7 @@ export function herokuClient(options: ClientOptions = {}): HerokuClient {
       try {
         return await request("GET", path, { ...opts, schema });
       } catch (error) {
-        if (error instanceof HerokuApiError && (error.status === 404 || error.status === 410)) return undefined;
+        if (isHerokuApiError(error) && (error.status === 404 || error.status === 410)) return undefined;
         throw error;
       }
     },
@@ -158,7 +158,7 @@ export function herokuClient(options: ClientOptions = {}): HerokuClient {
         await request("DELETE", path, { ...opts, schema: z.unknown() });
         return true;
       } catch (error) {
-        if (error instanceof HerokuApiError && (error.status === 404 || error.status === 410)) return false;
+        if (isHerokuApiError(error) && (error.status === 404 || error.status === 410)) return false;
         throw error;
       }
     },
@@ -228,14 +228,15 @@ interface Page<T> {
   readonly nextRange: string | undefined;
 }
 
-/** A failed attempt, with what the retry loop needs to decide. */
-class AttemptError extends Error {
-  constructor(
-    readonly failure: Omit<HerokuFailure, "attempts">,
-    readonly kind: FailureKind,
-  ) {
-    super(failure.detail);
-  }
+/** A failed attempt, with what the retry loop needs to decide (a plain Error: see errors.ts). */
+type AttemptError = Error & { readonly attempt: Omit<HerokuFailure, "attempts">; readonly failureKind: FailureKind };
+
+function attemptError(failure: Omit<HerokuFailure, "attempts">, failureKind: FailureKind): AttemptError {
+  return Object.assign(new Error(failure.detail), { attempt: failure, failureKind });
+}
+
+function isAttemptError(error: unknown): error is AttemptError {
+  return error instanceof Error && "attempt" in error && "failureKind" in error;
 }
 
 async function sendJson<T>(t: Transport, method: HttpMethod, path: string, opts: RequestOptions<T>): Promise<Page<T>> {
@@ -297,12 +298,12 @@ async function withRetries<R>(
     try {
       return await attempt();
     } catch (error) {
-      if (!(error instanceof AttemptError)) throw error;
-      const failure: HerokuFailure = { ...error.failure, attempts: attemptNo };
-      if (error.kind === "final") throw new HerokuApiError(failure, policy.hint);
-      if (error.kind === "transient" && !policy.idempotent) {
+      if (!isAttemptError(error)) throw error;
+      const failure: HerokuFailure = { ...error.attempt, attempts: attemptNo };
+      if (error.failureKind === "final") throw herokuApiError(failure, policy.hint);
+      if (error.failureKind === "transient" && !policy.idempotent) {
         if (!policy.recover) {
-          throw new HerokuApiError(
+          throw herokuApiError(
             failure,
             `The request is not idempotent and Heroku may have executed it, so it was not resent; ` +
               `check the object on Heroku before running \`pulumi up\` again.${policy.hint ? ` ${policy.hint}` : ""}`,
@@ -311,19 +312,19 @@ async function withRetries<R>(
         const found = await policy.recover();
         if (found !== undefined) {
           stats.recoveries++;
-          log.info(`${method} ${shownPath}: the answer was lost (${failure.id}) but Heroku had created the object; resuming with it`);
+          log.info(`${method} ${shownPath}: the answer was lost (${failure.code}) but Heroku had created the object; resuming with it`);
           return found;
         }
       }
-      const base = error.kind === "rate-limited" ? settings.rateLimitBaseMs : settings.retryBaseMs;
+      const base = error.failureKind === "rate-limited" ? settings.rateLimitBaseMs : settings.retryBaseMs;
       const wait = backoffDelay(attemptNo, base, settings.retryCapMs);
       const elapsed = Date.now() - started;
       if (attemptNo >= settings.maxAttempts || elapsed + wait > settings.deadlineMs) {
-        throw new HerokuApiError(failure, policy.hint);
+        throw herokuApiError(failure, policy.hint);
       }
       stats.retries++;
       log.info(
-        `${method} ${shownPath} ${failure.status === 0 ? `failed (${failure.id})` : `answered ${failure.status} ${failure.id}`}; ` +
+        `${method} ${shownPath} ${failure.status === 0 ? `failed (${failure.code})` : `answered ${failure.status} ${failure.code}`}; ` +
           `retrying in ${formatMs(wait)} (attempt ${attemptNo + 1} of ${settings.maxAttempts})`,
       );
       await sleep(wait);
@@ -356,18 +357,18 @@ async function exchange(
     });
     text = await response.text();
   } catch (error) {
-    const { id, detail } = transportFailure(error, t.settings.requestTimeoutMs);
-    t.log.debug(`${method} ${shownPath} → ${id} after ${Date.now() - started} ms`);
-    throw new AttemptError({ method, path: shownPath, status: 0, id, detail: t.redact(detail), requestId }, "transient");
+    const { code, detail } = transportFailure(error, t.settings.requestTimeoutMs);
+    t.log.debug(`${method} ${shownPath} → ${code} after ${Date.now() - started} ms`);
+    throw attemptError({ method, path: shownPath, status: 0, code, detail: t.redact(detail), requestId }, "transient");
   }
   const remaining = Number(response.headers.get("ratelimit-remaining"));
   if (response.headers.has("ratelimit-remaining") && Number.isFinite(remaining)) rateLimitState().remaining = remaining;
   const answeredId = response.headers.get("request-id") ?? requestId;
   t.log.debug(`${method} ${shownPath} → ${response.status} in ${Date.now() - started} ms (Request-Id: ${answeredId})`);
   if (response.status >= 200 && response.status < 300) return { status: response.status, text, headers: response.headers };
-  const { id, message } = errorBody(text, response.status);
-  throw new AttemptError(
-    { method, path: shownPath, status: response.status, id, detail: t.redact(message), requestId: answeredId },
+  const { code, message } = errorBody(text, response.status);
+  throw attemptError(
+    { method, path: shownPath, status: response.status, code, detail: t.redact(message), requestId: answeredId },
     statusKind(response.status),
   );
 }
@@ -378,11 +379,11 @@ function parseBody<T>(t: Transport, method: string, shownPath: string, reply: Ra
     try {
       json = JSON.parse(reply.text);
     } catch {
-      throw new HerokuApiError({
+      throw herokuApiError({
         method,
         path: shownPath,
         status: reply.status,
-        id: "unexpected_response",
+        code: "unexpected_response",
         detail: "the body is not JSON",
         requestId: reply.headers.get("request-id") ?? undefined,
         attempts: 1,
@@ -395,12 +396,12 @@ function parseBody<T>(t: Transport, method: string, shownPath: string, reply: Ra
     .slice(0, 5)
     .map((issue) => `${issue.path.length ? issue.path.join(".") : "(body)"}: ${issue.code}`)
     .join("; ");
-  throw new HerokuApiError(
+  throw herokuApiError(
     {
       method,
       path: shownPath,
       status: reply.status,
-      id: "unexpected_response",
+      code: "unexpected_response",
       detail: t.redact(`the body does not have the expected shape (${issues})`),
       requestId: reply.headers.get("request-id") ?? undefined,
       attempts: 1,
@@ -410,16 +411,16 @@ function parseBody<T>(t: Transport, method: string, shownPath: string, reply: Ra
 }
 
 /** `{id, message}` (Platform and data API) or `{errors: [{title, detail}]}` (JSON:API). */
-function errorBody(text: string, status: number): { id: string; message: string } {
+function errorBody(text: string, status: number): { code: string; message: string } {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    return { id: `http_${status}`, message: text.trim().slice(0, 300) || "(empty body)" };
+    return { code: `http_${status}`, message: text.trim().slice(0, 300) || "(empty body)" };
   }
   const platform = z.object({ id: z.string().optional(), message: z.string().optional() }).safeParse(json);
   if (platform.success && (platform.data.id || platform.data.message)) {
-    return { id: platform.data.id ?? `http_${status}`, message: platform.data.message ?? "(no message)" };
+    return { code: platform.data.id ?? `http_${status}`, message: platform.data.message ?? "(no message)" };
   }
   const jsonApi = z
     .object({
@@ -428,21 +429,21 @@ function errorBody(text: string, status: number): { id: string; message: string 
     .safeParse(json);
   if (jsonApi.success && jsonApi.data.errors[0]) {
     const first = jsonApi.data.errors[0];
-    return { id: first.code ?? first.title ?? `http_${status}`, message: first.detail ?? first.title ?? "(no message)" };
+    return { code: first.code ?? first.title ?? `http_${status}`, message: first.detail ?? first.title ?? "(no message)" };
   }
-  return { id: `http_${status}`, message: text.trim().slice(0, 300) };
+  return { code: `http_${status}`, message: text.trim().slice(0, 300) };
 }
 
-function transportFailure(error: unknown, timeoutMs: number): { id: string; detail: string } {
+function transportFailure(error: unknown, timeoutMs: number): { code: string; detail: string } {
   const err = error instanceof Error ? error : new Error(String(error));
   if (err.name === "TimeoutError" || err.name === "AbortError") {
-    return { id: "timeout", detail: `no answer within ${formatMs(timeoutMs)}` };
+    return { code: "timeout", detail: `no answer within ${formatMs(timeoutMs)}` };
   }
   const cause = (err as Error & { cause?: unknown }).cause;
   const code =
     cause && typeof cause === "object" && "code" in cause && typeof cause.code === "string" ? cause.code : undefined;
   const causeMessage = cause instanceof Error ? cause.message : undefined;
-  return { id: code ?? "network_error", detail: causeMessage ?? err.message };
+  return { code: code ?? "network_error", detail: causeMessage ?? err.message };
 }
 
 /** A presigned or stream URL as shown in messages: origin and path, never the query (it holds signatures). */

@@ -26,33 +26,23 @@ export interface PollSpec<T> {
   readonly log: HerokuLogger;
 }
 
-/** The object did not get there in time; `last` is what it was doing. */
-export class PollTimeoutError extends Error {
-  constructor(
-    readonly what: string,
-    readonly lastState: string,
-    readonly elapsedMs: number,
-  ) {
-    super(`Timed out after ${formatElapsed(elapsedMs)} waiting for ${what}: still ${lastState}.`);
-    this.name = "PollTimeoutError";
-  }
-}
+/** The object did not get there in time (a plain Error: see errors.ts). */
+export type PollTimeoutError = Error & { readonly kind: "poll-timeout"; readonly what: string; readonly lastState: string; readonly elapsedMs: number };
 
 /** The object reached a state it will not leave. */
-export class PollFailedError extends Error {
-  constructor(
-    readonly what: string,
-    readonly lastState: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = "PollFailedError";
-  }
+export type PollFailedError = Error & { readonly kind: "poll-failed"; readonly what: string; readonly lastState: string };
+
+export function isPollTimeout(error: unknown): error is PollTimeoutError {
+  return error instanceof Error && (error as Partial<PollTimeoutError>).kind === "poll-timeout";
+}
+
+export function isPollFailed(error: unknown): error is PollFailedError {
+  return error instanceof Error && (error as Partial<PollFailedError>).kind === "poll-failed";
 }
 
 /**
  * Reads until `done`; logs the state when it changes and about every 30 s.
- * @throws PollFailedError when `failed` says so, PollTimeoutError after `timeoutMs`.
+ * @throws a PollFailedError when `failed` says so, a PollTimeoutError after `timeoutMs`.
  */
 export async function pollUntil<T>(spec: PollSpec<T>): Promise<T> {
   const started = Date.now();
@@ -67,13 +57,18 @@ export async function pollUntil<T>(spec: PollSpec<T>): Promise<T> {
       return value;
     }
     const failure = spec.failed?.(value);
-    if (failure !== undefined) throw new PollFailedError(spec.what, state, failure);
+    if (failure !== undefined) {
+      throw Object.assign(new Error(failure), { kind: "poll-failed" as const, what: spec.what, lastState: state });
+    }
     if (state !== lastState || Date.now() - lastLogged >= 30_000) {
       spec.log.info(`waiting for ${spec.what}: ${state} (${formatElapsed(elapsed)})`);
       lastLogged = Date.now();
       lastState = state;
     }
-    if (elapsed + spec.intervalMs > spec.timeoutMs) throw new PollTimeoutError(spec.what, state, elapsed);
+    if (elapsed + spec.intervalMs > spec.timeoutMs) {
+      const message = `Timed out after ${formatElapsed(elapsed)} waiting for ${spec.what}: still ${state}.`;
+      throw Object.assign(new Error(message), { kind: "poll-timeout" as const, what: spec.what, lastState: state, elapsedMs: elapsed });
+    }
     await new Promise((resolve) => setTimeout(resolve, spec.intervalMs));
   }
 }

@@ -9,7 +9,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { HerokuClient } from "./client";
 import { seg } from "./client";
-import { ResourceInitError } from "./errors";
+import { isResourceInitError, messageOf, resourceInitError } from "./errors";
 import { appSchema } from "./schemas";
 
 /** The value the engine sends for inputs not known yet (during preview). */
@@ -92,15 +92,14 @@ export async function step<T>(what: string, run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    if (error instanceof ResourceInitError) {
-      throw new ResourceInitError(error.id, error.properties, `${what}: ${message}`);
-    }
+    const message = messageOf(error);
+    if (isResourceInitError(error)) throw resourceInitError(error.id, error.properties, `${what}: ${message}`);
+    // Keep what callers may inspect (status, Heroku's code, Request-Id), never an `id` (see errors.ts).
     const wrapped = new Error(`${what}: ${message}`);
-    if (error instanceof Error) {
-      for (const key of ["status", "id", "requestId"] as const) {
-        const value = (error as unknown as Record<string, unknown>)[key];
-        if (value !== undefined) (wrapped as unknown as Record<string, unknown>)[key === "id" ? "herokuId" : key] = value;
+    if (error !== null && typeof error === "object") {
+      for (const key of ["status", "code", "requestId"] as const) {
+        const value = (error as Record<string, unknown>)[key];
+        if (value !== undefined) (wrapped as unknown as Record<string, unknown>)[key] = value;
       }
     }
     throw wrapped;
@@ -137,4 +136,4 @@ export function splitPlan(plan: string): { service: string; plan: string } {
 }
 
 /** Re-exported for providers: created on Heroku but not ready. */
-export { ResourceInitError };
+export { resourceInitError };

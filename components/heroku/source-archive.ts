@@ -12,14 +12,18 @@
  * a gzip header with no timestamp and a fixed OS byte.
  *
  * Pure module, no Pulumi: the Build provider captures it through Pulumi's
- * function serialization, so it keeps no module-level mutable state, builds
- * every RegExp inside functions and imports only plain modules at the top.
+ * function serialization, so it keeps no module-level mutable state and builds
+ * every RegExp inside functions. Imports are `import x = require()` and named
+ * imports: every transpiler (tsc, tsx/esbuild, vitest) turns those into a plain
+ * `require()` of the cached module, which the serializer re-emits as
+ * `require("…")`; a default or namespace import becomes a wrapper object under
+ * esbuild, which the serializer would try to copy field by field (and fail).
  */
-import crypto from "node:crypto";
-import fs from "node:fs";
-import path from "node:path";
-import zlib from "node:zlib";
-import * as tar from "tar";
+import crypto = require("node:crypto");
+import fs = require("node:fs");
+import path = require("node:path");
+import zlib = require("node:zlib");
+import { Pack } from "tar";
 
 /** What `packSource` produces: the bytes to upload and what is in them. */
 export interface SourceArchive {
@@ -319,7 +323,7 @@ function archiveEntries(sortedFiles: readonly string[]): string[] {
 async function writeTar(root: string, entries: readonly string[]): Promise<Buffer> {
   // tar.Pack rather than tar.create: create() reads an entry named "@x" as
   // "append the archive x", and an app may hold a file of that name.
-  const pack = new tar.Pack({
+  const pack = new Pack({
     cwd: root,
     portable: true,
     noDirRecurse: true,

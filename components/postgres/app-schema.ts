@@ -139,10 +139,24 @@ export class AppSchema extends pulumi.ComponentResource {
 
     const roleName = args.access === "external-role" ? externalRoleName(args.schema) : args.role;
     const plan = schemaPrivilegePlan<pulumi.Input<string>>(args.access, args.schema, roleName, { owner });
+    const { schema, role, password } = this.createPlanSteps(name, plan.steps, database);
+
+    this.schemaName = schema.name;
+    this.roleName = role ? role.name : args.role === undefined ? undefined : pulumi.output(args.role);
+    this.connectionUrl = role && password ? appConnectionUrl(server, role, password, external) : undefined;
+    this.registerOutputs({ schemaName: this.schemaName, roleName: this.roleName, connectionUrl: this.connectionUrl });
+  }
+
+  /** One resource per step of the privilege plan, in its order (schema, role, grants). */
+  private createPlanSteps(
+    name: string,
+    steps: readonly PrivilegeStep<pulumi.Input<string>>[],
+    database: pulumi.Input<string>,
+  ): { schema: postgresql.Schema; role?: postgresql.Role; password?: random.RandomPassword } {
     let schema: postgresql.Schema | undefined;
     let role: postgresql.Role | undefined;
     let password: random.RandomPassword | undefined;
-    for (const step of plan.steps) {
+    for (const step of steps) {
       switch (step.kind) {
         case "create-schema":
           schema = this.createSchema(name, step, database);
@@ -159,18 +173,7 @@ export class AppSchema extends pulumi.ComponentResource {
           break;
       }
     }
-
-    this.schemaName = mustExist(schema).name;
-    this.roleName = role ? role.name : args.role === undefined ? undefined : pulumi.output(args.role);
-    this.connectionUrl =
-      role && password
-        ? pulumi.secret(
-            pulumi
-              .all([server, role.name, password.result])
-              .apply(([s, user, pass]) => buildDatabaseUrl(s, user, pass, external ? s.sslmode : undefined)),
-          )
-        : undefined;
-    this.registerOutputs({ schemaName: this.schemaName, roleName: this.roleName, connectionUrl: this.connectionUrl });
+    return { schema: mustExist(schema), ...(role ? { role } : {}), ...(password ? { password } : {}) };
   }
 
   /** A provider connected as the database's owner: managed services have no superuser. */
@@ -260,6 +263,18 @@ function plainPart<K extends Exclude<keyof DatabaseUrlParts, "password">>(
   key: K,
 ): pulumi.Output<DatabaseUrlParts[K]> {
   return pulumi.unsecret(server.apply((s) => s[key]));
+}
+
+/** The URL the app connects with: its own role and password on the owner's server and database. */
+function appConnectionUrl(
+  server: pulumi.Output<DatabaseUrlParts>,
+  role: postgresql.Role,
+  password: random.RandomPassword,
+  external: boolean,
+): pulumi.Output<string> {
+  return pulumi.secret(
+    pulumi.all([server, role.name, password.result]).apply(([s, user, pass]) => buildDatabaseUrl(s, user, pass, external ? s.sslmode : undefined)),
+  );
 }
 
 function mustExist<T>(value: T | undefined): T {

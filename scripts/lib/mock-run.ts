@@ -166,6 +166,11 @@ export async function runMocked(options: RunOptions): Promise<RunResult> {
 
   let error: Error | undefined;
   let outputs: Record<string, unknown> = {};
+  // A failure inside an apply surfaces as an unhandled rejection, as it does under the engine.
+  const onRejection = (reason: unknown): void => {
+    error ??= reason instanceof Error ? reason : new Error(String(reason));
+  };
+  process.on("unhandledRejection", onRejection);
   try {
     const exported = await pulumi.runtime.runInPulumiStack(async () => options.load() as Record<string, unknown>);
     outputs = ((await resolveDeep(exported)) ?? {}) as Record<string, unknown>;
@@ -173,6 +178,7 @@ export async function runMocked(options: RunOptions): Promise<RunResult> {
     error = e instanceof Error ? e : new Error(String(e));
   }
   await settings.waitForRPCs();
+  process.off("unhandledRejection", onRejection);
   return { resources: resources.filter((r) => r.type !== "pulumi:pulumi:Stack"), outputs, error, invokes };
 }
 

@@ -12,6 +12,11 @@ import { z } from "zod";
 
 /** What an encrypted value becomes offline. Never a real secret. */
 export const SECRET_PLACEHOLDER = "[secret: encrypted in the stack file]";
+/** The same for secrets that must be connection URLs. */
+export const URL_PLACEHOLDER = "postgres://secret:secret@encrypted.invalid:5432/secret";
+
+/** Keys whose values are maps of connection URLs. */
+const URL_KEYS = new Set(["fleet:databaseUrls"]);
 
 const projectSchema = z.object({
   name: z.string(),
@@ -48,17 +53,22 @@ function isSecure(value: unknown): value is { secure: string } {
 }
 
 /** Replaces `secure:` leaves by the placeholder and tells whether there were any. */
-function decryptOffline(value: unknown): { value: unknown; secret: boolean } {
-  if (isSecure(value)) return { value: SECRET_PLACEHOLDER, secret: true };
+function decryptOffline(value: unknown, placeholder: string): { value: unknown; secret: boolean } {
+  if (isSecure(value)) return { value: placeholder, secret: true };
   if (Array.isArray(value)) {
-    const items = value.map(decryptOffline);
+    const items = value.map((v) => decryptOffline(v, placeholder));
     return { value: items.map((i) => i.value), secret: items.some((i) => i.secret) };
   }
   if (typeof value === "object" && value !== null) {
-    const entries = Object.entries(value).map(([k, v]) => [k, decryptOffline(v)] as const);
+    const entries = Object.entries(value).map(([k, v]) => [k, decryptOffline(v, placeholder)] as const);
     return { value: Object.fromEntries(entries.map(([k, v]) => [k, v.value])), secret: entries.some(([, v]) => v.secret) };
   }
   return { value, secret: false };
+}
+
+/** What an offline secret stands in for, shaped like the real value where the program parses it. */
+export function placeholderFor(key: string): string {
+  return URL_KEYS.has(key) ? URL_PLACEHOLDER : SECRET_PLACEHOLDER;
 }
 
 function asText(value: unknown): string {
@@ -96,7 +106,7 @@ export function readStackFiles(root: string, stack: string): StackFiles {
     }
   }
   for (const [key, raw] of Object.entries(stackFile.data.config ?? {})) {
-    const { value, secret } = decryptOffline(raw);
+    const { value, secret } = decryptOffline(raw, placeholderFor(qualify(key)));
     config[qualify(key)] = asText(value);
     if (secret) secretKeys.push(qualify(key));
   }

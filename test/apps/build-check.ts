@@ -396,8 +396,25 @@ function startDyno(label: string, command: string, cwd: string, env: NodeJS.Proc
   return spawnProcess(label, "bash", ["-c", command], cwd, env);
 }
 
+/**
+ * Process groups still running. Each runs detached (so a signal reaches every
+ * process of the "dyno"), which also means it would outlive a test runner
+ * that exits mid-check: kill what is left when this process exits.
+ */
+const liveGroups = new Set<number>();
+process.once("exit", () => {
+  for (const pid of liveGroups) {
+    try {
+      process.kill(-pid, "SIGKILL");
+    } catch {
+      // Already gone.
+    }
+  }
+});
+
 function spawnProcess(label: string, file: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Dyno {
   const child = spawn(file, [...args], { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  if (child.pid !== undefined) liveGroups.add(child.pid);
   const output: string[] = [];
   const dyno: Dyno = {
     label,
@@ -409,7 +426,10 @@ function spawnProcess(label: string, file: string, args: readonly string[], cwd:
         output.push(`(cannot start: ${error.message})`);
         resolve({ code: 127, signal: null });
       });
-      child.on("close", (code, signal) => resolve({ code, signal }));
+      child.on("close", (code, signal) => {
+        if (child.pid !== undefined) liveGroups.delete(child.pid);
+        resolve({ code, signal });
+      });
     }),
     // The whole group, as Heroku signals every process of a dyno; harmless once it is gone.
     kill: (signal) => {

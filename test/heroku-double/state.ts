@@ -43,7 +43,7 @@ export interface Timing {
 
 export const DEFAULT_TIMING: Timing = {
   addonProvision: { requests: 2 },
-  addonConfigVars: { requests: 1 },
+  addonConfigVars: { requests: 3 },
   build: { requests: 2 },
   releasePhase: { requests: 2 },
   credentialProvision: { requests: 2 },

@@ -309,3 +309,17 @@ describe("bad stack configurations", () => {
     expect(problems.map((p) => p.where).sort()).toEqual(["fleet:apps.euterpe.formation.web.size", "fleet:herokuRegion", "fleet:herokuRegon"]);
   });
 });
+
+describe("process limits from the spec", () => {
+  it("never scales a single-session worker past one dyno", () => {
+    const config = editJson<Apps>(completeConfig("production"), "fleet:apps", (apps) => {
+      apps["zoomer-bot"] = { ...apps["zoomer-bot"], formation: { worker: { quantity: 2 } } };
+    });
+    const p = onlyProblem(config, "production");
+    expect(p).toEqual({
+      where: "fleet:apps.zoomer-bot.formation.worker.quantity",
+      what: "is 2, but zoomer-bot runs at most 1 worker dyno",
+      fix: "pulumi config set --path 'fleet:apps.zoomer-bot.formation.worker.quantity' 1 --stack production",
+    });
+  });
+});

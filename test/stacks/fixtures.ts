@@ -54,7 +54,7 @@ export function editJson<T>(config: TestConfig, key: string, edit: (value: T) =>
 }
 
 export function build(stack: string, config: TestConfig): BuildResult {
-  return buildEnvironment({ stack, specs: APP_SPECS, raw: { values: config.values, secretKeys: new Set(config.secretKeys) }, projectRoot: ROOT });
+  return buildEnvironment({ stack, specs: APP_SPECS, raw: { values: config.values, secretKeys: new Set(config.secretKeys) } });
 }
 
 /** The problems of a config that must be rejected, as `where: what` lines plus fixes. */

@@ -5,6 +5,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import type pg from "pg";
 import type { DestinationStream } from "pino";
 import { createPool } from "./db.js";
 import type { Env } from "./env.js";
@@ -51,11 +52,16 @@ const SECURITY_HEADERS: Record<string, string> = {
   "x-frame-options": "DENY",
 };
 
-export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
-  const { env } = options;
-  const logger: FastifyBaseLogger = createLogger(env.LOG_LEVEL, options.logDestination);
-  const nowSeconds = options.nowSeconds ?? (() => Date.now() / 1000);
+interface Services {
+  readonly pool: pg.Pool;
+  readonly users: UserRepository;
+  readonly accounts: SpotifyAccounts;
+  readonly webApi: SpotifyWebApi;
+  readonly tokens: TokenService;
+}
 
+function createServices(options: AppOptions, logger: FastifyBaseLogger): Services {
+  const { env } = options;
   const pool = createPool(env, (error) => logger.error({ err: error }, "idle database connection failed"));
   const users = new UserRepository(pool, new FernetKeyring(env.ENCRYPTION_KEY));
   const spotifyHttp: SpotifyHttpOptions = { fetch: globalThis.fetch, sleep, ...options.spotifyHttp };
@@ -70,7 +76,32 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     spotifyHttp,
   );
   const webApi = new SpotifyWebApi(env.SPOTIFY_API_URL, spotifyHttp);
-  const tokens = new TokenService(users, accounts, nowSeconds);
+  const tokens = new TokenService(users, accounts, options.nowSeconds ?? (() => Date.now() / 1000));
+  return { pool, users, accounts, webApi, tokens };
+}
+
+/**
+ * On close: answers still in flight close their connection (a kept-alive
+ * socket would otherwise hold the process open for the whole keep-alive
+ * timeout), then the pool closes.
+ */
+function closeGracefully(server: FastifyInstance, pool: pg.Pool): void {
+  let closing = false;
+  server.addHook("preClose", async () => {
+    closing = true;
+  });
+  server.addHook("onSend", async (_request, reply) => {
+    if (closing) void reply.header("connection", "close");
+  });
+  server.addHook("onClose", async () => {
+    await pool.end();
+  });
+}
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { env } = options;
+  const logger: FastifyBaseLogger = createLogger(env.LOG_LEVEL, options.logDestination);
+  const { pool, users, accounts, webApi, tokens } = createServices(options, logger);
 
   const server = Fastify({
     loggerInstance: logger,
@@ -82,13 +113,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     trustProxy: true,
     return503OnClosing: true,
   });
-
   server.addHook("onRequest", async (request, reply) => {
     void reply.header("x-request-id", request.id).headers(SECURITY_HEADERS);
   });
-  server.addHook("onClose", async () => {
-    await pool.end();
-  });
+  closeGracefully(server, pool);
   server.setErrorHandler(handleError);
   server.setNotFoundHandler(handleNotFound);
 
@@ -96,6 +124,5 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await server.register(healthRoutes, { pool, schema: env.DATABASE_SCHEMA });
   await server.register(authRoutes, { accounts, webApi, users, tokens });
   await server.register(dashboardRoutes, { webApi, users, tokens });
-
   return server;
 }

@@ -36,6 +36,8 @@ export function createPool(settings: DatabaseSettings, onIdleError: (error: Erro
     ...connectionConfig(settings),
     max: settings.PG_POOL_MAX,
     idleTimeoutMillis: 30_000,
+    // A stuck query must not hold one of the few connections of a shared database for long.
+    statement_timeout: 15_000,
   });
   // An idle client losing its connection must not crash the process.
   pool.on("error", onIdleError);

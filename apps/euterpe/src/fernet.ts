@@ -120,14 +120,17 @@ export interface Opened {
 /** A list of Fernet keys, newest first, like Python's `MultiFernet`. */
 export class FernetKeyring {
   readonly #keys: readonly Fernet[];
+  readonly #newest: Fernet;
 
   constructor(keys: readonly string[]) {
-    if (keys.length === 0) throw new Error("a Fernet keyring needs at least one key");
-    this.#keys = keys.map((key) => new Fernet(key));
+    const [newest, ...older] = keys.map((key) => new Fernet(key));
+    if (!newest) throw new Error("a Fernet keyring needs at least one key");
+    this.#newest = newest;
+    this.#keys = [newest, ...older];
   }
 
   encrypt(plaintext: string | Uint8Array, options?: EncryptOptions): string {
-    return this.#newest().encrypt(plaintext, options);
+    return this.#newest.encrypt(plaintext, options);
   }
 
   open(token: string, options?: DecryptOptions): Opened {
@@ -144,9 +147,5 @@ export class FernetKeyring {
 
   decrypt(token: string, options?: DecryptOptions): Buffer {
     return this.open(token, options).plaintext;
-  }
-
-  #newest(): Fernet {
-    return this.#keys[0] as Fernet;
   }
 }

@@ -37,7 +37,7 @@ process.once("SIGINT", () => void shutdown("SIGINT"));
 
 try {
   await app.listen({ host: "0.0.0.0", port: env.PORT });
-  // Node rejects a keep-alive request whose headers arrive after headersTimeout; keep it above keep-alive.
+  // The usual advice behind a load balancer: headers timeout above the keep-alive timeout.
   app.server.headersTimeout = app.server.keepAliveTimeout + 1_000;
   app.log.info({ port: env.PORT, appEnv: env.APP_ENV, schema: env.DATABASE_SCHEMA }, "listening");
 } catch (error) {

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_SPOTIFY_SCOPE, EnvError, envSchema, loadEnv } from "../src/env.js";
 import { KEY_A, KEY_B, SECRET_KEY } from "./support/harness.js";
@@ -90,5 +91,16 @@ describe("envSchema as fleet reads it", () => {
       ["APP_ENV", "DATABASE_SCHEMA", "LOG_LEVEL", "NODE_ENV", "PG_POOL_MAX", "PORT", "SECRET_KEY_PREVIOUS", "SPOTIFY_ACCOUNTS_URL", "SPOTIFY_API_URL", "SPOTIFY_SCOPE"].sort(),
     );
     expect(Object.keys(envSchema.shape).filter((name) => !optional.includes(name)).sort()).toEqual([...REQUIRED].sort());
+  });
+});
+
+describe(".env.example", () => {
+  it("lists every variable of the schema and parses as a valid environment", () => {
+    const lines = readFileSync(new URL("../.env.example", import.meta.url), "utf8").split("\n");
+    const raw = Object.fromEntries(
+      lines.filter((line) => /^[A-Z_]+=/.test(line)).map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
+    );
+    expect(Object.keys(raw).sort()).toEqual(Object.keys(envSchema.shape).sort());
+    expect(() => loadEnv(raw)).not.toThrow();
   });
 });

@@ -110,7 +110,6 @@ describe("logs", () => {
       new Fernet(KEY_A).decrypt(rows[0]?.a ?? "").toString(),
       new Fernet(KEY_A).decrypt(rows[0]?.r ?? "").toString(),
     ];
-    if (process.env.DUMP_LOGS) console.log(lines.join(""));
     expect(lines.length).toBeGreaterThan(5);
     const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
     for (const line of lines) for (const secret of secrets) expect(line).not.toContain(secret);

@@ -16,6 +16,10 @@ describe("OAuth login", () => {
     await suite?.close();
   });
 
+  it("keeps idle connections open longer than Heroku's router (90 s)", () => {
+    expect(app.server.server.keepAliveTimeout).toBe(95_000);
+  });
+
   it("sends anonymous visitors of the dashboard to /login", async () => {
     const response = await new Browser(app.url).get("/");
     expect(response.status).toBe(302);

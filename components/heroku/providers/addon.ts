@@ -11,13 +11,13 @@ import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { herokuClient, seg, type HerokuClient } from "../client";
 import { pollInterval, waitTimeout } from "../env";
-import { PollFailedError, PollTimeoutError, pollUntil } from "../poll";
+import { isPollFailed, isPollTimeout, pollUntil } from "../poll";
 import {
   checkInputs,
   compact,
   failure,
   parseProps,
-  ResourceInitError,
+  resourceInitError,
   sameStringMap,
   splitPlan,
   step,
@@ -230,10 +230,10 @@ async function waitUntilUsable(api: HerokuClient, initial: AddonBody, inputs: Ad
           });
     return addonOuts(addon, inputs, pick(vars, names));
   } catch (error) {
-    if (error instanceof PollTimeoutError) {
-      throw new ResourceInitError(initial.id, pending, `${error.message} It stays recorded; the next \`pulumi up\` waits for it again.`);
+    if (isPollTimeout(error)) {
+      throw resourceInitError(initial.id, pending, `${error.message} It stays recorded; the next \`pulumi up\` waits for it again.`);
     }
-    if (error instanceof PollFailedError) throw new Error(error.message);
+    if (isPollFailed(error)) throw new Error(error.message);
     throw error;
   }
 }
@@ -250,7 +250,7 @@ async function waitUntilGone(api: HerokuClient, id: string, name: string): Promi
       log: api.log,
     });
   } catch (error) {
-    if (!(error instanceof PollTimeoutError)) throw error;
+    if (!isPollTimeout(error)) throw error;
     api.log.info(`${error.message} Continuing: Heroku finishes the removal on its own.`);
   }
 }

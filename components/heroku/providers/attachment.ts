@@ -10,8 +10,8 @@ import { z } from "zod";
 import { addonSuffixes, attachmentVarNames } from "../addon-vars";
 import { herokuClient, seg, type HerokuClient } from "../client";
 import { pollInterval, waitTimeout } from "../env";
-import { PollTimeoutError, pollUntil } from "../poll";
-import { checkInputs, compact, failure, parseProps, ResourceInitError, step } from "../provider-kit";
+import { isPollTimeout, pollUntil } from "../poll";
+import { checkInputs, compact, failure, parseProps, resourceInitError, step } from "../provider-kit";
 import { addonSchema, attachmentSchema, configVarsSchema, type AttachmentBody } from "../schemas";
 
 const attachmentInputs = () =>
@@ -33,6 +33,7 @@ const attachmentOutputs = () =>
     addonId: z.string(),
     appId: z.string(),
     configVarNames: z.array(z.string()),
+    configVars: z.record(z.string(), z.string()),
   });
 export type AttachmentOutputs = z.infer<ReturnType<typeof attachmentOutputs>>;
 
@@ -86,7 +87,12 @@ export const attachmentProvider: pulumi.dynamic.ResourceProvider = {
     return step(`Reading attachment ${olds.name ?? id}`, async () => {
       const attachment = await api.find(`/addon-attachments/${seg(id)}`, attachmentSchema());
       if (!attachment) return { id: "" };
-      return { id: attachment.id, props: attachmentOuts(attachment, inputsFrom(olds, attachment), olds.configVarNames ?? []) };
+      const names = olds.configVarNames ?? [];
+      const vars =
+        names.length === 0
+          ? {}
+          : ((await api.find(`/apps/${seg(attachment.app.id)}/config-vars`, configVarsSchema(), { secretResponse: true })) ?? {});
+      return { id: attachment.id, props: attachmentOuts(attachment, inputsFrom(olds, attachment), names, vars) };
     });
   },
 
@@ -115,10 +121,10 @@ async function waitForVars(api: HerokuClient, attachment: AttachmentBody, inputs
   const addon = await api.get(`/addons/${seg(attachment.addon.id)}`, addonSchema());
   const suffixes = await addonSuffixes(api, addon);
   const names = attachmentVarNames(attachment.name, suffixes);
-  const outs = attachmentOuts(attachment, inputs, names);
-  if (names.length === 0) return outs;
+  const pending = attachmentOuts(attachment, inputs, names, {});
+  if (names.length === 0) return pending;
   try {
-    await pollUntil({
+    const vars = await pollUntil({
       what: `config vars ${names.join(", ")} of attachment ${attachment.name} on app ${attachment.app.name}`,
       read: () => api.get(`/apps/${seg(attachment.app.id)}/config-vars`, configVarsSchema(), { secretResponse: true }),
       state: (vars) => `${names.filter((n) => n in vars).length} of ${names.length} set`,
@@ -127,11 +133,11 @@ async function waitForVars(api: HerokuClient, attachment: AttachmentBody, inputs
       timeoutMs: waitTimeout(VARS_TIMEOUT_MS),
       log: api.log,
     });
+    return attachmentOuts(attachment, inputs, names, vars);
   } catch (error) {
-    if (error instanceof PollTimeoutError) throw new ResourceInitError(attachment.id, outs, error.message);
+    if (isPollTimeout(error)) throw resourceInitError(attachment.id, pending, error.message);
     throw error;
   }
-  return outs;
 }
 
 function inputsFrom(olds: Partial<AttachmentOutputs>, attachment: AttachmentBody): AttachmentInputs {
@@ -143,7 +149,12 @@ function inputsFrom(olds: Partial<AttachmentOutputs>, attachment: AttachmentBody
   });
 }
 
-function attachmentOuts(attachment: AttachmentBody, inputs: AttachmentInputs, varNames: readonly string[]): AttachmentOutputs {
+function attachmentOuts(
+  attachment: AttachmentBody,
+  inputs: AttachmentInputs,
+  varNames: readonly string[],
+  vars: Readonly<Record<string, string>>,
+): AttachmentOutputs {
   return compact({
     addon: inputs.addon,
     app: inputs.app,
@@ -153,5 +164,6 @@ function attachmentOuts(attachment: AttachmentBody, inputs: AttachmentInputs, va
     addonId: attachment.addon.id,
     appId: attachment.app.id,
     configVarNames: [...varNames].sort(),
+    configVars: Object.fromEntries(varNames.filter((name) => vars[name] !== undefined).map((name) => [name, vars[name] as string])),
   });
 }

@@ -18,7 +18,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import { herokuClient, seg, type HerokuClient } from "../client";
 import { pollInterval, waitTimeout } from "../env";
-import { PollFailedError, PollTimeoutError, pollUntil } from "../poll";
+import { isPollFailed, isPollTimeout, pollUntil } from "../poll";
 import { checkInputs, compact, failure, parseProps, step } from "../provider-kit";
 import { buildSchema, configVarsSchema, releaseSchema, sourceSchema, type BuildBody, type ReleaseBody } from "../schemas";
 import { packSource } from "../source-archive";
@@ -141,7 +141,7 @@ async function buildAndRelease(api: HerokuClient, inputs: BuildInputs): Promise<
       log: api.log,
     }),
   ).catch(async (error: unknown) => {
-    if (error instanceof PollFailedError) {
+    if (isPollFailed(error)) {
       const failed = await api.get(`/apps/${seg(inputs.app)}/builds/${seg(build.id)}`, buildSchema());
       throw new Error(`${what} failed. ${await outputTail(api, inputs.app, failed.output_stream_url, "Build output")}`);
     }
@@ -186,7 +186,7 @@ async function waitForRelease(api: HerokuClient, app: string, releaseId: string)
       log: api.log,
     });
   } catch (error) {
-    if (error instanceof PollFailedError) {
+    if (isPollFailed(error)) {
       const release = await read();
       throw new Error(
         `the build succeeded but release v${release.version} failed in the release phase, so it was not deployed ` +
@@ -194,7 +194,7 @@ async function waitForRelease(api: HerokuClient, app: string, releaseId: string)
           `Fix the release command (migrations) and run \`pulumi up\` again.`,
       );
     }
-    if (error instanceof PollTimeoutError) throw new Error(`release v${version}: ${error.message}`);
+    if (isPollTimeout(error)) throw new Error(`release v${version}: ${error.message}`);
     throw error;
   }
 }
@@ -203,7 +203,7 @@ async function wait<T>(api: HerokuClient, what: string, run: () => Promise<T>): 
   try {
     return await run();
   } catch (error) {
-    if (error instanceof PollTimeoutError) {
+    if (isPollTimeout(error)) {
       throw new Error(`${error.message} Heroku may still finish it: check \`heroku builds --app <app>\` before running \`pulumi up\` again.`);
     }
     api.log.debug(`${what}: ${error instanceof Error ? error.message : String(error)}`);

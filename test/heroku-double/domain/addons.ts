@@ -20,8 +20,10 @@ interface ServiceSpec {
   readonly plans: Readonly<Record<string, number>>;
   readonly defaultPlan: string;
   readonly defaultAttachment: string;
-  /** `HEROKU_POSTGRESQL` for `HEROKU_POSTGRESQL_<COLOR>` aliases; null when the service has none. */
+  /** `HEROKU_POSTGRESQL` for `HEROKU_POSTGRESQL_<COLOR>` names; null when the service has none. */
   readonly colorPrefix: string | null;
+  /** Whether the colour name is attached alongside the default one (Postgres) or only instead of a taken default (Redis). */
+  readonly colorAlias: boolean;
   /** Var suffixes each attachment exposes (`URL` → `DATABASE_URL`). */
   readonly varSuffixes: readonly string[];
   readonly kind: "postgres" | "redis" | "token" | "none";
@@ -46,6 +48,7 @@ export const SERVICES: Readonly<Record<string, ServiceSpec>> = {
     defaultPlan: "essential-0",
     defaultAttachment: "DATABASE",
     colorPrefix: "HEROKU_POSTGRESQL",
+    colorAlias: true,
     varSuffixes: ["URL"],
     kind: "postgres",
     singleton: false,
@@ -57,6 +60,7 @@ export const SERVICES: Readonly<Record<string, ServiceSpec>> = {
     defaultPlan: "mini",
     defaultAttachment: "REDIS",
     colorPrefix: "HEROKU_REDIS",
+    colorAlias: false,
     varSuffixes: ["URL"],
     kind: "redis",
     singleton: false,
@@ -68,6 +72,7 @@ export const SERVICES: Readonly<Record<string, ServiceSpec>> = {
     defaultPlan: "standard",
     defaultAttachment: "SCHEDULER",
     colorPrefix: null,
+    colorAlias: false,
     varSuffixes: [],
     kind: "none",
     singleton: true,
@@ -79,6 +84,7 @@ export const SERVICES: Readonly<Record<string, ServiceSpec>> = {
     defaultPlan: "choklad",
     defaultAttachment: "PAPERTRAIL",
     colorPrefix: null,
+    colorAlias: false,
     varSuffixes: ["API_TOKEN"],
     kind: "token",
     singleton: false,
@@ -135,8 +141,9 @@ function pickColor(world: World, app: AppRecord, service: ServiceSpec): string |
 
 function defaultAttachmentNames(world: World, app: AppRecord, service: ServiceSpec, color: string | null): string[] {
   const names: string[] = [];
-  if (!attachmentNamed(world, app.id, service.defaultAttachment)) names.push(service.defaultAttachment);
-  if (service.colorPrefix && color) names.push(`${service.colorPrefix}_${color}`);
+  const defaultFree = !attachmentNamed(world, app.id, service.defaultAttachment);
+  if (defaultFree) names.push(service.defaultAttachment);
+  if (service.colorPrefix && color && (service.colorAlias || !defaultFree)) names.push(`${service.colorPrefix}_${color}`);
   if (names.length === 0) {
     throw invalidParams(`${service.defaultAttachment} is already attached to ${app.name}; choose another attachment name.`);
   }

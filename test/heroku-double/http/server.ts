@@ -166,7 +166,10 @@ export async function startHost(spec: HostSpec, deps: ServerDeps): Promise<Runni
       }
       entry.status = reply.status;
       entry.delivered = true;
-      send(res, reply, spec.responseHeaders(requestId));
+      const headers = spec.responseHeaders(requestId);
+      // An injected 429 looks like an exhausted bucket.
+      if (entry.fault === 429 && "RateLimit-Remaining" in headers) headers["RateLimit-Remaining"] = "0";
+      send(res, reply, headers);
     };
 
     const decision = faults.decide({ seq: entry.seq, host: spec.name, method, path: url.pathname });

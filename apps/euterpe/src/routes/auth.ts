@@ -55,15 +55,12 @@ export async function authRoutes(app: FastifyInstance, options: AuthRoutesOption
     if (query.data.error) throw new HttpProblem(400, "authorization_denied", `Spotify did not authorize the login: ${query.data.error}`);
     if (!query.data.code) throw new HttpProblem(400, "missing_code", "the callback carries no authorization code; start again at /login");
 
-    let grant;
-    try {
-      grant = await accounts.exchangeCode(query.data.code);
-    } catch (error) {
+    const grant = await accounts.exchangeCode(query.data.code).catch((error: unknown) => {
       if (error instanceof AuthorizationCodeRejected) {
         throw new HttpProblem(400, "invalid_code", "the authorization code is invalid or expired; start again at /login");
       }
       throw error;
-    }
+    });
     const profile = await webApi.me(grant.accessToken);
     const user = await users.upsertUser({
       spotifyUserId: profile.id,

@@ -74,29 +74,28 @@ export async function healthRoutes(app: FastifyInstance, options: HealthRoutesOp
 
   app.get("/db_check", async (request, reply) => {
     try {
-      const report = await withTimeout(
-        (async () => {
-          const tables = (await pool.query<{ name: string }>(LIST_TABLES, [schema])).rows.map((row) => row.name);
-          const leaks = (await pool.query<{ name: string }>(FIND_PUBLIC_LEAKS, [JSON.stringify(APP_TABLE_SIGNATURES)])).rows.map((row) => row.name);
-          const usersCount = tables.includes("users")
-            ? Number((await pool.query<{ count: string }>("SELECT count(*) AS count FROM users")).rows[0]?.count ?? 0)
-            : null;
-          return {
-            status: "ok",
-            schema,
-            tables,
-            users_count: usersCount,
-            public_safety_check: leaks.length === 0 ? "passed" : "failed",
-            ...(leaks.length > 0 ? { public_conflicts: leaks.map((name) => `public.${name}`) } : {}),
-          };
-        })(),
-        DB_CHECK_TIMEOUT_MS,
-        "database",
-      );
+      const report = await withTimeout(schemaReport(pool, schema), DB_CHECK_TIMEOUT_MS, "database");
       return reply.header("cache-control", "no-store").send(report);
     } catch (error) {
       request.log.warn({ err: error }, "db_check: database failed");
       return reply.code(503).send({ status: "error", schema, failed: ["database"], message: "database did not answer" });
     }
   });
+}
+
+/** The app's tables, its user count, and whether any of its tables leaked into public. */
+async function schemaReport(pool: pg.Pool, schema: string) {
+  const tables = (await pool.query<{ name: string }>(LIST_TABLES, [schema])).rows.map((row) => row.name);
+  const leaks = (await pool.query<{ name: string }>(FIND_PUBLIC_LEAKS, [JSON.stringify(APP_TABLE_SIGNATURES)])).rows.map((row) => row.name);
+  const usersCount = tables.includes("users")
+    ? Number((await pool.query<{ count: string }>("SELECT count(*) AS count FROM users")).rows[0]?.count ?? 0)
+    : null;
+  return {
+    status: "ok",
+    schema,
+    tables,
+    users_count: usersCount,
+    public_safety_check: leaks.length === 0 ? "passed" : "failed",
+    ...(leaks.length > 0 ? { public_conflicts: leaks.map((name) => `public.${name}`) } : {}),
+  };
 }

@@ -230,7 +230,7 @@ export class FakeSpotify {
         if (!["short_term", "medium_term", "long_term"].includes(timeRange)) {
           return send(response, 400, { error: { status: 400, message: "Invalid time range" } });
         }
-        const items = url.pathname.endsWith("tracks") ? data.topTracks : data.topArtists;
+        const items: readonly unknown[] = url.pathname.endsWith("tracks") ? data.topTracks : data.topArtists;
         return send(response, 200, paging(url.pathname.slice(3), items, limit));
       }
       case "/v1/me/player/recently-played":

@@ -3,7 +3,7 @@
  * the fake Spotify, the app listening on loopback, and a small browser (a
  * cookie jar over fetch that does not follow redirects).
  */
-import type { AddressInfo } from "node:net";
+import { createServer, type AddressInfo } from "node:net";
 import type { FastifyInstance } from "fastify";
 import { buildApp, type AppOptions } from "../../src/app.js";
 import { loadEnv, type Env } from "../../src/env.js";
@@ -49,9 +49,19 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
-export async function startApp(options: AppOptions): Promise<RunningApp> {
+/** A loopback port nobody listens on right now. */
+export async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+/** Builds the app and listens on loopback (`port` 0: any free port). */
+export async function startApp(options: AppOptions, listenPort = 0): Promise<RunningApp> {
   const server = await buildApp(options);
-  await server.listen({ host: "127.0.0.1", port: 0 });
+  await server.listen({ host: "127.0.0.1", port: listenPort });
   const { port } = server.server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}`, server, close: () => server.close() };
 }

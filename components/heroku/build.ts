@@ -1,0 +1,60 @@
+import * as pulumi from "@pulumi/pulumi";
+import { buildProvider } from "./providers/build";
+import { packSource } from "./source-archive";
+
+/** A build of a local folder on Heroku. */
+export interface BuildArgs {
+  /** The app: UUID (`App.appId`, preferred) or name. A change rebuilds. */
+  readonly app: pulumi.Input<string>;
+  /** The app's folder, relative to the project root; packed deterministically. @example "apps/shop-sentiment" */
+  readonly sourceDir: string;
+  /** SHA-256 of the packed folder; a change rebuilds. @default computed here from `sourceDir` (equal content → equal hash → no build) */
+  readonly sourceSha256?: pulumi.Input<string>;
+  /** Buildpack URLs or names for this build only. @default undefined (the app's buildpacks, detected Node.js) @example ["heroku/nodejs"] */
+  readonly buildpacks?: pulumi.Input<pulumi.Input<string>[]>;
+}
+
+/**
+ * A Heroku build and the release it makes. Returns once the release phase
+ * succeeded; fails with the tail of the build output otherwise.
+ *
+ * @example
+ * const build = new Build("shop-build", { app: app.appId, sourceDir: "apps/shop-sentiment" }, { dependsOn: [config] });
+ */
+export class Build extends pulumi.dynamic.Resource {
+  /** Heroku's UUID of the build. */
+  declare readonly buildId: pulumi.Output<string>;
+  /** The release it made. */
+  declare readonly releaseId: pulumi.Output<string>;
+  /** That release's version (v42 → 42). */
+  declare readonly releaseVersion: pulumi.Output<number>;
+  /** The slug it made. */
+  declare readonly slugId: pulumi.Output<string>;
+  /** `succeeded`. */
+  declare readonly status: pulumi.Output<string>;
+  /** SHA-256 of the uploaded archive. */
+  declare readonly sourceSha256: pulumi.Output<string>;
+  /** Process types of the Procfile: type → command. */
+  declare readonly processTypes: pulumi.Output<Record<string, string>>;
+
+  constructor(name: string, args: BuildArgs, opts?: pulumi.CustomResourceOptions) {
+    const sourceSha256 = args.sourceSha256 ?? pulumi.output(packSource(args.sourceDir).then((archive) => archive.sha256));
+    super(
+      buildProvider,
+      name,
+      {
+        ...args,
+        sourceSha256,
+        buildId: undefined,
+        releaseId: undefined,
+        releaseVersion: undefined,
+        slugId: undefined,
+        status: undefined,
+        processTypes: undefined,
+      },
+      opts,
+      "heroku",
+      "Build",
+    );
+  }
+}

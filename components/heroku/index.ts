@@ -1,0 +1,55 @@
+/**
+ * Heroku as Pulumi resources: one dynamic resource per Heroku object, over
+ * the Platform API (and the data API and Scheduler back end where Heroku has
+ * no Platform API). Credentials and endpoints come from the environment of
+ * `pulumi` at call time: HEROKU_API_KEY (required), HEROKU_API_URL,
+ * HEROKU_DATA_API_URL, HEROKU_SCHEDULER_URL; FLEET_HEROKU_* tune retries,
+ * timeouts and polling (see env.ts).
+ */
+import { addonProvider } from "./providers/addon";
+import { appProvider } from "./providers/app";
+import { attachmentProvider } from "./providers/attachment";
+import { buildProvider } from "./providers/build";
+import { configVarsProvider } from "./providers/config-vars";
+import { domainProvider } from "./providers/domain";
+import { drainProvider } from "./providers/drain";
+import { formationProvider } from "./providers/formation";
+import { pgBackupScheduleProvider } from "./providers/pg-backup-schedule";
+import { pipelineProvider } from "./providers/pipeline";
+import { pipelineCouplingProvider } from "./providers/pipeline-coupling";
+import { postgresCredentialProvider } from "./providers/postgres-credential";
+import { redisConfigProvider } from "./providers/redis-config";
+import { schedulerJobProvider } from "./providers/scheduler-job";
+
+export { Addon, type AddonArgs } from "./addon";
+export { AddonAttachment, type AddonAttachmentArgs } from "./addon-attachment";
+export { App, type AppArgs } from "./app";
+export { Build, type BuildArgs } from "./build";
+export { ConfigVars, type ConfigVarsArgs } from "./config-vars";
+export { Domain, type DomainArgs } from "./domain";
+export { Drain, type DrainArgs } from "./drain";
+export { Formation, type FormationArgs, type ProcessFormation } from "./formation";
+export { Pipeline, type PipelineArgs } from "./pipeline";
+export { PipelineCoupling, type PipelineCouplingArgs } from "./pipeline-coupling";
+export { PostgresBackupSchedule, type PostgresBackupScheduleArgs } from "./postgres-backup-schedule";
+export { PostgresCredential, type PostgresCredentialArgs } from "./postgres-credential";
+export { RedisConfig, type RedisConfigArgs } from "./redis-config";
+export { SchedulerJob, type SchedulerJobArgs } from "./scheduler-job";
+
+/** Every provider, keyed by kind, to drive them directly (tests, benchmarks). */
+export const providers = {
+  app: appProvider,
+  addon: addonProvider,
+  attachment: attachmentProvider,
+  configVars: configVarsProvider,
+  build: buildProvider,
+  formation: formationProvider,
+  domain: domainProvider,
+  drain: drainProvider,
+  pipeline: pipelineProvider,
+  pipelineCoupling: pipelineCouplingProvider,
+  schedulerJob: schedulerJobProvider,
+  postgresCredential: postgresCredentialProvider,
+  redisConfig: redisConfigProvider,
+  pgBackupSchedule: pgBackupScheduleProvider,
+} as const;
