@@ -6,5 +6,10 @@ export default defineConfig({
     exclude: ["node_modules/**", "apps/**"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // A program that rejects its stack throws a Pulumi RunError at load; the SDK's own
+    // promises then reject too, with nobody awaiting them. Tests assert the error itself.
+    onUnhandledError(error) {
+      if (typeof error === "object" && error !== null && "__pulumiRunError" in error) return false;
+    },
   },
 });

@@ -18,7 +18,7 @@ import type {
   RedisModel,
   ScheduledJobModel,
 } from "./environment-model";
-import { resolveVars } from "./env-vars";
+import { isOptional, resolveVars } from "./env-vars";
 import { Problems, type Problem } from "./problems";
 import { configSetCommand, parseStackConfig, type ParsedStackConfig, type RawConfig } from "./stack-config";
 import { TIER_DEFAULTS, type TierDefaults } from "./tiers";
@@ -42,7 +42,11 @@ export function buildEnvironment(options: BuildOptions): BuildResult {
   const { stack, specs } = options;
   const parsed = parseStackConfig(stack, options.raw, problems);
   const config = parsed.config;
-  if (!config) return { ok: false, problems: problems.all };
+  if (!config) {
+    // The fleet settings are unusable, but missing secrets can still be reported with them.
+    for (const spec of specs) reportMissingSecrets(stack, spec, parsed, problems);
+    return { ok: false, problems: problems.all };
+  }
 
   const tier: Tier = config.tier;
   const defaults = TIER_DEFAULTS[tier];
@@ -205,6 +209,16 @@ export function buildEnvironment(options: BuildOptions): BuildResult {
       logDrain: parsed.logDrainUrl !== undefined,
     },
   };
+}
+
+function reportMissingSecrets(stack: string, spec: AppSpec, parsed: ParsedStackConfig, problems: Problems): void {
+  const present = parsed.appSecrets.get(spec.name);
+  for (const [name, secret] of Object.entries(spec.providedSecrets ?? {})) {
+    if (present?.has(name) || isOptional(spec.env, name)) continue;
+    problems.add(`${spec.name} ${name}`, `is required and not set (${secret.description})`, configSetCommand(stack, `${spec.name}:${name}`, "<value>", { secret: true }), {
+      key: `${spec.name}:${name}`,
+    });
+  }
 }
 
 function resolveProcesses(stack: string, spec: AppSpec, o: AppOverride, defaults: TierDefaults, problems: Problems): ProcessModel[] {

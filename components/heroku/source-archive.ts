@@ -99,7 +99,9 @@ export const ARCHIVE_MTIME_ISO = "2000-01-01T00:00:00.000Z";
  * Packs the app folder into the tarball the Build resource uploads.
  * @param appDir the app's folder, e.g. `apps/euterpe` (absolute or relative to the cwd)
  * @throws naming the file when a file cannot be read, a symlink leads outside
- *   the folder or dangles, or the folder holds something that is not a file.
+ *   the folder, dangles or loops, or the folder holds something that is not a
+ *   file; when nothing is left to upload; when package.json depends on a
+ *   `file:`/`link:` folder outside the app (Heroku could not install it).
  */
 export async function packSource(appDir: string): Promise<SourceArchive> {
   const root = path.resolve(appDir);

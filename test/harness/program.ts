@@ -15,7 +15,9 @@ import { runMocked, type RunOptions, type RunResult } from "../../scripts/lib/mo
 export { configFrom, unwrapSecrets, type Registered, type RunResult } from "../../scripts/lib/mock-run";
 
 const nodeRequire = createRequire(import.meta.url);
-const tsx = nodeRequire("tsx/cjs/api") as { require(id: string, fromFile: string): unknown };
+// Registered once for the whole test process, without tsx's per-call namespaces: serialized
+// providers must see plain module paths, as they do under `node --import tsx`.
+(nodeRequire("tsx/cjs/api") as { register(): () => void }).register();
 
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, "..", "..");
 const PROGRAM = path.join(PROJECT_ROOT, "stacks", "index.ts");
@@ -32,7 +34,7 @@ export function runProgram(options: Omit<RunOptions, "load">): Promise<RunResult
     ...options,
     load: () => {
       clearProjectModules();
-      return tsx.require(PROGRAM, PROJECT_ROOT + path.sep);
+      return nodeRequire(PROGRAM);
     },
   });
 }

@@ -171,8 +171,9 @@ export class HandEditor {
     return scaleFormation(this.world, this.world.app(app), updates);
   }
 
+  /** `heroku addons:destroy`, finished at once. */
   deleteAddon(addon: string): void {
-    deleteAddon(this.world, this.world.addon(addon));
+    deleteAddon(this.world, this.world.addon(addon), { immediate: true });
   }
 
   addonPlan(addon: string, plan: string): void {

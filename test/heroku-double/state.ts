@@ -25,6 +25,8 @@ export interface Timing {
   addonProvision: Delay;
   /** From `provisioned` until the add-on's config vars appear on attached apps. */
   addonConfigVars: Delay;
+  /** Add-on `deprovisioning` (after DELETE) → gone (404; its name is free again). */
+  addonDeprovision: Delay;
   /** Build `pending` → `succeeded`/`failed`. */
   build: Delay;
   /** Release `pending` → `succeeded`/`failed` when the slug declares a `release` process. */
@@ -44,6 +46,7 @@ export interface Timing {
 export const DEFAULT_TIMING: Timing = {
   addonProvision: { requests: 2 },
   addonConfigVars: { requests: 3 },
+  addonDeprovision: { requests: 2 },
   build: { requests: 2 },
   releasePhase: { requests: 2 },
   credentialProvision: { requests: 2 },
@@ -163,7 +166,8 @@ export interface BuildRecord {
   updatedAt: string;
 }
 
-export type AddonState = "provisioning" | "provisioned" | "deprovisioned";
+/** `deprovisioned` right after create = provisioning failed; `deprovisioning` = being removed (then 404). */
+export type AddonState = "provisioning" | "provisioned" | "deprovisioning" | "deprovisioned";
 
 export interface AddonRecord {
   readonly id: string;

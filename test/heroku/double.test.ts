@@ -189,8 +189,10 @@ describe("add-ons and attachments", () => {
     const upgraded = await call(heroku, "PATCH", "/apps/addon-app/addons/addon-app-db", { body: { plan: "heroku-postgresql:standard-0" } });
     expect(record(upgraded.body)["plan"]).toMatchObject({ name: "heroku-postgresql:standard-0" });
     const removed = await call(heroku, "DELETE", "/apps/addon-app/addons/addon-app-db");
-    expect(record(removed.body)["state"]).toBe("deprovisioned");
+    expect(record(removed.body)["state"]).toBe("deprovisioning");
     expect(heroku.state.configVars("addon-app")).not.toHaveProperty("DATABASE_URL");
+    expect((await call(heroku, "POST", "/apps/addon-app/addons", { body: { plan: "heroku-redis:mini", name: "addon-app-db" } })).status).toBe(422);
+    await pollUntil("GET", "/addons/addon-app-db", (r) => r.status === 404);
   });
 
   it("attaches an add-on to another app under a name, and refuses a name clash unless confirmed", async () => {

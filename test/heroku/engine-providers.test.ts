@@ -28,17 +28,32 @@ const FAST_CLIENT = {
 const SESSION_SECRET = "s3ss10n-secret-never-printed-7f2a9c";
 const INDEX = "components/heroku/index.ts";
 
+const KINDS = [
+  "app",
+  "configVars",
+  "addon",
+  "build",
+  "formation",
+  "schedulerJob",
+  "postgresCredential",
+  "attachment",
+  "domain",
+  "drain",
+  "pipeline",
+  "pipelineCoupling",
+  "redisConfig",
+  "pgBackupSchedule",
+] as const;
+type Kind = (typeof KINDS)[number];
+
 let heroku: HerokuDouble;
 let engine: EngineHarness;
-const providers: Record<"app" | "configVars" | "addon" | "build", SerializedProvider> = {} as Record<
-  "app" | "configVars" | "addon" | "build",
-  SerializedProvider
->;
+const providers = {} as Record<Kind, SerializedProvider>;
 let sourceDir: string;
 
 beforeAll(async () => {
   heroku = await startHerokuDouble({ seed: 23, maxPageSize: 3 });
-  for (const kind of ["app", "configVars", "addon", "build"] as const) providers[kind] = await loadProvider(INDEX, `providers.${kind}`);
+  for (const kind of KINDS) providers[kind] = await loadProvider(INDEX, `providers.${kind}`);
   engine = await startEngineHarness({ env: { ...heroku.env, ...FAST_CLIENT } });
   sourceDir = await mkdtemp(join(tmpdir(), "fleet-engine-build-"));
   const files = nodeApp("web: node server.js\nworker: node worker.js\nrelease: node migrate.js\n");
@@ -191,7 +206,7 @@ describe("add-on provider", () => {
     expect((await db.up({ app: appId, plan: "heroku-postgresql:standard-0" })).op).toBe("update");
     expect(heroku.state.addon(String(db.outputs["addonId"]))?.plan).toBe("standard-0");
     await db.destroy();
-    expect(heroku.state.addonsOf("fleet-db-app")).toEqual([]);
+    expect(heroku.state.addonsOf("fleet-db-app").map((a) => a.state)).toEqual(["deprovisioning"]);
     expect(heroku.state.configVars("fleet-db-app")).not.toHaveProperty("DATABASE_URL");
   });
 
@@ -247,6 +262,108 @@ describe("build provider", () => {
     await expect(failed).rejects.toThrow(/release phase/);
     await expect(failed).rejects.toThrow(/migration 004 failed/);
     expect(heroku.state.currentRelease("fleet-release-fails")?.slugId).toBeNull();
+  });
+});
+
+describe("the other providers", () => {
+  it("formation: scales the released types, compares sizes case-insensitively, sees a hand scale as drift", async () => {
+    const appId = heroku.seed.app({ name: "fleet-formation" }).id;
+    heroku.seed.deploy({ app: "fleet-formation", processTypes: { web: "node web.js", worker: "node worker.js", release: "node m.js" } });
+    const formation = engine.resource(providers.formation, "formation");
+    const inputs = { app: appId, processes: { web: { quantity: 2, size: "standard-2x" }, worker: { quantity: 1, size: "standard-1x" } } };
+    await formation.up(inputs);
+    expect(heroku.state.formationOf("fleet-formation")).toMatchObject({ web: { quantity: 2, size: "Standard-2X" }, worker: { quantity: 1, size: "Standard-1X" } });
+    expect((await formation.preview(inputs)).op).toBe("same");
+    heroku.handEdit.scale("fleet-formation", [{ type: "web", quantity: 5 }]);
+    expect((await formation.refresh()).op).toBe("update");
+    expect((await formation.preview(inputs)).op).toBe("update");
+    await formation.up(inputs);
+    expect(heroku.state.formationOf("fleet-formation")["web"]?.quantity).toBe(2);
+  });
+
+  it("scheduler job: creates it on particleboard by app UUID, sees hand edits, deletes it", async () => {
+    const appId = heroku.seed.app({ name: "fleet-scheduled" }).id;
+    heroku.seed.addon({ app: "fleet-scheduled", plan: "scheduler:standard" });
+    const job = engine.resource(providers.schedulerJob, "pipeline-job");
+    const inputs = { app: appId, command: "npm run pipeline", dynoSize: "Standard-1X", every: 60, at: 10 };
+    await job.up(inputs);
+    const [live] = heroku.state.schedulerJobsOf("fleet-scheduled");
+    expect(live).toMatchObject({ command: "npm run pipeline", dynoSize: "Standard-1X", every: 60, at: 10 });
+    heroku.handEdit.schedulerJob(String(live?.id), { at: 20 });
+    expect((await job.refresh()).op).toBe("update");
+    expect((await job.preview(inputs)).op).toBe("update");
+    await job.destroy();
+    expect(heroku.state.schedulerJobsOf("fleet-scheduled")).toEqual([]);
+  });
+
+  it("postgres credential + attachment: waits for active, exposes it to another app by namespace", async () => {
+    heroku.seed.app({ name: "fleet-shared-db" });
+    const guestId = heroku.seed.app({ name: "fleet-guest" }).id;
+    const db = heroku.seed.addon({ app: "fleet-shared-db", plan: "heroku-postgresql:standard-0", name: "fleet-shared-pg" });
+    const credential = engine.resource(providers.postgresCredential, "cred");
+    await credential.up({ addon: db.name, name: "euterpe", plan: "heroku-postgresql:standard-0" });
+    expect(heroku.state.pgCredentials(db.name).find((c) => c.name === "euterpe")?.state).toBe("active");
+    const attachment = engine.resource(providers.attachment, "attach");
+    await attachment.up({ addon: db.name, app: guestId, name: "EUTERPE_DATABASE", namespace: "credential:euterpe" });
+    const user = heroku.state.pgCredentials(db.name).find((c) => c.name === "euterpe")?.user;
+    expect(heroku.state.configVars("fleet-guest")["EUTERPE_DATABASE_URL"]).toContain(`://${String(user)}:`);
+    await attachment.destroy();
+    await credential.destroy();
+    heroku.settle();
+    expect(heroku.state.pgCredentials(db.name).map((c) => c.name)).toEqual(["default"]);
+
+    const essential = heroku.seed.addon({ app: "fleet-shared-db", plan: "heroku-postgresql:essential-0", attachmentName: "SMALL_DATABASE" });
+    const refusedInCheck = engine.resource(providers.postgresCredential, "refused").up({ addon: essential.name, name: "nope", plan: "heroku-postgresql:essential-0" });
+    await expect(refusedInCheck).rejects.toBeInstanceOf(CheckFailedError);
+    await expect(refusedInCheck).rejects.toThrow(/Standard or higher/);
+    // A stale plan in the config gets past Check; Heroku's own refusal must come through readable.
+    const refusedByHeroku = engine.resource(providers.postgresCredential, "stale").up({ addon: essential.name, name: "nope", plan: "heroku-postgresql:standard-0" });
+    await expect(refusedByHeroku).rejects.toThrow(/You can't create a custom credential on Essential-tier databases/);
+  });
+
+  it("domain, drain, pipeline and coupling: create, read back, change, delete", async () => {
+    const appId = heroku.seed.app({ name: "fleet-web" }).id;
+    const domain = engine.resource(providers.domain, "domain");
+    await domain.up({ app: appId, hostname: "shop.example.com" });
+    expect(domain.outputs["cname"]).toBe(heroku.state.domainsOf("fleet-web")[0]?.cname);
+    await domain.destroy();
+    expect(heroku.state.domainsOf("fleet-web")).toEqual([]);
+
+    const drainUrl = "syslog+tls://user:pass@logs.example.com:6514";
+    const drain = engine.resource(providers.drain, "drain");
+    await drain.up({ app: appId, url: secret(drainUrl) });
+    expect(drain.outputs["token"]).toBe(heroku.state.drainsOf("fleet-web")[0]?.token);
+    expect(drain.plaintextState()).not.toContain("user:pass");
+
+    const pipeline = engine.resource(providers.pipeline, "pipeline");
+    await pipeline.up({ name: "fleet-shop" });
+    const coupling = engine.resource(providers.pipelineCoupling, "coupling");
+    await coupling.up({ app: appId, pipeline: String(pipeline.outputs["pipelineId"]), stage: "staging" });
+    expect((await coupling.up({ app: appId, pipeline: String(pipeline.outputs["pipelineId"]), stage: "production" })).op).toBe("update");
+    expect(heroku.state.couplingOf("fleet-web")?.stage).toBe("production");
+    await coupling.destroy();
+    await pipeline.destroy();
+    expect(heroku.state.pipelines.size).toBe(0);
+  });
+
+  it("redis config and backup schedule: set through the data API, stable on a second up, drift on refresh", async () => {
+    heroku.seed.app({ name: "fleet-data" });
+    const redis = heroku.seed.addon({ app: "fleet-data", plan: "heroku-redis:premium-0" });
+    const pg = heroku.seed.addon({ app: "fleet-data", plan: "heroku-postgresql:standard-0" });
+    const config = engine.resource(providers.redisConfig, "redis-config");
+    const configInputs = { addon: redis.name, maxmemoryPolicy: "allkeys-lru" };
+    await config.up(configInputs);
+    expect(heroku.state.redisConfig(redis.name)?.maxmemory_policy).toBe("allkeys-lru");
+    expect((await config.preview(configInputs)).op).toBe("same");
+    heroku.handEdit.redisConfig(redis.name, { maxmemory_policy: "noeviction" });
+    expect((await config.refresh()).op).toBe("update");
+
+    const schedule = engine.resource(providers.pgBackupSchedule, "backups");
+    const scheduleInputs = { addon: pg.name, hour: "02", timezone: "Europe/Berlin", scheduleName: "DATABASE_URL" };
+    await schedule.up(scheduleInputs);
+    expect(heroku.state.backupSchedulesOf(pg.name)).toMatchObject([{ hour: "02", timezone: "Europe/Berlin" }]);
+    expect((await schedule.refresh()).op).toBe("same");
+    expect((await schedule.preview(scheduleInputs)).op).toBe("same");
   });
 });
 

@@ -286,3 +286,49 @@ export async function measureHerokuProviders(options: { seed?: number; probabili
     Object.assign(process.env, saved);
   }
 }
+
+/**
+ * Values the engine cannot carry in a property struct ("Unexpected struct
+ * type"): undefined, functions, bigints, non-finite numbers. Returns their
+ * paths; an empty list means the outputs are safe to return.
+ */
+export function structProblems(value: unknown, path = "outputs"): string[] {
+  if (value === undefined) return [`${path} is undefined`];
+  if (typeof value === "function" || typeof value === "bigint" || typeof value === "symbol") return [`${path} is a ${typeof value}`];
+  if (typeof value === "number" && !Number.isFinite(value)) return [`${path} is ${value}`];
+  if (Array.isArray(value)) return value.flatMap((item, i) => structProblems(item, `${path}[${i}]`));
+  if (value !== null && typeof value === "object") {
+    return Object.entries(value).flatMap(([key, item]) => structProblems(item, `${path}.${key}`));
+  }
+  return [];
+}
+
+/** Runs a provider's diff with the stored outputs and new (checked) inputs. */
+export async function diffResource(tracked: Tracked, rawInputs: Props): Promise<pulumi.dynamic.DiffResult & { inputs: Props }> {
+  const provider = providers[tracked.kind];
+  const checked = provider.check ? await provider.check(tracked.inputs, rawInputs) : { inputs: rawInputs };
+  if (checked.failures && checked.failures.length > 0) {
+    throw new Error(`check of ${tracked.kind} failed: ${checked.failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`);
+  }
+  const inputs = (checked.inputs ?? rawInputs) as Props;
+  const diff = provider.diff ? await provider.diff(tracked.id, tracked.outputs, inputs) : {};
+  return { ...diff, inputs };
+}
+
+/** The engine's update: Update with the stored outputs and the new inputs; the tracked state follows. */
+export async function updateResource(tracked: Tracked, rawInputs: Props): Promise<Tracked> {
+  const { inputs } = await diffResource(tracked, rawInputs);
+  const provider = providers[tracked.kind];
+  if (!provider.update) throw new Error(`${tracked.kind} has no update`);
+  const updated = await provider.update(tracked.id, tracked.outputs, inputs);
+  tracked.inputs = inputs;
+  tracked.outputs = (updated.outs ?? {}) as Props;
+  return tracked;
+}
+
+/** Runs check only and returns its failures. */
+export async function checkFailures(kind: keyof typeof providers, rawInputs: Props, olds: Props = {}): Promise<Array<{ property: string; reason: string }>> {
+  const provider = providers[kind];
+  const checked = provider.check ? await provider.check(olds, rawInputs) : {};
+  return [...(checked.failures ?? [])];
+}

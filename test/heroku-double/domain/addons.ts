@@ -227,7 +227,7 @@ export function createAddon(world: World, app: AppRecord, input: CreateAddonInpu
   }
   const failure = world.takePlannedFailure(world.planned.provisionFailures, app);
   world.schedule(world.timing.addonProvision, addon.id, `provision ${addon.name}`, () => {
-    if (!world.addons.has(addon.id)) return;
+    if (!world.addons.has(addon.id) || addon.state !== "provisioning") return;
     addon.updatedAt = world.now();
     if (failure) {
       addon.state = "deprovisioned";
@@ -317,8 +317,13 @@ export function addonVarsOf(world: World, app: AppRecord): Record<string, string
   return out;
 }
 
-export function deleteAddon(world: World, addon: AddonRecord): void {
-  addon.state = "deprovisioned";
+/**
+ * Destroy an add-on: its attachments and vars go at once; the add-on itself
+ * answers `deprovisioning` (its name still taken) until
+ * `timing.addonDeprovision` has passed, unless `immediate` (app deletion).
+ */
+export function deleteAddon(world: World, addon: AddonRecord, options: { immediate?: boolean } = {}): void {
+  addon.state = options.immediate ? "deprovisioned" : "deprovisioning";
   addon.updatedAt = world.now();
   const hadVars = addon.varsReady;
   addon.varsReady = false;
@@ -327,7 +332,8 @@ export function deleteAddon(world: World, addon: AddonRecord): void {
     world.attachments.delete(attachment.id);
     affected.set(attachment.appId, [...(affected.get(attachment.appId) ?? []), attachment.name]);
   }
-  world.addons.delete(addon.id);
+  if (options.immediate) world.addons.delete(addon.id);
+  else world.schedule(world.timing.addonDeprovision, addon.id, `deprovision ${addon.name}`, () => world.addons.delete(addon.id));
   for (const [key, drain] of world.drains) if (drain.addonId === addon.id) world.drains.delete(key);
   world.pgCredentials.delete(addon.id);
   world.redisConfigs.delete(addon.id);
@@ -353,7 +359,7 @@ export interface AttachInput {
 export function attachAddon(world: World, input: AttachInput): AttachmentRecord {
   const addon = world.addon(input.addon);
   const app = world.app(input.app);
-  if (addon.state === "deprovisioned") throw invalidParams(`${addon.name} is deprovisioned.`);
+  if (addon.state === "deprovisioned" || addon.state === "deprovisioning") throw invalidParams(`${addon.name} is ${addon.state}.`);
   const service = serviceOf(addon);
   const namespace = input.namespace ?? null;
   if (namespace !== null) {
@@ -525,6 +531,7 @@ export function addonRoutes(router: Router): void {
       const app = ctx.world.app(ctx.params["app"] ?? "");
       const addon = addonOfApp(ctx.world, app, ctx.params["addon"] ?? "");
       if (addon.appId !== app.id) throw invalidParams(`${addon.name} is billed to another app; destroy it from there.`);
+      if (addon.state === "deprovisioning") throw notFound("Couldn't find that add-on.");
       deleteAddon(ctx.world, addon);
       return json(200, renderAddon(ctx.world, addon));
     })

@@ -194,7 +194,7 @@ export function updateApp(world: World, app: AppRecord, input: UpdateAppInput): 
 
 /** Delete an app and everything that lives in it; add-ons billed to it are destroyed too. */
 export function deleteApp(world: World, app: AppRecord): void {
-  for (const addon of [...world.addons.values()]) if (addon.appId === app.id) deleteAddon(world, addon);
+  for (const addon of [...world.addons.values()]) if (addon.appId === app.id) deleteAddon(world, addon, { immediate: true });
   for (const attachment of world.appAttachments(app.id)) world.attachments.delete(attachment.id);
   const owned = <T extends { appId: string }>(map: Map<string, T>): void => {
     for (const [key, value] of map) if (value.appId === app.id) map.delete(key);

@@ -1,0 +1,159 @@
+/**
+ * App provider against the double: the full lifecycle, what replaces and
+ * what updates, adoption of an existing app, drift, and a create whose
+ * answer was lost.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { providers } from "../../components/heroku/index";
+import type { HerokuDouble } from "../heroku-double/index";
+import {
+  checkFailures,
+  createResource,
+  diffResource,
+  FAST_ENV,
+  readResource,
+  startDouble,
+  structProblems,
+  updateResource,
+} from "./scenario";
+
+let heroku: HerokuDouble;
+const savedEnv = { ...process.env };
+
+beforeAll(async () => {
+  heroku = await startDouble();
+});
+afterAll(async () => {
+  await heroku.close();
+  process.env = savedEnv;
+});
+beforeEach(() => {
+  Object.assign(process.env, heroku.env, FAST_ENV);
+  heroku.faults.clear();
+});
+
+const appsNamed = (name: string) => [...heroku.state.apps.values()].filter((a) => a.name === name);
+
+describe("App", () => {
+  it("rejects invalid names in check, with the rule", async () => {
+    const failures = await checkFailures("app", { name: "Shop_Staging" });
+    expect(failures).toEqual([{ property: "name", reason: expect.stringMatching(/not a valid Heroku app name: lowercase letters, digits and dashes/) }]);
+    expect(await checkFailures("app", { name: "ab" })).toEqual([{ property: "name", reason: expect.stringMatching(/3 to 30/) }]);
+    expect(await checkFailures("app", { name: "a".repeat(31) })).toHaveLength(1);
+  });
+
+  it("applies the defaults in check", async () => {
+    const checked = await providers.app.check?.({}, { name: "defaults-app" });
+    expect(checked?.inputs).toEqual({ name: "defaults-app", region: "us", stack: "heroku-24" });
+  });
+
+  it("creates, reads the same, updates in place, deletes, and reads it gone", async () => {
+    const app = await createResource("app", { name: "life-app", acm: false, features: { "runtime-dyno-metadata": true } });
+    expect(structProblems(app.outputs)).toEqual([]);
+    expect(app.outputs).toMatchObject({
+      name: "life-app",
+      region: "us",
+      stack: "heroku-24",
+      acm: false,
+      maintenance: false,
+      features: { "runtime-dyno-metadata": true },
+      adopted: false,
+    });
+    expect(app.id).toBe(app.outputs["appId"]);
+    expect(String(app.outputs["webUrl"])).toMatch(/^https:\/\/life-app-[0-9a-f]{12}\.herokuapp\.com\/$/);
+
+    expect(await readResource(app)).toEqual({ id: app.id, props: app.outputs });
+    expect((await diffResource(app, { name: "life-app", acm: false, features: { "runtime-dyno-metadata": true } })).changes).toBe(false);
+
+    const next = { name: "life-app-renamed", maintenance: true, acm: true, features: { "runtime-dyno-metadata": false } };
+    const diff = await diffResource(app, next);
+    expect(diff).toMatchObject({ changes: true, replaces: [] });
+    await updateResource(app, next);
+    expect(app.outputs).toMatchObject({ appId: app.id, name: "life-app-renamed", maintenance: true, acm: true, features: { "runtime-dyno-metadata": false } });
+    expect(heroku.state.app(app.id)?.name).toBe("life-app-renamed");
+    expect(await readResource(app)).toEqual({ id: app.id, props: app.outputs });
+
+    await providers.app.delete?.(app.id, app.outputs);
+    expect(heroku.state.app(app.id)).toBeUndefined();
+    expect((await readResource(app)).id).toBe("");
+    await expect(providers.app.delete?.(app.id, app.outputs)).resolves.toBeUndefined();
+  });
+
+  it("replaces (deleting first) for region or team, updates for name and stack", async () => {
+    const app = await createResource("app", { name: "diff-app" });
+    expect(await diffResource(app, { name: "diff-app", region: "eu" })).toMatchObject({ changes: true, replaces: ["region"], deleteBeforeReplace: true });
+    expect(await diffResource(app, { name: "diff-app", team: "fleet" })).toMatchObject({ replaces: ["team"], deleteBeforeReplace: true });
+    expect(await diffResource(app, { name: "diff-app-2" })).toMatchObject({ changes: true, replaces: [] });
+    expect(await diffResource(app, { name: "diff-app", stack: "heroku-22" })).toMatchObject({ changes: true, replaces: [] });
+    await updateResource(app, { name: "diff-app", stack: "heroku-22" });
+    expect(app.outputs["stack"]).toBe("heroku-22");
+    expect(heroku.state.app(app.id)?.buildStack).toBe("heroku-22");
+  });
+
+  it("creates team apps through /teams/apps", async () => {
+    const app = await createResource("app", { name: "team-app-1", team: "fleet" });
+    expect(app.outputs["team"]).toBe("fleet");
+    expect(heroku.state.app("team-app-1")?.team?.name).toBe("fleet");
+  });
+
+  it("shows a hand-made change on refresh and plans to undo it", async () => {
+    const app = await createResource("app", { name: "drift-app", maintenance: false, features: { "runtime-dyno-metadata": true } });
+    heroku.handEdit.app("drift-app", { maintenance: true });
+    heroku.handEdit.feature("drift-app", "runtime-dyno-metadata", false);
+    const read = await readResource(app);
+    expect(read.props).toMatchObject({ maintenance: true, features: { "runtime-dyno-metadata": false } });
+    app.outputs = read.props;
+    expect(await diffResource(app, { name: "drift-app", maintenance: false, features: { "runtime-dyno-metadata": true } })).toMatchObject({
+      changes: true,
+      replaces: [],
+    });
+  });
+
+  describe("adoption", () => {
+    it("takes over the existing app without creating a second one and leaves unmanaged settings alone", async () => {
+      heroku.seed.app({ name: "legacy-app", region: "eu", configVars: { LEGACY: "keep-me" }, maintenance: true });
+      const before = heroku.state.app("legacy-app");
+      const app = await createResource("app", { name: "legacy-app", region: "eu", adopt: true, features: { "runtime-dyno-metadata": true } });
+      expect(appsNamed("legacy-app")).toHaveLength(1);
+      expect(app.id).toBe(before?.id);
+      expect(app.outputs).toMatchObject({ adopted: true, region: "eu", maintenance: true, features: { "runtime-dyno-metadata": true } });
+      expect(heroku.state.userConfigVars("legacy-app")).toEqual({ LEGACY: "keep-me" });
+      expect(heroku.state.app("legacy-app")?.maintenance).toBe(true);
+    });
+
+    it("fails clearly when the app does not match region, team or stack", async () => {
+      heroku.seed.app({ name: "legacy-us", region: "us" });
+      await expect(createResource("app", { name: "legacy-us", region: "eu", team: "fleet", adopt: true })).rejects.toThrow(
+        /Adopting app legacy-us: the existing app does not match the stack config: region is us, config says eu; team is \(none: personal app\), config says fleet/,
+      );
+      expect(appsNamed("legacy-us")).toHaveLength(1);
+    });
+
+    it("fails clearly when the app is not there", async () => {
+      await expect(createResource("app", { name: "ghost-app", adopt: true })).rejects.toThrow(
+        /adopt is set but no app named ghost-app is visible to HEROKU_API_KEY \(404\)/,
+      );
+      expect(appsNamed("ghost-app")).toHaveLength(0);
+    });
+
+    it("refuses to replace an adopted app", async () => {
+      heroku.seed.app({ name: "legacy-keep", region: "us" });
+      const app = await createResource("app", { name: "legacy-keep", adopt: true });
+      await expect(diffResource(app, { name: "legacy-keep", region: "eu", adopt: true })).rejects.toThrow(/was adopted .* would delete it/);
+    });
+  });
+
+  it("resumes a create whose answer was lost instead of creating the app twice", async () => {
+    heroku.faults.inject("commit-then-drop", { method: "POST", path: "/apps" });
+    const app = await createResource("app", { name: "lost-answer-app" });
+    expect(appsNamed("lost-answer-app")).toHaveLength(1);
+    expect(app.id).toBe(heroku.state.app("lost-answer-app")?.id);
+  });
+
+  it("says what to do when the name is taken by someone else's app", async () => {
+    heroku.seed.app({ name: "taken-elsewhere", region: "eu" });
+    await expect(createResource("app", { name: "taken-elsewhere" })).rejects.toThrow(
+      /Creating app taken-elsewhere: Heroku API POST \/apps answered 422 invalid_params: Name is already taken \(Request-Id: [0-9a-f-]+\)\. App names are global: .*adopt: true/,
+    );
+  });
+});

@@ -1,0 +1,247 @@
+/**
+ * The real program under the mock runtime, per stack: which resources exist
+ * for each app, their key inputs, parents, dependencies, secret flags and
+ * protection — what `pulumi up` would register.
+ */
+import { createHash } from "node:crypto";
+import { beforeAll, describe, expect, it } from "vitest";
+import { runProgram, type Registered, type RunResult } from "../harness/program";
+import { completeConfig, editJson, fakeSecret, type TestConfig } from "./fixtures";
+
+const APPS = ["steam-reviews", "shop-sentiment", "euterpe", "threads-api", "threads-web", "zoomer-bot"];
+const T = {
+  service: "fleet:heroku:HerokuService",
+  app: "pulumi-nodejs:dynamic/heroku:App",
+  addon: "pulumi-nodejs:dynamic/heroku:Addon",
+  attachment: "pulumi-nodejs:dynamic/heroku:AddonAttachment",
+  configVars: "pulumi-nodejs:dynamic/heroku:ConfigVars",
+  build: "pulumi-nodejs:dynamic/heroku:Build",
+  formation: "pulumi-nodejs:dynamic/heroku:Formation",
+  domain: "pulumi-nodejs:dynamic/heroku:Domain",
+  scheduler: "pulumi-nodejs:dynamic/heroku:SchedulerJob",
+  credential: "pulumi-nodejs:dynamic/heroku:PostgresCredential",
+  redisConfig: "pulumi-nodejs:dynamic/heroku:RedisConfig",
+  backups: "pulumi-nodejs:dynamic/heroku:PostgresBackupSchedule",
+  schema: "fleet:postgres:AppSchema",
+  pgSchema: "postgresql:index/schema:Schema",
+  pgProvider: "pulumi:providers:postgresql",
+  randomBytes: "random:index/randomBytes:RandomBytes",
+  dns: "cloudflare:index/dnsRecord:DnsRecord",
+  access: "cloudflare:index/zeroTrustAccessApplication:ZeroTrustAccessApplication",
+};
+
+/** Outputs the real services would compute, deterministic per resource name. */
+function outputs(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
+  const digest = (salt: string): string => createHash("sha256").update(`${name}:${salt}`).digest("hex");
+  switch (type) {
+    case T.app:
+      return { appId: `uuid-${inputs["name"]}`, webUrl: `https://${inputs["name"]}-${digest("web").slice(0, 12)}.herokuapp.com/` };
+    case T.addon: {
+      const attachment = (inputs["attachmentName"] as string | undefined) ?? "DATABASE";
+      return { addonId: `addon-${name}`, configVars: { [`${attachment}_URL`]: `postgres://owner:${digest("pw")}@db.example.net:5432/d${digest("db").slice(0, 8)}` } };
+    }
+    case T.attachment:
+      return { attachmentId: `att-${name}`, configVars: { [`${inputs["name"]}_URL`]: `postgres://u:${digest("pw")}@db.example.net:5432/shared` } };
+    case T.credential:
+      return { user: `u${digest("user").slice(0, 10)}` };
+    case T.domain:
+      return { cname: `${digest("dns").slice(0, 16)}.herokudns.com`, acmStatus: "cert issued" };
+    case T.randomBytes:
+      return { hex: digest("hex").slice(0, Number(inputs["length"]) * 2), base64: Buffer.from(digest("b64"), "hex").toString("base64") };
+    default:
+      return {};
+  }
+}
+
+function run(stack: string, config: TestConfig): Promise<RunResult> {
+  return runProgram({ stack, config: config.values, secretKeys: config.secretKeys, outputs });
+}
+
+const byName = (result: RunResult, name: string): Registered => {
+  const found = result.resources.find((r) => r.name === name);
+  if (!found) throw new Error(`no resource named ${name}; have ${result.resources.map((r) => r.name).join(", ")}`);
+  return found;
+};
+const ofType = (result: RunResult, type: string): Registered[] => result.resources.filter((r) => r.type === type);
+const varsOf = (result: RunResult, app: string): Record<string, string> => byName(result, `${app}-config`).inputs["vars"] as Record<string, string>;
+
+describe.each(["staging", "production"] as const)("stack %s", (stack) => {
+  let result: RunResult;
+  beforeAll(async () => {
+    result = await run(stack, completeConfig(stack));
+  }, 120_000);
+
+  it("registers every app without error", () => {
+    expect(result.error).toBeUndefined();
+    expect(ofType(result, T.service).map((r) => r.name).sort()).toEqual([...APPS].sort());
+  });
+
+  it.each(APPS)("%s: app, config vars, build and formation, parented to the service, built after its config and data", (app) => {
+    const service = byName(result, app);
+    const heroku = byName(result, `${app}-app`);
+    const config = byName(result, `${app}-config`);
+    const build = byName(result, `${app}-build`);
+    const formation = byName(result, `${app}-formation`);
+    for (const child of [heroku, config, build, formation]) expect(child.parent).toBe(service.urn);
+    expect(heroku.inputs["name"]).toBe(stack === "production" ? (app === "euterpe" ? "euterpe" : `fleet-${app}`) : `fleet-${app}-stg`);
+    expect(heroku.inputs["features"]).toEqual({ "runtime-dyno-metadata": true });
+    expect(build.inputs["sourceDir"]).toBe(`apps/${app}`);
+    expect(build.inputs["sourceSha256"]).toMatch(/^[0-9a-f]{64}$/);
+    expect(build.dependencies).toContain(config.urn);
+    expect(formation.dependencies).toContain(build.urn);
+    // Depending on a component means depending on its children: the schema itself and its grants.
+    const schema = result.resources.find((r) => r.name === `${app}-schema-schema`);
+    if (schema) expect(build.dependencies).toContain(schema.urn);
+    const grant = result.resources.find((r) => r.name === `${app}-schema-schema-grant`);
+    if (grant) expect(build.dependencies).toContain(grant.urn);
+  });
+
+  it.each(APPS)("%s: config-var values are secrets, and no secret sits in a plain input", (app) => {
+    const config = byName(result, `${app}-config`);
+    expect(config.secretInputs).toContain("vars");
+    expect(config.additionalSecretOutputs).toContain("vars");
+    const secretValues = Object.values(varsOf(result, app)).filter((v) => v.startsWith("fake-secret-for-"));
+    for (const r of result.resources) {
+      for (const [key, value] of Object.entries(r.inputs)) {
+        if (r.secretInputs.includes(key)) continue;
+        const text = JSON.stringify(value);
+        for (const secret of secretValues) expect(text, `${r.name}.${key}`).not.toContain(secret);
+      }
+    }
+  });
+
+  it("protects apps and data stores in production only, and keeps data stores on delete", () => {
+    const protectedTypes = [T.app, T.pgSchema];
+    for (const r of result.resources.filter((x) => protectedTypes.includes(x.type))) expect(r.protect, r.name).toBe(stack === "production");
+    const dataAddons = ofType(result, T.addon).filter((r) => /heroku-(postgresql|redis):/.test(String(r.inputs["plan"])));
+    expect(dataAddons.length).toBeGreaterThan(0);
+    for (const addon of dataAddons) {
+      expect(addon.protect, addon.name).toBe(stack === "production");
+      expect(addon.retainOnDelete, addon.name).toBe(stack === "production");
+    }
+  });
+
+  it("writes only variables fleet owns: never an add-on's DATABASE_URL or REDIS_URL", () => {
+    for (const app of APPS) {
+      const vars = varsOf(result, app);
+      expect(vars["REDIS_URL"]).toBeUndefined();
+      if (app !== "zoomer-bot" || stack === "staging") expect(vars["DATABASE_URL"], app).toBeUndefined();
+      expect(vars["APP_ENV"]).toBe(stack);
+    }
+  });
+
+  it("gives each app with data its schema, pool size and key prefix", () => {
+    expect(varsOf(result, "euterpe")["DATABASE_SCHEMA"]).toBe("euterpe");
+    expect(Number(varsOf(result, "euterpe")["PG_POOL_MAX"])).toBeGreaterThanOrEqual(2);
+    expect(varsOf(result, "threads-api")["REDIS_KEY_PREFIX"]).toBe("threads-api:");
+    expect(ofType(result, T.pgSchema).map((r) => r.inputs["name"]).sort()).toEqual(["euterpe", "shop_sentiment", "steam_reviews", "threads_api", "zoomer_bot"]);
+  });
+
+  it("derives the Spotify redirect URI from the public URL", () => {
+    const host = stack === "production" ? "euterpe.fleet-apps.dev" : "euterpe-staging.fleet-apps.dev";
+    expect(varsOf(result, "euterpe")["SPOTIFY_REDIRECT_URI"]).toBe(`https://${host}/callback`);
+  });
+
+  it("puts each Heroku domain before its DNS record, and admin paths behind Access", () => {
+    for (const app of ["steam-reviews", "threads-api", "euterpe"]) {
+      const domain = byName(result, `${app}-domain`);
+      const record = byName(result, `${app}-dns-cname`);
+      expect(record.dependencies).toContain(domain.urn);
+      expect(record.inputs["type"]).toBe("CNAME");
+    }
+    const access = ofType(result, T.access).map((r) => JSON.stringify(r.inputs["destinations"]));
+    expect(access.some((d) => d.includes("/admin"))).toBe(true);
+    expect(access.some((d) => d.includes("/admin/metrics"))).toBe(true);
+  });
+
+  it("schedules steam-reviews' pipeline hourly, after its build", () => {
+    const job = byName(result, "steam-reviews-job-pipeline");
+    expect(job.inputs).toMatchObject({ every: 60, at: 0, command: expect.stringContaining("pipeline") });
+    expect(job.dependencies).toContain(byName(result, "steam-reviews-build").urn);
+  });
+
+  it("exports each app's Heroku name, web URL and custom URL", () => {
+    const apps = result.outputs["apps"] as Record<string, { herokuName: string; webUrl: string; customUrl?: string }>;
+    expect(Object.keys(apps).sort()).toEqual([...APPS].sort());
+    expect(apps["euterpe"]!.webUrl).toMatch(/^https:\/\/.*\.herokuapp\.com$/);
+    expect(apps["threads-web"]!.customUrl).toMatch(/^https:\/\/app(-staging)?\.fleet-apps\.dev$/);
+    expect(apps["zoomer-bot"]!.customUrl).toBeUndefined();
+  });
+});
+
+describe("stack-specific data layout", () => {
+  it("staging shares one Essential database and one Redis: owners bill them, the others attach", async () => {
+    const result = await run("staging", completeConfig("staging"));
+    const pg = ofType(result, T.addon).filter((r) => String(r.inputs["plan"]).startsWith("heroku-postgresql:"));
+    expect(pg.map((r) => [r.name, r.inputs["plan"]])).toEqual([["steam-reviews-postgres", "heroku-postgresql:essential-2"]]);
+    const attachments = ofType(result, T.attachment).map((r) => r.name).sort();
+    expect(attachments).toEqual(["euterpe-database", "shop-sentiment-database", "threads-api-database", "threads-api-redis", "zoomer-bot-database"]);
+    expect(ofType(result, T.credential)).toEqual([]);
+    expect(ofType(result, T.redisConfig).map((r) => r.inputs["maxmemoryPolicy"])).toEqual(["noeviction"]);
+  }, 120_000);
+
+  it("production gives Standard databases a credential per app, backs them up, and adopts euterpe", async () => {
+    const result = await run("production", completeConfig("production"));
+    expect(byName(result, "euterpe-app").inputs).toMatchObject({ name: "euterpe", adopt: true });
+    expect(byName(result, "euterpe-app").retainOnDelete).toBe(true);
+    expect(ofType(result, T.credential).map((r) => r.name).sort()).toEqual(["shop-sentiment-credential", "steam-reviews-credential", "threads-api-credential"]);
+    expect(byName(result, "steam-reviews-database").inputs).toMatchObject({ name: "DATABASE", namespace: "credential:steam_reviews" });
+    expect(ofType(result, T.backups).map((r) => r.inputs["hour"])).toEqual(["02", "02", "02"]);
+    // euterpe attaches to bookshelf-hermes's database, which fleet does not own.
+    expect(byName(result, "euterpe-database").inputs).toMatchObject({ addon: "bookshelf-hermes-db", name: "DATABASE" });
+    expect(ofType(result, T.redisConfig).map((r) => [r.name, r.inputs["maxmemoryPolicy"]]).sort()).toEqual([
+      ["shop-sentiment-redis-config", "allkeys-lru"],
+      ["threads-api-redis-config", "noeviction"],
+    ]);
+    // zoomer-bot's Supabase role and its URL, written as a secret config var.
+    expect(byName(result, "zoomer-bot-schema-role").inputs).toMatchObject({ name: "zoomer_bot_app", login: true });
+    expect(varsOf(result, "zoomer-bot")["DATABASE_URL"]).toMatch(/^postgres:\/\/zoomer_bot_app:/);
+  }, 120_000);
+});
+
+describe("rotation", () => {
+  it("bumping a generation changes exactly the rotated secret and its previous value", async () => {
+    const before = await run("production", completeConfig("production"));
+    const rotated = editJson<Record<string, Record<string, unknown>>>(completeConfig("production"), "fleet:apps", (apps) => {
+      apps["euterpe"] = { ...apps["euterpe"], rotate: { SECRET_KEY: 2 } };
+    });
+    const after = await run("production", rotated);
+    expect(after.error).toBeUndefined();
+
+    const names = (r: RunResult): string[] => r.resources.map((x) => x.name).sort();
+    expect(names(after).filter((n) => !names(before).includes(n))).toEqual(["euterpe-secrets-secret-key-g2"]);
+    expect(names(before).filter((n) => !names(after).includes(n))).toEqual([]);
+
+    const old = varsOf(before, "euterpe");
+    const now = varsOf(after, "euterpe");
+    expect(now["SECRET_KEY"]).not.toBe(old["SECRET_KEY"]);
+    expect(now["SECRET_KEY_PREVIOUS"]).toBe(old["SECRET_KEY"]);
+    const changed = Object.keys({ ...old, ...now }).filter((k) => old[k] !== now[k]).sort();
+    expect(changed).toEqual(["SECRET_KEY", "SECRET_KEY_PREVIOUS"]);
+    for (const app of APPS.filter((a) => a !== "euterpe")) expect(varsOf(after, app)).toEqual(varsOf(before, app));
+  }, 120_000);
+
+  it("a key list keeps the previous key after the new one", async () => {
+    const rotated = editJson<Record<string, Record<string, unknown>>>(completeConfig("staging"), "fleet:apps", (apps) => {
+      apps["euterpe"] = { ...apps["euterpe"], rotate: { ENCRYPTION_KEY: 2 } };
+    });
+    const before = varsOf(await run("staging", completeConfig("staging")), "euterpe")["ENCRYPTION_KEY"]!;
+    const after = varsOf(await run("staging", rotated), "euterpe")["ENCRYPTION_KEY"]!;
+    expect(before.split(",")).toHaveLength(1);
+    expect(after.split(",")).toEqual([expect.stringMatching(/^[A-Za-z0-9_-]{43}=$/), before]);
+  }, 120_000);
+});
+
+describe("a rejected stack registers nothing", () => {
+  it("stops before the first resource and lists every problem with its fix", async () => {
+    const config = completeConfig("production");
+    delete config.values["euterpe:SPOTIFY_CLIENT_SECRET"];
+    config.values["fleet:herokuRegion"] = "asia";
+    const result = await run("production", config);
+    expect(result.resources).toEqual([]);
+    expect(result.error?.message).toContain("stack 'production' has 2 problems; nothing was registered");
+    expect(result.error?.message).toContain("pulumi config set --secret euterpe:SPOTIFY_CLIENT_SECRET <value> --stack production");
+    expect(result.error?.message).toContain("fleet:herokuRegion");
+    expect(result.error?.message).not.toContain(fakeSecret("euterpe:SPOTIFY_CLIENT_ID"));
+  }, 120_000);
+});
