@@ -14,7 +14,7 @@ import { runMocked } from "./lib/mock-run";
 import { buildPlan, renderPlan } from "./lib/plan-report";
 import { availableStacks, placeholderFor, readStackFiles, StackFileError } from "./lib/stack-files";
 
-const ROOT = path.resolve(__dirname, "..");
+const REPO = path.resolve(__dirname, "..");
 
 const HELP = `Usage: npm run plan -- --stack <stack> [--json]
 
@@ -24,8 +24,9 @@ sources (never secret values), secrets still to set, connection budgets and a
 monthly cost estimate. Needs no Pulumi CLI, no credentials and no network.
 
 Options:
-  --stack <name>   the stack to plan (${availableStacks(ROOT).join(", ")})
+  --stack <name>   the stack to plan (${availableStacks(REPO).join(", ")})
   --json           print the plan as JSON (structure documented in README.md)
+  --dir <path>     folder holding Pulumi.yaml and the stack files (default: this repository)
   --help           show this help
 
 Exit status: 0 when the stack is valid (secrets not yet set are listed, not
@@ -44,7 +45,7 @@ function withPlaceholders(config: Record<string, string>, secretKeys: string[], 
 async function main(): Promise<number> {
   let args;
   try {
-    args = parseArgs({ options: { stack: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean" } }, strict: true });
+    args = parseArgs({ options: { stack: { type: "string" }, json: { type: "boolean" }, dir: { type: "string" }, help: { type: "boolean" } }, strict: true });
   } catch (e) {
     console.error(`plan: ${e instanceof Error ? e.message : String(e)}\n\n${HELP}`);
     return 2;
@@ -53,15 +54,16 @@ async function main(): Promise<number> {
     console.log(HELP);
     return 0;
   }
+  const root = path.resolve(args.values.dir ?? REPO);
   const stack = args.values.stack;
   if (!stack) {
-    console.error(`plan: --stack is required (one of ${availableStacks(ROOT).join(", ")})`);
+    console.error(`plan: --stack is required (one of ${availableStacks(root).join(", ")})`);
     return 2;
   }
 
   let files;
   try {
-    files = readStackFiles(ROOT, stack);
+    files = readStackFiles(root, stack);
   } catch (e) {
     if (e instanceof StackFileError) {
       console.error(`plan: ${e.message}`);

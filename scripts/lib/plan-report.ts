@@ -3,6 +3,7 @@
  * model and the resources the program registered under the mock runtime, and
  * its text rendering. Secret values never enter it.
  */
+import { estimateMonthlyCost, formatCostEstimate, type CostEstimate, type CostItem } from "../../components/cost";
 import type { Budget } from "../../components/postgres/connection-budget";
 import type { AppModel, EnvironmentModel, VarModel } from "../../stacks/environment-model";
 import type { AppContext } from "../../stacks/app-spec";
@@ -63,6 +64,8 @@ export interface Plan {
   readonly databases: readonly { name: string; kind: string; plan: string | null; owner: string | null; users: readonly string[] }[];
   readonly budgets: readonly Budget[];
   readonly missingSecrets: readonly { key: string; what: string; command: string }[];
+  /** Monthly list-price estimate (USD) of dynos and add-ons fleet bills; data stores billed outside fleet are not in it. */
+  readonly cost: CostEstimate;
   readonly resourceCount: number;
   /** Milliseconds the program took to register everything under the mock runtime. */
   readonly programMs: number;
@@ -123,6 +126,20 @@ function ownerApp(name: string, apps: readonly AppModel[]): string | undefined {
     .sort((x, y) => y.length - x.length)[0];
 }
 
+/** What the stack pays for: dynos, the data stores fleet bills, and the scheduler add-on. */
+export function costItems(model: EnvironmentModel): CostItem[] {
+  const items: CostItem[] = [];
+  for (const app of model.apps) {
+    for (const p of app.processes) items.push({ app: app.name, kind: "dyno", size: p.size, quantity: p.quantity, process: p.type });
+    if (app.scheduledJobs.length > 0) items.push({ app: app.name, kind: "scheduler" });
+  }
+  for (const db of model.databases) {
+    if (db.kind === "addon" && db.plan && db.ownerApp) items.push({ app: db.ownerApp, kind: "postgres", plan: db.plan });
+  }
+  for (const r of model.redis) items.push({ app: r.ownerApp, kind: "redis", plan: r.plan });
+  return items;
+}
+
 export function buildPlan(model: EnvironmentModel, resources: readonly Registered[], missing: readonly Problem[], programMs: number): Plan {
   const nameByUrn = new Map(resources.map((r) => [r.urn, r.name]));
   const toPlan = (r: Registered): PlanResource => ({
@@ -161,6 +178,7 @@ export function buildPlan(model: EnvironmentModel, resources: readonly Registere
     databases: model.databases.map((d) => ({ name: d.name, kind: d.kind, plan: d.plan ?? null, owner: d.ownerApp ?? d.attach?.app ?? null, users: d.users })),
     budgets: model.budgets,
     missingSecrets: missing.map((p) => ({ key: p.missingSecret!.path ? `${p.missingSecret!.key}.${p.missingSecret!.path}` : p.missingSecret!.key, what: p.what, command: p.fix })),
+    cost: estimateMonthlyCost(costItems(model)),
     resourceCount: resources.length,
     programMs: Math.round(programMs),
   };
@@ -207,6 +225,9 @@ export function renderPlan(plan: Plan): string {
   out.push("");
   out.push("connection budgets:");
   for (const b of plan.budgets) out.push(`  ${b.database}: ${b.arithmetic}`);
+  out.push("");
+  out.push("monthly cost estimate (list prices):");
+  for (const line of formatCostEstimate(plan.cost)) out.push(`  ${line}`);
   if (plan.missingSecrets.length > 0) {
     out.push("");
     out.push(`secrets to set before \`pulumi up --stack ${plan.stack}\` (${plan.missingSecrets.length}):`);

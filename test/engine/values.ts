@@ -28,16 +28,18 @@ export function isSecret(value: PropertyValue | undefined): value is { [key: str
   return typeof value === "object" && value !== null && !Array.isArray(value) && value[SECRET_SIG_KEY] === SECRET_SIG_VALUE;
 }
 
+function entriesOf(map: { [key: string]: PropertyValue }): Array<[string, PropertyValue]> {
+  return Object.keys(map).map((key): [string, PropertyValue] => [key, map[key] ?? null]);
+}
+
 /** Replace every secret marker by its plain value (the engine does this for providers that do not accept secrets). */
 export function unwrapSecrets(value: PropertyValue): PropertyValue {
+  if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) return value.map((item: PropertyValue) => unwrapSecrets(item));
   if (isSecret(value)) return unwrapSecrets(value["value"] ?? null);
-  if (Array.isArray(value)) return value.map(unwrapSecrets);
-  if (typeof value === "object" && value !== null) {
-    const out: PropertyMap = {};
-    for (const [k, v] of Object.entries(value)) out[k] = unwrapSecrets(v);
-    return out;
-  }
-  return value;
+  const out: PropertyMap = {};
+  for (const [k, v] of entriesOf(value)) out[k] = unwrapSecrets(v);
+  return out;
 }
 
 export function unwrapMap(map: PropertyMap): PropertyMap {
@@ -46,9 +48,12 @@ export function unwrapMap(map: PropertyMap): PropertyMap {
 
 /** Top-level keys whose value is (or contains) a secret. */
 export function secretKeys(map: PropertyMap): string[] {
-  const contains = (v: PropertyValue): boolean =>
-    isSecret(v) || (Array.isArray(v) ? v.some(contains) : typeof v === "object" && v !== null ? Object.values(v).some(contains) : false);
-  return Object.entries(map)
+  const contains = (v: PropertyValue): boolean => {
+    if (v === null || typeof v !== "object") return false;
+    if (Array.isArray(v)) return v.some((item: PropertyValue) => contains(item));
+    return isSecret(v) || entriesOf(v).some(([, item]) => contains(item));
+  };
+  return entriesOf(map)
     .filter(([, v]) => contains(v))
     .map(([k]) => k);
 }

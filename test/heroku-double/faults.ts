@@ -166,7 +166,7 @@ export class FaultControl {
     const { host, method, writes, path } = options;
     const rule: FaultRule = {
       kinds,
-      scope: { host, method, writes, path } as FaultScope,
+      scope: { host, method, writes, path },
       remaining: times,
       skip: options.skip ?? 0,
       probability: options.probability ?? 1,

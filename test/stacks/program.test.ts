@@ -170,12 +170,15 @@ describe.each(["staging", "production"] as const)("stack %s", (stack) => {
 });
 
 describe("stack-specific data layout", () => {
-  it("staging shares one Essential database and one Redis: owners bill them, the others attach", async () => {
+  it("staging shares one Essential database and one Redis (euterpe keeps its own): owners bill them, the others attach", async () => {
     const result = await run("staging", completeConfig("staging"));
     const pg = ofType(result, T.addon).filter((r) => String(r.inputs["plan"]).startsWith("heroku-postgresql:"));
-    expect(pg.map((r) => [r.name, r.inputs["plan"]])).toEqual([["steam-reviews-postgres", "heroku-postgresql:essential-2"]]);
+    expect(pg.map((r) => [r.name, r.inputs["plan"]]).sort()).toEqual([
+      ["euterpe-postgres", "heroku-postgresql:essential-0"],
+      ["steam-reviews-postgres", "heroku-postgresql:essential-2"],
+    ]);
     const attachments = ofType(result, T.attachment).map((r) => r.name).sort();
-    expect(attachments).toEqual(["euterpe-database", "shop-sentiment-database", "threads-api-database", "threads-api-redis", "zoomer-bot-database"]);
+    expect(attachments).toEqual(["shop-sentiment-database", "threads-api-database", "threads-api-redis", "zoomer-bot-database"]);
     expect(ofType(result, T.credential)).toEqual([]);
     expect(ofType(result, T.redisConfig).map((r) => r.inputs["maxmemoryPolicy"])).toEqual(["noeviction"]);
   }, 120_000);

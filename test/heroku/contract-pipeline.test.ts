@@ -1,0 +1,77 @@
+/** Pipeline and PipelineCoupling providers against the double. */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { providers } from "../../components/heroku/index";
+import type { HerokuDouble } from "../heroku-double/index";
+import { checkFailures, createResource, diffResource, FAST_ENV, readResource, startDouble, structProblems, updateResource } from "./scenario";
+
+let heroku: HerokuDouble;
+const savedEnv = { ...process.env };
+
+beforeAll(async () => {
+  heroku = await startDouble();
+});
+afterAll(async () => {
+  await heroku.close();
+  process.env = savedEnv;
+});
+beforeEach(() => {
+  Object.assign(process.env, heroku.env, FAST_ENV);
+  heroku.faults.clear();
+});
+
+describe("Pipeline", () => {
+  it("creates, reads the same, renames in place, deletes", async () => {
+    expect(await checkFailures("pipeline", { name: "Bad Name" })).toHaveLength(1);
+    const pipeline = await createResource("pipeline", { name: "shop" });
+    expect(structProblems(pipeline.outputs)).toEqual([]);
+    expect(pipeline.outputs).toEqual({ pipelineId: pipeline.id, name: "shop" });
+    expect(await readResource(pipeline)).toEqual({ id: pipeline.id, props: pipeline.outputs });
+    expect(await diffResource(pipeline, { name: "shop-2" })).toMatchObject({ changes: true, replaces: [] });
+    expect(await diffResource(pipeline, { name: "shop", owner: { id: "6a1b2c3d-0000-4000-8000-000000000001", type: "team" } })).toMatchObject({
+      replaces: ["owner"],
+      deleteBeforeReplace: true,
+    });
+    await updateResource(pipeline, { name: "shop-2" });
+    expect(pipeline.outputs["name"]).toBe("shop-2");
+    await providers.pipeline.delete?.(pipeline.id, pipeline.outputs);
+    expect((await readResource(pipeline)).id).toBe("");
+  });
+
+  it("resumes a pipeline whose answer was lost", async () => {
+    heroku.faults.inject("commit-then-drop", { method: "POST", path: "/pipelines" });
+    await createResource("pipeline", { name: "lost-pipe" });
+    expect([...heroku.state.pipelines.values()].filter((p) => p.name === "lost-pipe")).toHaveLength(1);
+  });
+});
+
+describe("PipelineCoupling", () => {
+  it("couples, reads the same, changes stage in place, replaces for another app, uncouples", async () => {
+    const staging = heroku.seed.app({ name: "shop-stg" }).id;
+    const production = heroku.seed.app({ name: "shop-prd" }).id;
+    const pipeline = await createResource("pipeline", { name: "shop-flow" });
+    expect(await checkFailures("pipelineCoupling", { app: staging, pipeline: "shop-flow", stage: "staging" })).toEqual([
+      { property: "pipeline", reason: expect.stringMatching(/not a pipeline UUID/) },
+    ]);
+    const inputs = { app: staging, pipeline: pipeline.id, stage: "staging" };
+    const coupling = await createResource("pipelineCoupling", inputs);
+    expect(coupling.outputs).toEqual({ couplingId: coupling.id, app: staging, appId: staging, pipeline: pipeline.id, stage: "staging" });
+    expect(await readResource(coupling)).toEqual({ id: coupling.id, props: coupling.outputs });
+    expect(await diffResource(coupling, { ...inputs, stage: "production" })).toMatchObject({ changes: true, replaces: [] });
+    expect(await diffResource(coupling, { ...inputs, app: production })).toMatchObject({ replaces: ["app"], deleteBeforeReplace: true });
+    await updateResource(coupling, { ...inputs, stage: "production" });
+    expect(heroku.state.couplingOf("shop-stg")?.stage).toBe("production");
+    heroku.handEdit.couplingStage("shop-stg", "development");
+    expect((await readResource(coupling)).props["stage"]).toBe("development");
+    await providers.pipelineCoupling.delete?.(coupling.id, coupling.outputs);
+    expect(heroku.state.couplingOf("shop-stg")).toBeUndefined();
+    expect((await readResource(coupling)).id).toBe("");
+  });
+
+  it("resumes a coupling whose answer was lost", async () => {
+    const app = heroku.seed.app({ name: "lost-couple" }).id;
+    const pipeline = await createResource("pipeline", { name: "lost-flow" });
+    heroku.faults.inject("commit-then-drop", { method: "POST", path: "/pipeline-couplings" });
+    await createResource("pipelineCoupling", { app, pipeline: pipeline.id, stage: "staging" });
+    expect([...heroku.state.couplings.values()].filter((c) => c.appId === app)).toHaveLength(1);
+  });
+});

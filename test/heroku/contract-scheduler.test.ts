@@ -1,0 +1,74 @@
+/** SchedulerJob provider against the double's particleboard (JSON:API, app UUIDs, no single-job GET). */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { providers } from "../../components/heroku/index";
+import type { HerokuDouble } from "../heroku-double/index";
+import { checkFailures, createResource, diffResource, FAST_ENV, readResource, startDouble, structProblems, updateResource } from "./scenario";
+
+let heroku: HerokuDouble;
+let appId = "";
+const savedEnv = { ...process.env };
+
+beforeAll(async () => {
+  heroku = await startDouble();
+  appId = heroku.seed.app({ name: "cron-app" }).id;
+  heroku.seed.addon({ app: "cron-app", plan: "scheduler:standard" });
+});
+afterAll(async () => {
+  await heroku.close();
+  process.env = savedEnv;
+});
+beforeEach(() => {
+  Object.assign(process.env, heroku.env, FAST_ENV);
+  heroku.faults.clear();
+  heroku.clearRequests();
+});
+
+describe("SchedulerJob", () => {
+  it("check wants the app UUID and a start time that fits the interval", async () => {
+    const failures = await checkFailures("schedulerJob", { app: "cron-app", command: "x", dynoSize: "basic", every: 60, at: 15 });
+    expect(failures.map((f) => f.property)).toEqual(["app", "at"]);
+    expect(failures[0]?.reason).toMatch(/needs the UUID \(pass App\.appId\)/);
+    expect(await checkFailures("schedulerJob", { app: appId, command: "x", dynoSize: "basic", every: 1440, at: 330 })).toEqual([]);
+    expect(await checkFailures("schedulerJob", { app: appId, command: "x", dynoSize: "basic", every: 30 })).toHaveLength(1);
+  });
+
+  it("creates with JSON:API, reads by listing, updates in place, deletes; sizes compare case-insensitively", async () => {
+    const inputs = { app: appId, command: "node jobs/pipeline.js", dynoSize: "standard-1x", every: 60, at: 10 };
+    const job = await createResource("schedulerJob", inputs);
+    const post = heroku.requests.find((r) => r.method === "POST");
+    expect(post?.headers["content-type"]).toBe("application/vnd.api+json");
+    expect(post?.body).toEqual({ data: { type: "jobs", attributes: { command: "node jobs/pipeline.js", "dyno-size": "Standard-1X", every: 60, at: 10 } } });
+    expect(structProblems(job.outputs)).toEqual([]);
+    expect(job.outputs).toEqual({ app: appId, jobId: job.id, command: "node jobs/pipeline.js", dynoSize: "Standard-1X", every: 60, at: 10 });
+    expect(await readResource(job)).toEqual({ id: job.id, props: job.outputs });
+    expect((await diffResource(job, inputs)).changes).toBe(false);
+    expect(await diffResource(job, { ...inputs, every: 1440, at: 330 })).toMatchObject({ changes: true, replaces: [] });
+    await updateResource(job, { ...inputs, every: 1440, at: 330 });
+    expect(heroku.state.schedulerJobsOf("cron-app")).toMatchObject([{ every: 1440, at: 330 }]);
+
+    heroku.handEdit.schedulerJob(job.id, { command: "node hand-edited.js" });
+    const drift = await readResource(job);
+    expect(drift.props["command"]).toBe("node hand-edited.js");
+    job.outputs = drift.props;
+    expect((await diffResource(job, { ...inputs, every: 1440, at: 330 })).changes).toBe(true);
+
+    await providers.schedulerJob.delete?.(job.id, job.outputs);
+    expect(heroku.state.schedulerJobsOf("cron-app")).toHaveLength(0);
+    expect((await readResource(job)).id).toBe("");
+    await expect(providers.schedulerJob.delete?.(job.id, job.outputs)).resolves.toBeUndefined();
+  });
+
+  it("resumes a job whose answer was lost (matched by command and schedule)", async () => {
+    heroku.faults.inject("commit-then-drop", { host: "scheduler", method: "POST" });
+    await createResource("schedulerJob", { app: appId, command: "node nightly.js", dynoSize: "Basic", every: 1440, at: 0 });
+    expect(heroku.state.schedulerJobsOf("cron-app").filter((j) => j.command === "node nightly.js")).toHaveLength(1);
+  });
+
+  it("reads a job as gone once the Scheduler add-on is removed", async () => {
+    const id = heroku.seed.app({ name: "cron-gone" }).id;
+    const scheduler = heroku.seed.addon({ app: "cron-gone", plan: "scheduler:standard" });
+    const job = await createResource("schedulerJob", { app: id, command: "x", dynoSize: "Eco", every: 10 });
+    heroku.handEdit.deleteAddon(scheduler.id);
+    expect((await readResource(job)).id).toBe("");
+  });
+});

@@ -1,0 +1,127 @@
+/**
+ * `npm run plan` as a user runs it: a separate process, the committed stack
+ * files, exit codes and output.
+ */
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { stringify } from "yaml";
+import type { Plan } from "../../scripts/lib/plan-report";
+import { isOptional } from "../../stacks/env-vars";
+import { APP_SPECS } from "../../stacks/specs";
+import { ROOT } from "../stacks/fixtures";
+
+function plan(...args: string[]): { code: number; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, ["--import", "tsx", "scripts/plan.ts", ...args], { cwd: ROOT, encoding: "utf8", timeout: 120_000 });
+  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe("npm run plan", () => {
+  let production: Plan;
+  beforeAll(() => {
+    const run = plan("--stack", "production", "--json");
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    production = JSON.parse(run.stdout) as Plan;
+  }, 120_000);
+
+  it("covers all six apps and names every variable each app's env schema reads", () => {
+    expect(production.version).toBe(1);
+    expect(production.apps.map((a) => a.name).sort()).toEqual(APP_SPECS.map((s) => s.name).sort());
+    for (const spec of APP_SPECS) {
+      const app = production.apps.find((a) => a.name === spec.name)!;
+      const schemaKeys = Object.keys(spec.env.shape);
+      const named = app.configVars.map((v) => v.name);
+      for (const name of named) expect(schemaKeys).toContain(name);
+      for (const required of schemaKeys.filter((k) => !isOptional(spec.env, k))) expect(named, `${spec.name} ${required}`).toContain(required);
+      for (const v of app.configVars) expect(v.origin.length).toBeGreaterThan(0);
+      expect(app.resources.length).toBeGreaterThan(3);
+    }
+  });
+
+  it("shows derived values, never secret ones", () => {
+    const euterpe = production.apps.find((a) => a.name === "euterpe")!;
+    expect(euterpe.configVars.find((v) => v.name === "SPOTIFY_REDIRECT_URI")).toMatchObject({ source: "plain", value: "https://euterpe.fleet-apps.dev/callback" });
+    for (const app of production.apps) {
+      for (const v of app.configVars.filter((x) => x.secret)) expect(v.value).toBeUndefined();
+    }
+  });
+
+  it("lists the secrets still to set, each with its command", () => {
+    const keys = production.missingSecrets.map((m) => m.key);
+    expect(keys).toContain("euterpe:SPOTIFY_CLIENT_SECRET");
+    expect(keys).toContain("fleet:databaseUrls.supabase");
+    expect(production.missingSecrets.find((m) => m.key === "euterpe:SPOTIFY_CLIENT_SECRET")!.command).toBe(
+      "pulumi config set --secret euterpe:SPOTIFY_CLIENT_SECRET <value> --stack production",
+    );
+  });
+
+  it("reports budgets and a cost estimate", () => {
+    expect(production.budgets.map((b) => b.database).sort()).toEqual(["hermes", "shop-sentiment-db", "steam-reviews-db", "supabase", "threads-api-db"]);
+    expect(production.budgets.every((b) => b.fits)).toBe(true);
+    expect(production.cost.totalUsd).toBeGreaterThan(0);
+    expect(production.resourceCount).toBe(production.apps.reduce((n, a) => n + a.resources.length, 0) + production.stackResources.length);
+  });
+
+  it("prints a readable text plan", () => {
+    const run = plan("--stack", "staging");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("euterpe → Heroku app fleet-euterpe-stg, https://euterpe-staging.fleet-apps.dev");
+    expect(run.stdout).toContain("connection budgets:");
+    expect(run.stdout).toContain("monthly cost estimate");
+    expect(run.stdout).toMatch(/\d+ resources in 6 apps; program evaluated in \d+ ms/);
+  }, 120_000);
+
+  it("rejects an unknown stack, naming the ones that exist", () => {
+    const run = plan("--stack", "prod");
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe("plan: there is no stack 'prod': no Pulumi.prod.yaml. Stacks: production, staging\n");
+  });
+
+  it("needs --stack and refuses unknown options", () => {
+    expect(plan().code).toBe(2);
+    expect(plan("--stack", "staging", "--yes").code).toBe(2);
+    expect(plan("--help").stdout).toContain("Usage: npm run plan -- --stack <stack> [--json]");
+  });
+
+  describe("with a stack file of one's own", () => {
+    let dir: string;
+    beforeAll(() => {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), "fleet-plan-"));
+      fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+    });
+    afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    function writeStack(name: string, config: Record<string, unknown>): void {
+      fs.writeFileSync(path.join(dir, `Pulumi.${name}.yaml`), stringify({ config }));
+    }
+
+    it("exits 1 listing every problem of an invalid configuration", () => {
+      writeStack("broken", { "fleet:tier": "staging", "fleet:appPrefix": "Fleet", "fleet:apps": { euterpe: { formation: { web: { size: "giant" } } } } });
+      const run = plan("--stack", "broken", "--dir", dir);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain("stack 'broken' has");
+      expect(run.stderr).toContain("fleet:appPrefix: must be 1–12 lowercase letters");
+      expect(run.stderr).toContain("fleet:apps.euterpe.formation.web.size: 'giant' is not a Heroku dyno size");
+      expect(run.stdout).toBe("");
+    }, 120_000);
+
+    it("treats secure: values as secrets it cannot read, and never prints them", () => {
+      writeStack("mine", {
+        "fleet:tier": "staging",
+        "fleet:appPrefix": "mine",
+        "euterpe:SPOTIFY_CLIENT_ID": { secure: "v1:c2VjcmV0LWNpcGhlcnRleHQ=" },
+        "euterpe:SPOTIFY_CLIENT_SECRET": { secure: "v1:b3RoZXItY2lwaGVydGV4dA==" },
+      });
+      const run = plan("--stack", "mine", "--dir", dir, "--json");
+      expect(run.code).toBe(0);
+      const mine = JSON.parse(run.stdout) as Plan;
+      expect(mine.missingSecrets.map((m) => m.key)).not.toContain("euterpe:SPOTIFY_CLIENT_ID");
+      expect(mine.apps.find((a) => a.name === "euterpe")!.configVars.find((v) => v.name === "SPOTIFY_CLIENT_ID")).toMatchObject({ source: "provided", secret: true });
+      expect(run.stdout).not.toContain("c2VjcmV0LWNpcGhlcnRleHQ");
+      expect(mine.apps.find((a) => a.name === "euterpe")!.domain).toBeNull();
+    }, 120_000);
+  });
+});
