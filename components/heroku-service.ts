@@ -88,12 +88,14 @@ export interface ScheduledJob {
   readonly dynoSize: string;
 }
 
-/** URLs of the app, known once the app exists. */
-export interface ServiceUrls {
+/** What the app's config vars may be derived from, known once the app and its edge exist. */
+export interface ServiceFacts {
   /** Heroku's `web_url` without the trailing slash (carries a random suffix; read, never derived). */
   readonly webUrl: pulumi.Output<string>;
   /** The custom domain's URL when one is set, else `webUrl`. */
   readonly publicUrl: pulumi.Output<string>;
+  /** Audience tag of the Cloudflare Access application in front of the admin paths, when there is one. */
+  readonly accessAudience: pulumi.Output<string | undefined>;
 }
 
 export interface HerokuServiceArgs {
@@ -109,8 +111,8 @@ export interface HerokuServiceArgs {
   readonly sourceDir: string;
   /** Dynos per process type (the release phase is not scaled). @example { web: { size: "standard-1X", quantity: 1 } } */
   readonly formation: Readonly<Record<string, { readonly size: string; readonly quantity: number }>>;
-  /** Variables fleet writes, given the app's URLs (values may be secrets). */
-  readonly configVars: (urls: ServiceUrls) => pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** Variables fleet writes, given the app's URLs and edge (values may be secrets). */
+  readonly configVars: (facts: ServiceFacts) => pulumi.Input<Record<string, pulumi.Input<string>>>;
   readonly database?: DatabaseBinding;
   readonly redis?: RedisBinding;
   /** Heroku Scheduler jobs; the free `scheduler:standard` add-on comes with them (runs are billed dyno time). */
@@ -181,7 +183,9 @@ export class HerokuService extends pulumi.ComponentResource {
     this.databaseAdminUrl = data.databaseAdminUrl;
     this.redisAddon = data.redisAddon;
 
-    const configVars = this.createConfigVars(name, args, appId, data.configVars, [...data.ready]);
+    const access = this.createAccess(name, args);
+    const facts: ServiceFacts = { webUrl: this.webUrl, publicUrl: this.publicUrl, accessAudience: access ? access.audience : pulumi.output(undefined) };
+    const configVars = this.createConfigVars(name, args, appId, facts, data.configVars, [...data.ready]);
     this.build = this.createBuild(name, args, appId, [configVars, ...data.ready]);
     this.createFormation(name, args, appId, this.build);
     this.createScheduler(name, args, appId, this.build);
@@ -319,10 +323,11 @@ export class HerokuService extends pulumi.ComponentResource {
     name: string,
     args: HerokuServiceArgs,
     appId: pulumi.Output<string>,
+    facts: ServiceFacts,
     fromData: Record<string, pulumi.Input<string>>,
     dependsOn: pulumi.Resource[],
   ): ConfigVars {
-    const vars = pulumi.output(args.configVars({ webUrl: this.webUrl, publicUrl: this.publicUrl })).apply((v) => ({ ...v, ...fromData }));
+    const vars = pulumi.output(args.configVars(facts)).apply((v) => ({ ...v, ...fromData }));
     return new ConfigVars(`${name}-config`, { app: appId, vars: pulumi.secret(vars) }, { parent: this, dependsOn });
   }
 
@@ -364,20 +369,23 @@ export class HerokuService extends pulumi.ComponentResource {
       { zoneId: dns.zoneId, hostname, target: domain.cname, proxied: dns.proxied, acmStatus: domain.acmStatus },
       { parent: this, dependsOn: [domain] },
     );
-    if (args.admin && args.admin.paths.length > 0) {
-      new AdminAccess(
-        `${name}-access`,
-        {
-          ...(args.admin.accountId ? { accountId: args.admin.accountId } : {}),
-          zoneId: dns.zoneId,
-          appName: name,
-          hostname,
-          paths: [...args.admin.paths],
-          allowedEmails: [...args.admin.allowedEmails],
-        },
-        { parent: this },
-      );
-    }
+  }
+
+  /** Access goes first: the app verifies its tokens against the application's audience tag. */
+  private createAccess(name: string, args: HerokuServiceArgs): AdminAccess | undefined {
+    if (!args.admin || args.admin.paths.length === 0 || !args.hostname || !args.dns) return undefined;
+    return new AdminAccess(
+      `${name}-access`,
+      {
+        ...(args.admin.accountId ? { accountId: args.admin.accountId } : {}),
+        zoneId: args.dns.zoneId,
+        appName: name,
+        hostname: args.hostname,
+        paths: [...args.admin.paths],
+        allowedEmails: [...args.admin.allowedEmails],
+      },
+      { parent: this },
+    );
   }
 
   private createDrain(name: string, args: HerokuServiceArgs, appId: pulumi.Output<string>): void {

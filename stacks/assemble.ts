@@ -6,7 +6,7 @@
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
 import { ZoneSettings } from "../components/cloudflare/zone-settings";
-import { HerokuService, type DatabaseBinding, type RedisBinding, type ServiceUrls } from "../components/heroku-service";
+import { HerokuService, type DatabaseBinding, type RedisBinding, type ServiceFacts } from "../components/heroku-service";
 import { GeneratedSecrets } from "../components/secrets/generated-secrets";
 import type { AppContext } from "./app-spec";
 import { WRITTEN_SOURCES, type AppModel, type EnvironmentModel } from "./environment-model";
@@ -25,11 +25,12 @@ export function creationOrder(model: EnvironmentModel): AppModel[] {
 }
 
 /** Evaluates a derived value with the app's URLs (the function is the spec's, pure). */
-function contextFor(model: EnvironmentModel, app: AppModel, publicUrl: string, urls: Readonly<Record<string, string>>): AppContext {
+function contextFor(model: EnvironmentModel, app: AppModel, publicUrl: string, urls: Readonly<Record<string, string>>, accessAudience: string | undefined): AppContext {
   return {
     stack: model.stack,
     publicUrl,
     hostname: app.domain,
+    accessAudience,
     publicUrlOf: (other) => {
       const url = urls[other];
       if (url === undefined) throw new Error(`${app.name} refers to the URL of '${other}', which is not in stack ${model.stack}`);
@@ -53,10 +54,10 @@ export function assembleEnvironment(model: EnvironmentModel, parsed: ParsedStack
   for (const app of creationOrder(model)) {
     const secrets = secretsFor(app, model.defaults.protect);
     const provided = parsed.appSecrets.get(app.name);
-    const configVars = (urls: ServiceUrls): pulumi.Input<Record<string, pulumi.Input<string>>> => {
+    const configVars = (facts: ServiceFacts): pulumi.Input<Record<string, pulumi.Input<string>>> => {
       const others = Object.fromEntries([...publicUrls].map(([name, [url]]) => [name, url]));
-      return pulumi.all([urls.publicUrl, pulumi.all(others), secrets?.values ?? {}]).apply(([publicUrl, otherUrls, generated]) => {
-        const ctx = contextFor(model, app, publicUrl, otherUrls);
+      return pulumi.all([facts.publicUrl, pulumi.all(others), secrets?.values ?? {}, facts.accessAudience]).apply(([publicUrl, otherUrls, generated, audience]) => {
+        const ctx = contextFor(model, app, publicUrl, otherUrls, audience);
         const vars: Record<string, pulumi.Input<string>> = {};
         for (const v of app.vars) {
           if (!WRITTEN_SOURCES.has(v.source) || (v.name === "DATABASE_URL" && v.source === "provided")) continue;

@@ -140,6 +140,8 @@ export const stackConfigSchema = z.strictObject({
   cloudflareAccountId: z.string().regex(/^[0-9a-f]{32}$/, { message: "is not a Cloudflare account id (32 hex characters)" }).optional(),
   /** Whether DNS records go through Cloudflare's proxy. @default true */
   proxied: z.boolean().optional(),
+  /** URL of the Cloudflare Zero Trust team (`https://<team>.cloudflareaccess.com`), where apps fetch Access's signing keys. */
+  accessTeamDomain: z.url({ protocol: /^https$/, error: "must be the https:// URL of the Zero Trust team, such as https://acme.cloudflareaccess.com" }).optional(),
   /** Emails allowed through Cloudflare Access to admin paths. */
   accessEmails: z.array(z.email()).optional(),
   /** Per-app settings, keyed by app name. */
@@ -166,6 +168,7 @@ export const FLEET_KEY_KINDS: Readonly<Record<keyof StackConfig, "string" | "jso
   cloudflareAccountId: "string",
   proxied: "json",
   accessEmails: "json",
+  accessTeamDomain: "string",
   apps: "json",
   databases: "json",
   redis: "json",

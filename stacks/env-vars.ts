@@ -31,6 +31,8 @@ export interface VarContext {
   /** The app's database, when it has one. */
   readonly database: { readonly schema: string; readonly poolMax: number; readonly external: boolean; readonly origin: string } | undefined;
   readonly redis: { readonly keyPrefix: string; readonly origin: string } | undefined;
+  /** Cloudflare Access in front of the app's admin paths, when there is one. */
+  readonly access: { readonly teamDomain: string | undefined } | undefined;
   /** Provided secrets present in the stack (names), from `<app>:<KEY>`. */
   readonly providedKeys: ReadonlySet<string>;
 }
@@ -82,6 +84,10 @@ export function resolveVars(ctx: VarContext, problems: Problems): VarModel[] {
       add({ source: "fleet", secret: false, origin: "the app's schema", value: ctx.database.schema });
     } else if (name === "PG_POOL_MAX" && ctx.database) {
       add({ source: "fleet", secret: false, origin: "the connection budget", value: String(ctx.database.poolMax) });
+    } else if (name === "CF_ACCESS_AUD" && ctx.access) {
+      add({ source: "fleet", secret: false, origin: "the Cloudflare Access application's audience tag", value: (c) => c.accessAudience ?? "" });
+    } else if (name === "CF_ACCESS_TEAM_DOMAIN" && ctx.access?.teamDomain) {
+      add({ source: "fleet", secret: false, origin: "fleet:accessTeamDomain", value: ctx.access.teamDomain });
     } else if (name === "REDIS_KEY_PREFIX" && ctx.redis) {
       add({ source: "fleet", secret: false, origin: "the app's Redis prefix", value: ctx.redis.keyPrefix });
     } else if (generated[name]) {

@@ -155,6 +155,7 @@ export function buildEnvironment(options: BuildOptions): BuildResult {
             }
           : undefined,
         redis: rd ? { keyPrefix: spec.redis!.keyPrefix, origin: `add-on heroku-redis:${rd.plan} (redis ${rd.name})` } : undefined,
+        access: (spec.adminPaths?.length ?? 0) > 0 && domain && config.cloudflareZone ? { teamDomain: config.accessTeamDomain } : undefined,
         providedKeys,
       },
       problems,
@@ -183,6 +184,14 @@ export function buildEnvironment(options: BuildOptions): BuildResult {
   }
 
   const guarded = apps.filter((a) => a.adminPaths.length > 0 && a.domain);
+  const verifying = guarded.filter((a) => "CF_ACCESS_TEAM_DOMAIN" in a.spec.env.shape);
+  if (verifying.length > 0 && !config.accessTeamDomain) {
+    problems.add(
+      "fleet:accessTeamDomain",
+      `is not set, so ${verifying.map((a) => a.name).join(" and ")} cannot verify Cloudflare Access tokens on their admin paths`,
+      configSetCommand(stack, "fleet:accessTeamDomain", "https://<team>.cloudflareaccess.com"),
+    );
+  }
   if (guarded.length > 0 && (config.accessEmails?.length ?? 0) === 0) {
     problems.add(
       "fleet:accessEmails",

@@ -14,14 +14,6 @@ export default defineApp({
     OPENAI_API_KEY: {
       description: "OpenAI API key the pipeline translates and analyses reviews with (platform.openai.com → API keys)",
     },
-    CF_ACCESS_TEAM_DOMAIN: {
-      description:
-        "Cloudflare Zero Trust team URL, e.g. https://<team>.cloudflareaccess.com (Zero Trust → Settings); until set, /admin answers 403",
-    },
-    CF_ACCESS_AUD: {
-      description:
-        "Audience tag of the Access application fleet puts in front of /admin (Zero Trust → Access → Applications → the app → Overview); until set, /admin answers 403",
-    },
   },
   database: { schema: "steam_reviews", poolPerDyno: 5 },
   scheduledJobs: [

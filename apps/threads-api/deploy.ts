@@ -34,14 +34,6 @@ export default defineApp({
     OPENAI_API_KEY: {
       description: "OpenAI API key used to score posts and replies (platform.openai.com → API keys)",
     },
-    CF_ACCESS_TEAM_DOMAIN: {
-      description:
-        "Cloudflare Zero Trust team URL, e.g. https://<team>.cloudflareaccess.com (Zero Trust → Settings); until set, /admin/metrics answers 403",
-    },
-    CF_ACCESS_AUD: {
-      description:
-        "Audience tag of the Access application fleet puts in front of /admin/metrics (Zero Trust → Access → Applications → the app → Overview); until set, /admin/metrics answers 403",
-    },
   },
   generatedSecrets: {
     JWT_ACCESS_SECRET: signingKey("Signs access tokens (HS256); the previous generation still verifies after a rotation"),

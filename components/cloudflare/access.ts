@@ -117,6 +117,8 @@ export function adminAccessProblems(args: AdminAccessArgs): ArgsProblem[] {
 export class AdminAccess extends pulumi.ComponentResource {
   readonly applicationId: pulumi.Output<string>;
   readonly policyId: pulumi.Output<string>;
+  /** The application's audience tag (`aud`), which the app checks in `Cf-Access-Jwt-Assertion`. */
+  readonly audience: pulumi.Output<string>;
   /** The URIs Access protects (`api.example.com/admin`). */
   readonly destinations: readonly string[];
 
@@ -133,8 +135,9 @@ export class AdminAccess extends pulumi.ComponentResource {
 
     this.applicationId = application.id;
     this.policyId = people.id;
+    this.audience = application.aud;
     this.destinations = destinations.map((d) => d.uri);
-    this.registerOutputs({ applicationId: this.applicationId, policyId: this.policyId });
+    this.registerOutputs({ applicationId: this.applicationId, policyId: this.policyId, audience: this.audience });
   }
 
   /** Allow the listed people. */

@@ -39,16 +39,18 @@ export function attachmentVarNames(attachmentName: string, suffixes: readonly st
 
 /**
  * Every config var key of the app that an add-on owns, with its owner.
- * One call for the app's attachments plus one per add-on (two for an add-on
- * billed to another app, whose billing attachments are listed separately).
+ * Two calls (the app's attachments and add-ons), plus one per add-on billed
+ * to another app (its billing attachments) or missing from the app's list.
  */
 export async function addonOwnedKeys(api: HerokuClient, appId: string): Promise<OwnedKeys> {
   const attachments = await api.list(`/apps/${seg(appId)}/addon-attachments`, attachmentSchema());
   const owned: OwnedKeys = {};
+  if (attachments.length === 0) return owned;
+  const listed = await api.list(`/apps/${seg(appId)}/addons`, addonSchema());
   const byAddon: Record<string, AttachmentBody[]> = {};
   for (const attachment of attachments) (byAddon[attachment.addon.id] ??= []).push(attachment);
   for (const [addonId, ofThisApp] of Object.entries(byAddon)) {
-    const addon = await api.find(`/addons/${seg(addonId)}`, addonSchema());
+    const addon = listed.find((a) => a.id === addonId) ?? (await api.find(`/addons/${seg(addonId)}`, addonSchema()));
     if (!addon) continue;
     const suffixes = await addonSuffixes(api, addon, addon.app.id === appId ? attachments : undefined);
     for (const attachment of ofThisApp) {

@@ -106,6 +106,7 @@ function displayContext(model: EnvironmentModel, app: AppModel): AppContext {
     stack: model.stack,
     publicUrl: urlOf(app),
     hostname: app.domain,
+    accessAudience: app.adminPaths.length > 0 ? "<aud of the Access application>" : undefined,
     publicUrlOf: (name) => {
       const other = model.apps.find((a) => a.name === name);
       return other ? urlOf(other) : `<not in stack: ${name}>`;

@@ -89,7 +89,7 @@ beforeAll(async () => {
 
   await runAll(owner, renderSql(schemaPrivilegePlan("heroku-credential", SCHEMA_A, ROLE_A, { owner: OWNER })));
   await runAll(owner, renderSql(schemaPrivilegePlan("external-role", SCHEMA_B, ROLE_B, { owner: OWNER }), { password: PASSWORD_B }));
-  await runAll(owner, renderSql(schemaPrivilegePlan("default-credential", SCHEMA_C, undefined)));
+  await runAll(owner, renderSql(schemaPrivilegePlan<string>("default-credential", SCHEMA_C, undefined)));
   // Running a plan twice must not fail (schemas are IF NOT EXISTS; grants repeat harmlessly).
   await runAll(owner, renderSql(schemaPrivilegePlan("heroku-credential", SCHEMA_A, ROLE_A, { owner: OWNER })));
 

@@ -13,7 +13,7 @@ import {
 
 describe("schemaPrivilegePlan", () => {
   it("default-credential: only the app's schema, no role, no grants", () => {
-    const plan = schemaPrivilegePlan("default-credential", "euterpe", undefined);
+    const plan = schemaPrivilegePlan<string>("default-credential", "euterpe", undefined);
     expect(plan.role).toBeUndefined();
     expect(plan.steps).toEqual([{ kind: "create-schema", schema: "euterpe" }]);
     expect(renderSql(plan)).toEqual(['CREATE SCHEMA IF NOT EXISTS "euterpe";']);

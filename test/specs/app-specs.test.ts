@@ -50,6 +50,8 @@ const RESERVED_VARS = new Set([
   "DATABASE_SCHEMA",
   "PG_POOL_MAX",
   "REDIS_KEY_PREFIX",
+  "CF_ACCESS_AUD",
+  "CF_ACCESS_TEAM_DOMAIN",
   ...DYNO_METADATA_VARS,
 ]);
 
@@ -67,7 +69,8 @@ export function sourcesOf(spec: AppSpec, name: string): Source[] {
   const fleetSet =
     name === "APP_ENV" ||
     (spec.database !== undefined && (name === "DATABASE_SCHEMA" || name === "PG_POOL_MAX")) ||
-    (spec.redis !== undefined && name === "REDIS_KEY_PREFIX");
+    (spec.redis !== undefined && name === "REDIS_KEY_PREFIX") ||
+    ((spec.adminPaths?.length ?? 0) > 0 && (name === "CF_ACCESS_AUD" || name === "CF_ACCESS_TEAM_DOMAIN"));
   if (fleetSet) sources.push("fleet");
   if (spec.generatedSecrets?.[name]) sources.push("generated");
   if (name.endsWith(PREVIOUS_SUFFIX)) {
@@ -184,8 +187,9 @@ function contextsFor(name: string): AppContext[] {
       publicUrl: withDomain(name),
       publicUrlOf: known(withDomain),
       hostname: prefix === undefined ? undefined : `${prefix}.example.com`,
+      accessAudience: "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
     },
-    { stack: "staging", publicUrl: bare(name), publicUrlOf: known(bare), hostname: undefined },
+    { stack: "staging", publicUrl: bare(name), publicUrlOf: known(bare), hostname: undefined, accessAudience: undefined },
   ];
 }
 

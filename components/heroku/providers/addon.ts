@@ -104,7 +104,9 @@ export const addonProvider: pulumi.dynamic.ResourceProvider = {
       const addon = await api.find(`/addons/${seg(id)}`, addonSchema());
       if (!addon || addon.state === "deprovisioned" || addon.state === "deprovisioning") return { id: "" };
       const vars = await api.get(`/apps/${seg(addon.app.id)}/config-vars`, configVarsSchema(), { secretResponse: true });
-      const outs = addonOuts(addon, inputsFromOutputs(olds, addon), pick(vars, addon.config_vars ?? []));
+      // The vars it set when created; later attachments to the same app add theirs to config_vars (their own resources report them).
+      const names = olds.configVarNames ?? addon.config_vars ?? [];
+      const outs = addonOuts(addon, inputsFromOutputs(olds, addon), names, pick(vars, names));
       return { id: addon.id, props: outs };
     });
   },
@@ -123,7 +125,7 @@ export const addonProvider: pulumi.dynamic.ResourceProvider = {
           hint: "Some services cannot change plans in place; if Heroku refuses, plan the migration (e.g. pg:copy) by hand.",
         });
       }
-      return waitUntilUsable(api, addon, news);
+      return waitUntilUsable(api, addon, news, olds.configVarNames);
     });
     return { outs };
   },
@@ -194,9 +196,14 @@ function isOnApp(addon: AddonBody, app: string): boolean {
  * leaves the add-on recorded (created, not ready) so the next `up` waits
  * again instead of creating another.
  */
-async function waitUntilUsable(api: HerokuClient, initial: AddonBody, inputs: AddonInputs): Promise<AddonOutputs> {
+async function waitUntilUsable(
+  api: HerokuClient,
+  initial: AddonBody,
+  inputs: AddonInputs,
+  knownVarNames?: readonly string[],
+): Promise<AddonOutputs> {
   const what = `add-on ${initial.name} (${initial.plan.name}) on app ${initial.app.name}`;
-  const pending = addonOuts(initial, inputs, {});
+  const pending = addonOuts(initial, inputs, knownVarNames ?? initial.config_vars ?? [], {});
   try {
     const addon =
       initial.state === "provisioned"
@@ -215,7 +222,7 @@ async function waitUntilUsable(api: HerokuClient, initial: AddonBody, inputs: Ad
             timeoutMs: waitTimeout(PROVISION_TIMEOUT_MS),
             log: api.log,
           });
-    const names = addon.config_vars ?? [];
+    const names = knownVarNames ?? addon.config_vars ?? [];
     const vars =
       names.length === 0
         ? {}
@@ -228,7 +235,7 @@ async function waitUntilUsable(api: HerokuClient, initial: AddonBody, inputs: Ad
             timeoutMs: waitTimeout(VARS_TIMEOUT_MS),
             log: api.log,
           });
-    return addonOuts(addon, inputs, pick(vars, names));
+    return addonOuts(addon, inputs, names, pick(vars, names));
   } catch (error) {
     if (isPollTimeout(error)) {
       throw resourceInitError(initial.id, pending, `${error.message} It stays recorded; the next \`pulumi up\` waits for it again.`);
@@ -265,7 +272,7 @@ function inputsFromOutputs(olds: Partial<AddonOutputs>, addon: AddonBody): Addon
   });
 }
 
-function addonOuts(addon: AddonBody, inputs: AddonInputs, vars: Record<string, string>): AddonOutputs {
+function addonOuts(addon: AddonBody, inputs: AddonInputs, varNames: readonly string[], vars: Record<string, string>): AddonOutputs {
   return compact({
     app: inputs.app,
     appId: addon.app.id,
@@ -276,7 +283,7 @@ function addonOuts(addon: AddonBody, inputs: AddonInputs, vars: Record<string, s
     attachmentName: inputs.attachmentName,
     config: inputs.config,
     state: addon.state,
-    configVarNames: [...(addon.config_vars ?? [])].sort(),
+    configVarNames: [...varNames].sort(),
     configVars: vars,
   });
 }
