@@ -24,6 +24,21 @@ export function isUnknown(value: unknown): boolean {
 }
 
 /**
+ * During preview the engine may diff inputs that are not known yet. Their
+ * final values cannot be compared, so: a change, and a replacement if any of
+ * them is a property that forces one. `undefined` when every input is known.
+ */
+export function unknownDiff(newInputs: unknown, replaceKeys: readonly string[]): pulumi.dynamic.DiffResult | undefined {
+  if (newInputs === null || typeof newInputs !== "object") return undefined;
+  const unknown = Object.entries(newInputs as Record<string, unknown>)
+    .filter(([key, value]) => key !== "__provider" && isUnknown(value))
+    .map(([key]) => key);
+  if (unknown.length === 0) return undefined;
+  const replaces = unknown.filter((key) => replaceKeys.includes(key));
+  return { changes: true, replaces, deleteBeforeReplace: replaces.length > 0 };
+}
+
+/**
  * Reads a property bag from the engine (inputs, or outputs of a prior
  * create) with a zod schema. Fails naming the resource kind and the
  * properties that do not fit.

@@ -65,7 +65,7 @@ export interface RunOptions {
   /** Run as `pulumi preview` (outputs the mocks do not give are unknown). @default false */
   readonly preview?: boolean;
   /** Computed outputs per resource type, merged over the inputs. */
-  readonly outputs?: (type: string, name: string, inputs: Record<string, unknown>) => Record<string, unknown>;
+  readonly outputs?: MockOutputs;
 }
 
 export interface RunResult {
@@ -92,37 +92,41 @@ export function unwrapSecrets(value: unknown): unknown {
   return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, unwrapSecrets(v)]));
 }
 
-/** Known invokes: Cloudflare zone lookup answers like the real API. */
+/** Known invokes: the Cloudflare zone lookup answers like the real API. */
 function invoke(token: string, inputs: Record<string, unknown>): Record<string, unknown> {
   if (token === "cloudflare:index/getZone:getZone") {
     const filter = (inputs["filter"] ?? {}) as { name?: string };
-    return { id: "0123456789abcdef0123456789abcdef", name: filter.name ?? "example.com", status: "active", account: { id: "acc" } };
+    return {
+      id: (inputs["zoneId"] as string | undefined) ?? "0123456789abcdef0123456789abcdef",
+      name: filter.name ?? "example.com",
+      status: "active",
+      account: { id: "account-from-zone" },
+    };
   }
-  throw new Error(`unexpected invoke ${token}: the mock harness does not know it`);
+  throw new Error(`unexpected invoke ${token}: the mock runtime does not know it`);
 }
 
-async function resolveDeep(value: unknown): Promise<unknown> {
-  if (pulumi.Output.isInstance(value)) {
-    const inner = await (value as unknown as { promise(withUnknowns?: boolean): Promise<unknown> }).promise(true);
-    return resolveDeep(inner);
-  }
-  if (Array.isArray(value)) return Promise.all(value.map(resolveDeep));
-  if (value !== null && typeof value === "object" && !(value instanceof pulumi.Resource)) {
-    const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await resolveDeep(v)] as const));
-    return Object.fromEntries(entries);
-  }
-  return value;
+/** Computed outputs per resource type, merged over the inputs (which arrive with secrets unwrapped). */
+export type MockOutputs = (type: string, name: string, inputs: Record<string, unknown>) => Record<string, unknown>;
+
+export interface Recording {
+  /** Every registration, in the order the monitor received them. */
+  readonly resources: Registered[];
+  /** Invokes the program made (token and inputs). */
+  readonly invokes: { token: string; inputs: Record<string, unknown> }[];
+  /** Waits until every registration has reached the monitor. */
+  settle(): Promise<void>;
 }
 
-/** Runs the program once for a stack and returns everything it registered. */
-export async function runMocked(options: RunOptions): Promise<RunResult> {
+/** Installs a fresh mock monitor for a stack and records every registration from then on. */
+export async function startRecording(options: { stack: string; preview?: boolean; outputs?: MockOutputs }): Promise<Recording> {
   const resources: Registered[] = [];
   const invokes: { token: string; inputs: Record<string, unknown> }[] = [];
-  pulumi.runtime.setAllConfig({ ...options.config }, [...(options.secretKeys ?? [])]);
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
-        const state = { ...args.inputs, ...(options.outputs?.(args.type, args.name, args.inputs) ?? {}) };
+        const inputs = unwrapSecrets(args.inputs) as Record<string, unknown>;
+        const state = { ...args.inputs, ...(options.outputs?.(args.type, args.name, inputs) ?? {}) };
         return { id: args.custom ? `${args.name}-id` : undefined, state };
       },
       call(args) {
@@ -163,7 +167,30 @@ export async function runMocked(options: RunOptions): Promise<RunResult> {
       callback(err, res);
     });
   };
+  return { resources, invokes, settle: () => settings.waitForRPCs() };
+}
 
+async function resolveDeep(value: unknown): Promise<unknown> {
+  if (pulumi.Output.isInstance(value)) {
+    const inner = await (value as unknown as { promise(withUnknowns?: boolean): Promise<unknown> }).promise(true);
+    return resolveDeep(inner);
+  }
+  if (Array.isArray(value)) return Promise.all(value.map(resolveDeep));
+  if (value !== null && typeof value === "object" && !(value instanceof pulumi.Resource)) {
+    const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await resolveDeep(v)] as const));
+    return Object.fromEntries(entries);
+  }
+  return value;
+}
+
+/** Runs the program once for a stack and returns everything it registered. */
+export async function runMocked(options: RunOptions): Promise<RunResult> {
+  pulumi.runtime.setAllConfig({ ...options.config }, [...(options.secretKeys ?? [])]);
+  const recording = await startRecording({
+    stack: options.stack,
+    ...(options.preview !== undefined ? { preview: options.preview } : {}),
+    ...(options.outputs ? { outputs: options.outputs } : {}),
+  });
   let error: Error | undefined;
   let outputs: Record<string, unknown> = {};
   // A failure inside an apply surfaces as an unhandled rejection, as it does under the engine.
@@ -177,9 +204,9 @@ export async function runMocked(options: RunOptions): Promise<RunResult> {
   } catch (e) {
     error = e instanceof Error ? e : new Error(String(e));
   }
-  await settings.waitForRPCs();
+  await recording.settle();
   process.off("unhandledRejection", onRejection);
-  return { resources: resources.filter((r) => r.type !== "pulumi:pulumi:Stack"), outputs, error, invokes };
+  return { resources: recording.resources.filter((r) => r.type !== "pulumi:pulumi:Stack"), outputs, error, invokes: recording.invokes };
 }
 
 /** Config map from a plain object: objects and arrays become JSON text, as the engine passes them. */

@@ -60,6 +60,11 @@ beforeAll(async () => {
     let body = "";
     req.on("data", (c: Buffer) => (body += c.toString()));
     req.on("end", () => {
+      if (req.url?.includes("leak-read")) {
+        // As if the server quoted the value it holds in an error.
+        res.writeHead(500, { "Content-Type": "application/json" }).end(JSON.stringify({ id: "internal_server_error", message: "boom near A=host-echoed-secret-55" }));
+        return;
+      }
       if (req.method === "GET") {
         res.writeHead(200, { "Content-Type": "application/json" }).end(req.url?.endsWith("/config-vars") ? "{}" : "[]");
         return;
@@ -101,7 +106,9 @@ describe("no secret leaves the providers", () => {
     const dbUrl = heroku.state.configVars("leak-app")["DATABASE_URL"] ?? "";
     heroku.control.failNextBuild({ app: "leak-app", message: `npm ERR! could not connect to ${dbUrl} with ${FULL_APP_SECRETS.apiToken}` });
     await failing(() => createResource("build", { app: appId, sourceDir: makeAppSource({ marker: "b1" }) }));
-    heroku.control.failNextReleasePhase({ app: "leak-app", message: `Error: password authentication failed for ${dbUrl} (secret ${FULL_APP_SECRETS.sessionSecret})` });
+    // The release phase runs with the current config: it can print the current (rotated) session secret.
+    const session = heroku.state.configVars("leak-app")["SESSION_SECRET"] ?? "";
+    heroku.control.failNextReleasePhase({ app: "leak-app", message: `Error: password authentication failed for ${dbUrl} (secret ${session})` });
     await failing(() => createResource("build", { app: appId, sourceDir: makeAppSource({ marker: "b2" }) }));
   });
 
@@ -140,7 +147,10 @@ describe("no secret leaves the providers", () => {
       const vars = engine.resource(provider, "host-leak");
       secrets.add("host-echoed-secret-55");
       await failing(() => vars.up({ app: "0f0f0f0f-0000-4000-8000-000000000000", vars: secret({ HOST_SECRET: "host-echoed-secret-55" }) }));
-      await failing(() => engine.read(provider, "config-vars:x", { app: "x", appId: "x", keys: ["A"], vars: { A: "host-echoed-secret-55" }, unmanagedKeys: [] }));
+      // A read whose error quotes a value the provider only knows from its state.
+      await failing(() =>
+        engine.read(provider, "config-vars:leak-read", { app: "leak-read", appId: "leak-read", keys: ["A"], vars: { A: "host-echoed-secret-55" }, unmanagedKeys: [] }),
+      );
     } finally {
       said.push(engine.stdout, engine.stderr);
       await engine.close();
@@ -156,6 +166,7 @@ describe("no secret leaves the providers", () => {
       .filter((value) => value.length >= 6)
       .flatMap((value) => [value, encodeURIComponent(value)])
       .filter((form) => text.includes(form));
-    expect(hits).toEqual([]);
+    const context = hits.map((hit) => text.slice(Math.max(0, text.indexOf(hit) - 300), text.indexOf(hit) + 80)).join("\n---\n");
+    expect(hits, `secrets found in:\n${context}`).toEqual([]);
   });
 });

@@ -12,16 +12,7 @@ import { z } from "zod";
 import { herokuClient, seg, type HerokuClient } from "../client";
 import { pollInterval, waitTimeout } from "../env";
 import { isPollFailed, isPollTimeout, pollUntil } from "../poll";
-import {
-  checkInputs,
-  compact,
-  failure,
-  parseProps,
-  resourceInitError,
-  sameStringMap,
-  splitPlan,
-  step,
-} from "../provider-kit";
+import { checkInputs, compact, failure, parseProps, resourceInitError, sameStringMap, splitPlan, step, unknownDiff } from "../provider-kit";
 import { addonSchema, attachmentSchema, configVarsSchema, type AddonBody } from "../schemas";
 
 const addonInputs = () =>
@@ -74,6 +65,8 @@ export const addonProvider: pulumi.dynamic.ResourceProvider = {
   },
 
   async diff(_id: string, oldOutputs: unknown, newInputs: unknown) {
+    const pending = unknownDiff(newInputs, ["app", "attachmentName", "config"]);
+    if (pending) return pending;
     const olds = parseProps("Addon", addonOutputs(), oldOutputs);
     const news = parseProps("Addon", addonInputs(), newInputs);
     const replaces: string[] = [];
@@ -99,7 +92,7 @@ export const addonProvider: pulumi.dynamic.ResourceProvider = {
 
   async read(id: string, props: unknown) {
     const olds = parseProps("Addon", addonOutputs().partial(), props);
-    const api = herokuClient();
+    const api = herokuClient({ secrets: Object.values(olds.configVars ?? {}) });
     return step(`Reading add-on ${olds.name ?? id}`, async () => {
       const addon = await api.find(`/addons/${seg(id)}`, addonSchema());
       if (!addon || addon.state === "deprovisioned" || addon.state === "deprovisioning") return { id: "" };
@@ -114,7 +107,7 @@ export const addonProvider: pulumi.dynamic.ResourceProvider = {
   async update(id: string, oldOutputs: unknown, newInputs: unknown) {
     const olds = parseProps("Addon", addonOutputs(), oldOutputs);
     const news = parseProps("Addon", addonInputs(), newInputs);
-    const api = herokuClient({ secrets: Object.values(news.config ?? {}) });
+    const api = herokuClient({ secrets: [...Object.values(news.config ?? {}), ...Object.values(olds.configVars)] });
     const outs = await step(`Updating add-on ${olds.name}`, async () => {
       let addon = await api.get(`/addons/${seg(id)}`, addonSchema());
       const rename = news.name !== undefined && news.name !== addon.name;
@@ -132,7 +125,7 @@ export const addonProvider: pulumi.dynamic.ResourceProvider = {
 
   async delete(id: string, props: unknown) {
     const olds = parseProps("Addon", addonOutputs().partial(), props);
-    const api = herokuClient();
+    const api = herokuClient({ secrets: Object.values(olds.configVars ?? {}) });
     await step(`Deleting add-on ${olds.name ?? id}`, async () => {
       const billingApp = olds.appId ?? (await api.find(`/addons/${seg(id)}`, addonSchema()))?.app.id;
       if (billingApp === undefined) return;

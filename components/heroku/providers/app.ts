@@ -15,7 +15,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { herokuClient, seg, type HerokuClient } from "../client";
 import { isRejected } from "../errors";
-import { checkInputs, compact, failure, parseProps, step } from "../provider-kit";
+import { checkInputs, compact, failure, parseProps, step, unknownDiff } from "../provider-kit";
 import { appFeatureSchema, appSchema, type AppBody } from "../schemas";
 
 const appInputs = () =>
@@ -64,6 +64,8 @@ export const appProvider: pulumi.dynamic.ResourceProvider = {
   },
 
   async diff(_id: string, oldOutputs: unknown, newInputs: unknown) {
+    const pending = unknownDiff(newInputs, ["region", "team"]);
+    if (pending) return pending;
     const olds = parseProps("App", appOutputs(), oldOutputs);
     const news = parseProps("App", appInputs(), newInputs);
     const replaces: string[] = [];

@@ -11,7 +11,7 @@ import { addonSuffixes, attachmentVarNames } from "../addon-vars";
 import { herokuClient, seg, type HerokuClient } from "../client";
 import { pollInterval, waitTimeout } from "../env";
 import { isPollTimeout, pollUntil } from "../poll";
-import { checkInputs, compact, failure, parseProps, resourceInitError, step } from "../provider-kit";
+import { checkInputs, compact, failure, parseProps, resourceInitError, step, unknownDiff } from "../provider-kit";
 import { addonSchema, attachmentSchema, configVarsSchema, type AttachmentBody } from "../schemas";
 
 const attachmentInputs = () =>
@@ -55,6 +55,8 @@ export const attachmentProvider: pulumi.dynamic.ResourceProvider = {
   },
 
   async diff(_id: string, oldOutputs: unknown, newInputs: unknown) {
+    const pending = unknownDiff(newInputs, ["addon", "app", "name", "namespace"]);
+    if (pending) return pending;
     const olds = parseProps("AddonAttachment", attachmentOutputs(), oldOutputs);
     const news = parseProps("AddonAttachment", attachmentInputs(), newInputs);
     const replaces: string[] = [];
@@ -83,7 +85,7 @@ export const attachmentProvider: pulumi.dynamic.ResourceProvider = {
 
   async read(id: string, props: unknown) {
     const olds = parseProps("AddonAttachment", attachmentOutputs().partial(), props);
-    const api = herokuClient();
+    const api = herokuClient({ secrets: Object.values(olds.configVars ?? {}) });
     return step(`Reading attachment ${olds.name ?? id}`, async () => {
       const attachment = await api.find(`/addon-attachments/${seg(id)}`, attachmentSchema());
       if (!attachment) return { id: "" };
@@ -105,7 +107,7 @@ export const attachmentProvider: pulumi.dynamic.ResourceProvider = {
 
   async delete(id: string, props: unknown) {
     const olds = parseProps("AddonAttachment", attachmentOutputs().partial(), props);
-    const api = herokuClient();
+    const api = herokuClient({ secrets: Object.values(olds.configVars ?? {}) });
     await step(`Detaching ${olds.name ?? id} from app ${olds.app ?? "?"}`, () => api.remove(`/addon-attachments/${seg(id)}`));
   },
 };

@@ -19,7 +19,7 @@ import { z } from "zod";
 import { herokuClient, seg, type HerokuClient } from "../client";
 import { pollInterval, waitTimeout } from "../env";
 import { isPollFailed, isPollTimeout, pollUntil } from "../poll";
-import { checkInputs, compact, failure, parseProps, step } from "../provider-kit";
+import { checkInputs, compact, failure, parseProps, step, unknownDiff } from "../provider-kit";
 import { buildSchema, configVarsSchema, releaseSchema, sourceSchema, type BuildBody, type ReleaseBody } from "../schemas";
 import { packSource } from "../source-archive";
 
@@ -63,6 +63,8 @@ export const buildProvider: pulumi.dynamic.ResourceProvider = {
   },
 
   async diff(_id: string, oldOutputs: unknown, newInputs: unknown) {
+    const pending = unknownDiff(newInputs, ["app", "sourceSha256", "buildpacks"]);
+    if (pending) return pending;
     const olds = parseProps("Build", buildOutputs(), oldOutputs);
     const news = parseProps("Build", buildInputs(), newInputs);
     const replaces: string[] = [];

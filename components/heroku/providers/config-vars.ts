@@ -19,7 +19,7 @@ import { z } from "zod";
 import { addonOwnedKeys, type OwnedKeys } from "../addon-vars";
 import { herokuClient, seg, type HerokuClient } from "../client";
 import { isGone } from "../errors";
-import { checkInputs, failure, isUnknown, parseProps, resolveAppId, step } from "../provider-kit";
+import { checkInputs, failure, isUnknown, parseProps, resolveAppId, step, unknownDiff } from "../provider-kit";
 import { configVarsSchema } from "../schemas";
 
 const configVarsInputs = () =>
@@ -66,6 +66,8 @@ export const configVarsProvider: pulumi.dynamic.ResourceProvider = {
   },
 
   async diff(_id: string, oldOutputs: unknown, newInputs: unknown) {
+    const pending = unknownDiff(newInputs, ["app"]);
+    if (pending) return pending;
     const olds = parseProps("ConfigVars", configVarsOutputs(), oldOutputs);
     const news = parseProps("ConfigVars", configVarsInputs(), newInputs);
     const replaces = news.app !== olds.app && news.app !== olds.appId ? ["app"] : [];
@@ -87,7 +89,7 @@ export const configVarsProvider: pulumi.dynamic.ResourceProvider = {
 
   async read(id: string, props: unknown) {
     const olds = parseProps("ConfigVars", configVarsOutputs().partial(), props);
-    const api = herokuClient();
+    const api = herokuClient({ secrets: Object.values(olds.vars ?? {}) });
     const appId = olds.appId ?? id.replace(/^config-vars:/, "");
     return step(`Reading config vars of app ${olds.app ?? appId}`, async () => {
       let live: Record<string, string>;

@@ -10,7 +10,7 @@ import { z } from "zod";
 import { herokuClient, seg, type HerokuClient } from "../client";
 import { pollInterval, waitTimeout } from "../env";
 import { pollUntil } from "../poll";
-import { checkInputs, compact, failure, parseProps, step } from "../provider-kit";
+import { checkInputs, compact, failure, parseProps, step, unknownDiff } from "../provider-kit";
 import { domainSchema, type DomainBody } from "../schemas";
 
 const domainInputs = () => z.object({ app: z.string().min(1), hostname: z.string().min(1) });
@@ -43,6 +43,8 @@ export const domainProvider: pulumi.dynamic.ResourceProvider = {
   },
 
   async diff(_id: string, oldOutputs: unknown, newInputs: unknown) {
+    const pending = unknownDiff(newInputs, ["app", "hostname"]);
+    if (pending) return pending;
     const olds = parseProps("Domain", domainOutputs(), oldOutputs);
     const news = parseProps("Domain", domainInputs(), newInputs);
     const replaces: string[] = [];

@@ -8,7 +8,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { herokuClient, seg } from "../client";
-import { checkInputs, failure, parseProps, resolveAppId, step } from "../provider-kit";
+import { checkInputs, failure, parseProps, resolveAppId, step, unknownDiff } from "../provider-kit";
 import { drainSchema, type DrainBody } from "../schemas";
 
 const drainInputs = () => z.object({ app: z.string().min(1), url: z.string().min(1) });
@@ -28,6 +28,8 @@ export const drainProvider: pulumi.dynamic.ResourceProvider = {
   },
 
   async diff(_id: string, oldOutputs: unknown, newInputs: unknown) {
+    const pending = unknownDiff(newInputs, ["app", "url"]);
+    if (pending) return pending;
     const olds = parseProps("Drain", drainOutputs(), oldOutputs);
     const news = parseProps("Drain", drainInputs(), newInputs);
     const replaces: string[] = [];

@@ -14,7 +14,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { herokuClient, seg, type HerokuClient } from "../client";
 import { isGone, isHerokuApiError } from "../errors";
-import { checkInputs, failure, parseProps, step } from "../provider-kit";
+import { checkInputs, failure, parseProps, step, unknownDiff } from "../provider-kit";
 import { formationSchema, type FormationBody } from "../schemas";
 
 const processSchema = () => z.object({ quantity: z.number().int().min(0), size: z.string().min(1) });
@@ -78,6 +78,8 @@ export const formationProvider: pulumi.dynamic.ResourceProvider = {
   },
 
   async diff(_id: string, oldOutputs: unknown, newInputs: unknown) {
+    const pending = unknownDiff(newInputs, ["app"]);
+    if (pending) return pending;
     const olds = parseProps("Formation", formationOutputs(), oldOutputs);
     const news = parseProps("Formation", formationInputs(), newInputs);
     const replaces = news.app !== olds.app ? ["app"] : [];

@@ -7,7 +7,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { herokuClient, seg, type HerokuClient } from "../client";
-import { checkInputs, compact, failure, parseProps, step } from "../provider-kit";
+import { checkInputs, compact, failure, parseProps, step, unknownDiff } from "../provider-kit";
 
 const scheduleInputs = () =>
   z.object({
@@ -57,6 +57,8 @@ export const pgBackupScheduleProvider: pulumi.dynamic.ResourceProvider = {
   },
 
   async diff(_id: string, oldOutputs: unknown, newInputs: unknown) {
+    const pending = unknownDiff(newInputs, ["addon"]);
+    if (pending) return pending;
     const olds = parseProps("PostgresBackupSchedule", scheduleOutputs(), oldOutputs);
     const news = parseProps("PostgresBackupSchedule", scheduleInputs(), newInputs);
     const replaces = news.addon !== olds.addon ? ["addon"] : [];

@@ -7,7 +7,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { herokuClient, seg } from "../client";
 import { isGone } from "../errors";
-import { checkInputs, failure, isUuid, parseProps, step } from "../provider-kit";
+import { checkInputs, failure, isUuid, parseProps, step, unknownDiff } from "../provider-kit";
 import { couplingSchema, type CouplingBody } from "../schemas";
 
 const STAGES = ["test", "review", "development", "staging", "production"] as const;
@@ -29,6 +29,8 @@ export const pipelineCouplingProvider: pulumi.dynamic.ResourceProvider = {
   },
 
   async diff(_id: string, oldOutputs: unknown, newInputs: unknown) {
+    const pending = unknownDiff(newInputs, ["app", "pipeline"]);
+    if (pending) return pending;
     const olds = parseProps("PipelineCoupling", couplingOutputs(), oldOutputs);
     const news = parseProps("PipelineCoupling", couplingInputs(), newInputs);
     const replaces: string[] = [];

@@ -5,7 +5,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { herokuClient, seg } from "../client";
-import { checkInputs, compact, failure, parseProps, step } from "../provider-kit";
+import { checkInputs, compact, failure, parseProps, step, unknownDiff } from "../provider-kit";
 import { pipelineSchema, type PipelineBody } from "../schemas";
 
 const ownerSchema = () => z.object({ id: z.string().min(1), type: z.enum(["team", "user"]) });
@@ -27,6 +27,8 @@ export const pipelineProvider: pulumi.dynamic.ResourceProvider = {
   },
 
   async diff(_id: string, oldOutputs: unknown, newInputs: unknown) {
+    const pending = unknownDiff(newInputs, ["owner"]);
+    if (pending) return pending;
     const olds = parseProps("Pipeline", pipelineOutputs(), oldOutputs);
     const news = parseProps("Pipeline", pipelineInputs(), newInputs);
     const replaces = news.owner !== undefined && (news.owner.id !== olds.owner?.id || news.owner.type !== olds.owner?.type) ? ["owner"] : [];

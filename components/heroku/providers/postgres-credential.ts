@@ -14,7 +14,7 @@ import { z } from "zod";
 import { herokuClient, seg, type HerokuClient } from "../client";
 import { pollInterval, waitTimeout } from "../env";
 import { isPollTimeout, pollUntil } from "../poll";
-import { checkInputs, compact, failure, parseProps, resourceInitError, splitPlan, step } from "../provider-kit";
+import { checkInputs, compact, failure, parseProps, resourceInitError, splitPlan, step, unknownDiff } from "../provider-kit";
 
 const credentialInputs = () =>
   z.object({
@@ -83,6 +83,8 @@ export const postgresCredentialProvider: pulumi.dynamic.ResourceProvider = {
   },
 
   async diff(_id: string, oldOutputs: unknown, newInputs: unknown) {
+    const pending = unknownDiff(newInputs, ["addon", "name"]);
+    if (pending) return pending;
     const olds = parseProps("PostgresCredential", credentialOutputs(), oldOutputs);
     const news = parseProps("PostgresCredential", credentialInputs(), newInputs);
     const replaces: string[] = [];

@@ -8,7 +8,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { herokuClient, seg, type HerokuClient } from "../client";
 import { isHerokuApiError } from "../errors";
-import { checkInputs, compact, parseProps, step } from "../provider-kit";
+import { checkInputs, compact, parseProps, step, unknownDiff } from "../provider-kit";
 
 const POLICIES = [
   "noeviction",
@@ -52,6 +52,8 @@ export const redisConfigProvider: pulumi.dynamic.ResourceProvider = {
   },
 
   async diff(_id: string, oldOutputs: unknown, newInputs: unknown) {
+    const pending = unknownDiff(newInputs, ["addon"]);
+    if (pending) return pending;
     const olds = parseProps("RedisConfig", redisOutputs(), oldOutputs);
     const news = parseProps("RedisConfig", redisInputs(), newInputs);
     const replaces = news.addon !== olds.addon ? ["addon"] : [];

@@ -19,7 +19,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { herokuClient, seg, type HerokuClient } from "../client";
 import { isGone, isRejected } from "../errors";
-import { checkInputs, failure, isUuid, parseProps, step } from "../provider-kit";
+import { checkInputs, failure, isUuid, parseProps, step, unknownDiff } from "../provider-kit";
 
 const schedulerInputs = () =>
   z.object({
@@ -84,6 +84,8 @@ export const schedulerJobProvider: pulumi.dynamic.ResourceProvider = {
   },
 
   async diff(_id: string, oldOutputs: unknown, newInputs: unknown) {
+    const pending = unknownDiff(newInputs, ["app"]);
+    if (pending) return pending;
     const olds = parseProps("SchedulerJob", schedulerOutputs(), oldOutputs);
     const news = parseProps("SchedulerJob", schedulerInputs(), newInputs);
     const replaces = news.app !== olds.app ? ["app"] : [];
