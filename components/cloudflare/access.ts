@@ -1,6 +1,6 @@
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
-import { throwArgsProblems, type ArgsProblem } from "./args-problems";
+import { throwArgsProblems, type ArgsProblem } from "../args-problems";
 
 /** Cloudflare Zero Trust Access in front of one app's admin paths. */
 export interface AdminAccessArgs {

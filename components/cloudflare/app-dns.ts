@@ -24,7 +24,7 @@
  */
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
-import { throwArgsProblems, type ArgsProblem } from "./args-problems";
+import { throwArgsProblems, type ArgsProblem } from "../args-problems";
 
 /** A CNAME from an app's custom hostname to its Heroku DNS target. */
 export interface AppDnsRecordArgs {

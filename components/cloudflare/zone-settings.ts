@@ -1,6 +1,6 @@
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
-import { throwArgsProblems, type ArgsProblem } from "./args-problems";
+import { throwArgsProblems, type ArgsProblem } from "../args-problems";
 
 /** HTTP Strict Transport Security as Cloudflare sends it for the whole zone. */
 export interface HstsArgs {

@@ -1,3 +1,4 @@
+import { throwArgsProblems, type ArgsProblem } from "../args-problems";
 import * as pulumi from "@pulumi/pulumi";
 import * as postgresql from "@pulumi/postgresql";
 import * as random from "@pulumi/random";
@@ -55,11 +56,6 @@ export interface AppSchemaArgs {
   readonly protect?: boolean;
 }
 
-export interface ArgsProblem {
-  readonly what: string;
-  readonly fix: string;
-}
-
 /** Everything wrong with the args, each with its fix (empty when they are fine). */
 export function appSchemaArgsProblems(args: AppSchemaArgs): ArgsProblem[] {
   const problems: ArgsProblem[] = [];
@@ -82,10 +78,7 @@ export function appSchemaArgsProblems(args: AppSchemaArgs): ArgsProblem[] {
 
 /** Throws one error listing every problem of the args, each with its fix. */
 export function validateAppSchemaArgs(name: string, args: AppSchemaArgs): void {
-  const problems = appSchemaArgsProblems(args);
-  if (problems.length === 0) return;
-  const lines = problems.map((p, i) => `  ${i + 1}. ${p.what}\n     fix: ${p.fix}`);
-  throw new Error(`AppSchema '${name}' (schema '${args.schema}') is misconfigured:\n${lines.join("\n")}`);
+  throwArgsProblems("AppSchema", name, appSchemaArgsProblems(args), `schema '${args.schema}'`);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { throwArgsProblems, type ArgsProblem } from "../args-problems";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 
@@ -67,11 +68,6 @@ export interface VariablePlan {
 const ENV_NAME = /^[A-Z][A-Z0-9_]*$/;
 const FERNET_BYTES = 32;
 
-export interface ArgsProblem {
-  readonly what: string;
-  readonly fix: string;
-}
-
 /** Everything wrong with the args, each with its fix (empty when they are fine). */
 export function generatedSecretsProblems(args: GeneratedSecretsArgs): ArgsProblem[] {
   const problems: ArgsProblem[] = [];
@@ -105,10 +101,7 @@ export function generatedSecretsProblems(args: GeneratedSecretsArgs): ArgsProble
 
 /** Throws one error listing every problem of the args, each with its fix. */
 export function validateGeneratedSecrets(name: string, args: GeneratedSecretsArgs): void {
-  const problems = generatedSecretsProblems(args);
-  if (problems.length === 0) return;
-  const lines = problems.map((p, i) => `  ${i + 1}. ${p.what}\n     fix: ${p.fix}`);
-  throw new Error(`GeneratedSecrets '${name}' is misconfigured:\n${lines.join("\n")}`);
+  throwArgsProblems("GeneratedSecrets", name, generatedSecretsProblems(args));
 }
 
 /** Which generations of a variable exist and which config vars it yields. */

@@ -7,7 +7,7 @@
  * turns into "created but failed", secrets in state.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadProvider, secret, startEngineHarness, type EngineHarness, type SerializedProvider } from "../engine/index";
+import { loadProvider, secret, startEngineHarness, UNKNOWN, type EngineHarness, type SerializedProvider } from "../engine/index";
 import type { HerokuDouble } from "../heroku-double/index";
 import { FAST_ENV, startDouble } from "./scenario";
 
@@ -96,6 +96,21 @@ describe("App through the host", () => {
     );
     expect(error?.message).toMatch(/Name is already taken/);
     expect(error?.initFailure).toBeUndefined();
+  });
+});
+
+describe("preview with inputs not known yet", () => {
+  it("checks and diffs without failing, replacing only for properties that force it", async () => {
+    const appId = heroku.seed.app({ name: "engine-preview" }).id;
+    heroku.seed.deploy({ app: "engine-preview", processTypes: { web: "node index.js" } });
+    const formation = engine.resource(provider("formation"), "engine-preview-formation");
+    await formation.up({ app: appId, processes: { web: { quantity: 1, size: "basic" } } });
+    expect(await formation.preview({ app: appId, processes: { web: { quantity: UNKNOWN, size: "basic" } } })).toMatchObject({ op: "update", replaces: [] });
+    expect(await formation.preview({ app: UNKNOWN, processes: { web: { quantity: 1, size: "basic" } } })).toMatchObject({ op: "replace", replaces: ["app"] });
+
+    const vars = engine.resource(provider("configVars"), "engine-preview-vars");
+    await vars.up({ app: appId, vars: { A: "1" } });
+    expect(await vars.preview({ app: appId, vars: UNKNOWN })).toMatchObject({ op: "update", replaces: [] });
   });
 });
 
