@@ -364,7 +364,7 @@ async function exchange(
   const remaining = Number(response.headers.get("ratelimit-remaining"));
   if (response.headers.has("ratelimit-remaining") && Number.isFinite(remaining)) rateLimitState().remaining = remaining;
   const answeredId = response.headers.get("request-id") ?? requestId;
-  t.log.debug(`${method} ${shownPath} → ${response.status} in ${Date.now() - started} ms (Request-Id: ${answeredId})`);
+  t.log.debug(`${method} ${shownPath} → ${response.status} in ${Date.now() - started} ms${answeredId ? ` (Request-Id: ${answeredId})` : ""}`);
   if (response.status >= 200 && response.status < 300) return { status: response.status, text, headers: response.headers };
   const { code, message } = errorBody(text, response.status);
   throw attemptError(
