@@ -149,7 +149,7 @@ function printSummary(outcomes: readonly Outcome[]): void {
   const failed = outcomes.filter((o) => o.status === "failed").length;
   const passed = outcomes.filter((o) => o.status === "passed").length;
   const specOnly = outcomes.length - failed - passed;
-  console.log(`${passed} passed, ${failed} failed, ${specOnly} spec only`);
+  console.log(`apps tested: ${passed} green, ${failed} red, ${specOnly} without code yet`);
 }
 
 function listApps(): string[] {

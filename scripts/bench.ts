@@ -1,0 +1,67 @@
+/**
+ * `npm run bench`: figures that hold on a noisy machine — counts, and times
+ * as ratios to a baseline measured in the same run.
+ *
+ * 1. Heroku API calls through the providers against the local API double:
+ *    creating one full app from nothing, a no-op refresh of it, and retries
+ *    and duplicates under a 20% mix of 429/5xx/dropped connections.
+ * 2. Program start: wall time of `npm run plan` per stack (median of N runs)
+ *    as a multiple of loading the Pulumi SDK alone under the same loader.
+ */
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { measureHerokuProviders } from "../test/heroku/scenario";
+
+const ROOT = path.resolve(__dirname, "..");
+const HELP = `Usage: npm run bench [-- --runs N] [--only heroku|program]
+
+Prints Heroku API call counts of the providers (against the local API double)
+and the program's start time as a ratio to loading the Pulumi SDK.
+  --runs N      runs per timing (median is reported; default 5)
+  --only X      run one part: heroku or program`;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+function wallMs(args: string[]): number {
+  const started = process.hrtime.bigint();
+  const run = spawnSync(process.execPath, args, { cwd: ROOT, encoding: "utf8" });
+  if (run.status !== 0) throw new Error(`${args.join(" ")} failed: ${run.stderr}`);
+  return Number(process.hrtime.bigint() - started) / 1e6;
+}
+
+async function heroku(): Promise<void> {
+  const m = await measureHerokuProviders();
+  console.log("Heroku providers against the local API double");
+  console.log(`  create one full app from nothing: ${m.createCalls} API calls (+${m.createBlobCalls} source upload)`);
+  console.log(`  no-op refresh of it:              ${m.refreshCalls} API calls`);
+  console.log(
+    `  20% fault mix: ${m.faults.injected} faults injected, ${m.faults.retries} retries, ${m.faults.duplicates} duplicate objects, end state ${m.faults.sameEndState ? "identical" : "DIFFERENT"}`,
+  );
+}
+
+function program(runs: number): void {
+  const sdk = median(Array.from({ length: runs }, () => wallMs(["--import", "tsx", "-e", 'require("@pulumi/pulumi")'])));
+  console.log(`Program start (median of ${runs}; baseline: loading @pulumi/pulumi under tsx = ${sdk.toFixed(0)} ms)`);
+  for (const stack of ["staging", "production"]) {
+    const plan = median(Array.from({ length: runs }, () => wallMs(["--import", "tsx", "scripts/plan.ts", "--stack", stack, "--json"])));
+    console.log(`  plan --stack ${stack}: ${plan.toFixed(0)} ms = ${(plan / sdk).toFixed(1)}× the SDK load`);
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { runs: { type: "string" }, only: { type: "string" }, help: { type: "boolean" } } });
+  if (values.help) return console.log(HELP);
+  const runs = Number(values.runs ?? 5);
+  if (!Number.isInteger(runs) || runs < 1) throw new Error("--runs takes a whole number of at least 1");
+  if (values.only === undefined || values.only === "heroku") await heroku();
+  if (values.only === undefined || values.only === "program") program(runs);
+}
+
+main().catch((e: unknown) => {
+  console.error(`bench: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
+});
