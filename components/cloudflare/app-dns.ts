@@ -3,7 +3,7 @@
  *
  * Decision: Heroku ACM issues the origin certificate, and a proxied record
  * starts DNS-only until ACM reports `cert issued`; the next `pulumi up` turns
- * the proxy on (option (a); research/heroku-platform-api.md §8). Why:
+ * the proxy on (option (a) of the two Heroku and Cloudflare document). Why:
  * - ACM proves control by HTTP-01 on the hostname. Behind the proxy with the
  *   zone on Full (strict) and Always Use HTTPS, the first validation fails:
  *   the challenge is redirected to HTTPS and Cloudflare refuses an origin with

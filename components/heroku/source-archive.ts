@@ -7,7 +7,7 @@
  * files' mtimes, modes beyond the executable bit, umask, creation order or the
  * folder's absolute path — so an unchanged app triggers no new build.
  *
- * Recipe (research/libraries.md): a sorted explicit entry list, `noDirRecurse`,
+ * Recipe (what node-tar needs for byte-identical output): a sorted explicit entry list, `noDirRecurse`,
  * `portable`, a fixed mtime, modes normalised to 644/755 in `onWriteEntry`, and
  * a gzip header with no timestamp and a fixed OS byte.
  *

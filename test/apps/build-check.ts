@@ -4,7 +4,7 @@
  * the Node.js buildpack does, then run each Procfile process against a fresh
  * Postgres database and the local Redis, as a dyno would.
  *
- * Steps (research/heroku-platform-api.md §5):
+ * Steps (as Heroku's Node.js buildpack runs them):
  *  1. packSource(apps/<name>) → extract into an empty folder
  *  2. heroku-prebuild → npm ci (dev dependencies included) → heroku-postbuild
  *     or build → npm prune --omit=dev → heroku-cleanup, all with

@@ -378,7 +378,7 @@ describe.each(appNames)("apps/%s", (folder) => {
     });
 
     it("has a .env.example", () => {
-      expect(hasExample, `apps/${folder}/.env.example (APPS.md: every variable with a safe local value)`).toBe(true);
+      expect(hasExample, `apps/${folder}/.env.example (every variable with a safe local value)`).toBe(true);
     });
 
     withExample(".env.example lists exactly the variables the schema reads", () => {
