@@ -52,8 +52,8 @@ export function assembleEnvironment(model: EnvironmentModel, parsed: ParsedStack
   const logDrainUrl = parsed.logDrainUrl !== undefined ? pulumi.secret(parsed.logDrainUrl) : undefined;
 
   for (const app of creationOrder(model)) {
-    const secrets = secretsFor(app, model.defaults.protect);
     const provided = parsed.appSecrets.get(app.name);
+    const secrets = secretsFor(app, model.defaults.protect, provided);
     const configVars = (facts: ServiceFacts): pulumi.Input<Record<string, pulumi.Input<string>>> => {
       const others = Object.fromEntries([...publicUrls].map(([name, [url]]) => [name, url]));
       return pulumi.all([facts.publicUrl, pulumi.all(others), secrets?.values ?? {}, facts.accessAudience]).apply(([publicUrl, otherUrls, generated, audience]) => {
@@ -103,15 +103,25 @@ function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
-function secretsFor(app: AppModel, protect: boolean): GeneratedSecrets | undefined {
+function secretsFor(app: AppModel, protect: boolean, provided: ReadonlyMap<string, string> | undefined): GeneratedSecrets | undefined {
   const current = app.vars.filter((v) => v.generated?.role === "current");
   if (current.length === 0) return undefined;
   return new GeneratedSecrets(`${app.name}-secrets`, {
     secrets: Object.fromEntries(
-      current.map((v) => [
-        v.name,
-        { kind: v.generated!.spec.kind, bytes: v.generated!.spec.bytes ?? 32, keepPrevious: v.generated!.spec.keepPrevious ?? "none", generation: v.generated!.generation },
-      ]),
+      current.map((v) => {
+        const g = v.generated!;
+        const adopted = g.adopted ? provided?.get(v.name) : undefined;
+        return [
+          v.name,
+          {
+            kind: g.spec.kind,
+            bytes: g.spec.bytes ?? 32,
+            keepPrevious: g.spec.keepPrevious ?? "none",
+            generation: g.generation,
+            ...(adopted !== undefined ? { adopted: pulumi.secret(adopted) } : {}),
+          },
+        ];
+      }),
     ),
     protect,
   });

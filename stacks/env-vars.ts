@@ -91,21 +91,24 @@ export function resolveVars(ctx: VarContext, problems: Problems): VarModel[] {
     } else if (name === "REDIS_KEY_PREFIX" && ctx.redis) {
       add({ source: "fleet", secret: false, origin: "the app's Redis prefix", value: ctx.redis.keyPrefix });
     } else if (generated[name]) {
-      const generation = rotate[name] ?? 1;
+      const adopted = ctx.providedKeys.has(name);
+      const generation = rotate[name] ?? (adopted ? 0 : 1);
       add({
         source: "generated",
         secret: true,
-        origin: `generated ${generated[name].kind}, generation ${generation}`,
-        generated: { spec: generated[name], generation, role: "current", base: name },
+        origin: generation === 0 ? `adopted from ${app}:${name} (generation 0)` : `generated ${generated[name].kind}, generation ${generation}`,
+        generated: { spec: generated[name], generation, role: "current", base: name, adopted },
       });
     } else if (previousOf !== undefined && previousSpec?.keepPrevious === "previous-var") {
-      const generation = rotate[previousOf] ?? 1;
-      if (generation > 1) {
+      const adopted = ctx.providedKeys.has(previousOf);
+      const generation = rotate[previousOf] ?? (adopted ? 0 : 1);
+      if (generation - 1 >= (adopted ? 0 : 1)) {
+        const previous = generation - 1;
         add({
           source: "generated",
           secret: true,
-          origin: `generated ${previousSpec.kind}, generation ${generation - 1} (previous of ${previousOf})`,
-          generated: { spec: previousSpec, generation: generation - 1, role: "previous", base: previousOf },
+          origin: previous === 0 ? `adopted from ${app}:${previousOf} (previous of ${previousOf})` : `generated ${previousSpec.kind}, generation ${previous} (previous of ${previousOf})`,
+          generated: { spec: previousSpec, generation: previous, role: "previous", base: previousOf, adopted },
         });
       } else if (required) {
         problems.add(`${app} ${name}`, `is required but ${previousOf} has never been rotated, so there is no previous value`, `make ${name} optional in apps/${app}/src/env.ts`);
@@ -165,7 +168,8 @@ function checkDeclarations(ctx: VarContext, problems: Problems): void {
     }
   }
   for (const name of ctx.providedKeys) {
-    if (!spec.providedSecrets?.[name]) {
+    // A provided value for a generated secret adopts the value an existing app already uses.
+    if (!spec.providedSecrets?.[name] && !spec.generatedSecrets?.[name]) {
       problems.add(
         `${app}:${name}`,
         `is not a secret ${app} takes${suggest(name, new Set(Object.keys(spec.providedSecrets ?? {})))}`,

@@ -30,8 +30,10 @@ export const WRITTEN_SOURCES: ReadonlySet<VarSource> = new Set(["fleet", "genera
 
 export interface GeneratedVar {
   readonly spec: GeneratedSecretSpec;
-  /** Current generation (1 unless rotated). */
+  /** Current generation: 1 unless rotated; 0 while an adopted value is still current. */
   readonly generation: number;
+  /** The operator provided the value the app already used (`<app>:<KEY>`); it is generation 0. */
+  readonly adopted: boolean;
   /** `current` holds the newest key; `previous` the one before (for `_PREVIOUS` variables). */
   readonly role: "current" | "previous";
   /** The variable whose generations this follows (its own name for `current`). */

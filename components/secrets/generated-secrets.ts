@@ -23,10 +23,17 @@ export interface GeneratedSecretArgs {
    */
   readonly keepPrevious?: "none" | "previous-var" | "key-list";
   /**
-   * Current generation, 1 or more. Bumping it (in stack config) rotates the value.
+   * Current generation. Bumping it (in stack config) rotates the value.
+   * Generation 0 is the `adopted` value; generated ones start at 1.
    * @example 2
    */
   readonly generation: number;
+  /**
+   * The value an existing app already uses (a secret the operator provides),
+   * kept as generation 0 so that adopting an app loses no session and no
+   * encrypted data: it stays current until the first rotation, then previous.
+   */
+  readonly adopted?: pulumi.Input<string>;
 }
 
 /** Secrets fleet generates for one app with `@pulumi/random`, rotated by generation numbers. */
@@ -75,10 +82,14 @@ export function generatedSecretsProblems(args: GeneratedSecretsArgs): ArgsProble
     if (!ENV_NAME.test(variable)) {
       problems.push({ what: `'${variable}' is not a config-var name`, fix: "use UPPER_SNAKE_CASE, starting with a letter" });
     }
-    if (!Number.isInteger(spec.generation) || spec.generation < 1) {
+    const lowest = spec.adopted === undefined ? 1 : 0;
+    if (!Number.isInteger(spec.generation) || spec.generation < lowest) {
       problems.push({
-        what: `${variable}: generation ${spec.generation} is not a whole number of at least 1`,
-        fix: `set the generation to 1, or to the next whole number to rotate ${variable}`,
+        what: `${variable}: generation ${spec.generation} is not a whole number of at least ${lowest}`,
+        fix:
+          lowest === 0
+            ? `set the generation to 0 to keep the adopted value, or higher to rotate ${variable}`
+            : `set the generation to 1, or to the next whole number to rotate ${variable} (0 needs an adopted value)`,
       });
     }
     if (spec.bytes !== undefined && (!Number.isInteger(spec.bytes) || spec.bytes < 16 || spec.bytes > 1024)) {
@@ -108,7 +119,8 @@ export function validateGeneratedSecrets(name: string, args: GeneratedSecretsArg
 export function variablePlan(variable: string, spec: GeneratedSecretArgs, protect = false): VariablePlan {
   const n = spec.generation;
   const keep = spec.keepPrevious ?? "none";
-  const withPrevious = keep !== "none" && n > 1;
+  const oldest = spec.adopted === undefined ? 1 : 0;
+  const withPrevious = keep !== "none" && n - 1 >= oldest;
   const live: LiveGeneration[] = [{ generation: n, role: "current", protect: protect && keep !== "none" }];
   if (withPrevious) live.push({ generation: n - 1, role: "previous", protect: false });
   const outputs: Record<string, "current" | "previous" | "current,previous"> = {};
@@ -180,7 +192,9 @@ export class GeneratedSecrets extends pulumi.ComponentResource {
 
     const perVariable = Object.entries(args.secrets).map(([variable, spec]) => {
       const plan = variablePlan(variable, spec, protect);
-      const values = new Map(plan.live.map((g) => [g.role, this.createGeneration(name, plan, g)] as const));
+      const values = new Map(
+        plan.live.map((g) => [g.role, g.generation === 0 ? pulumi.secret(spec.adopted!) : this.createGeneration(name, plan, g)] as const),
+      );
       return this.variableOutputs(plan, values);
     });
 

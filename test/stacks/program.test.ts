@@ -248,3 +248,61 @@ describe("a rejected stack registers nothing", () => {
     expect(result.error?.message).not.toContain(fakeSecret("euterpe:SPOTIFY_CLIENT_ID"));
   }, 120_000);
 });
+
+describe("adopting the secrets of an existing app", () => {
+  /** Production with euterpe's current keys provided, as they are on the adopted app today. */
+  function adoptedKeys(rotate?: Record<string, number>): TestConfig {
+    const config = completeConfig("production");
+    for (const key of ["SECRET_KEY", "ENCRYPTION_KEY"]) {
+      config.values[`euterpe:${key}`] = key === "ENCRYPTION_KEY" ? "QWRvcHRlZC1rZXktdGhhdC1pcy0zMi1ieXRlcy1sb25nIQ==" : "ab".repeat(32);
+      config.secretKeys.push(`euterpe:${key}`);
+    }
+    if (rotate) editJson<Record<string, Record<string, unknown>>>(config, "fleet:apps", (apps) => void (apps["euterpe"] = { ...apps["euterpe"], rotate }));
+    return config;
+  }
+
+  it("keeps the values the app already uses, generating nothing for them", async () => {
+    const result = await run("production", adoptedKeys());
+    expect(result.error).toBeUndefined();
+    const vars = varsOf(result, "euterpe");
+    expect(vars["ENCRYPTION_KEY"]).toBe("QWRvcHRlZC1rZXktdGhhdC1pcy0zMi1ieXRlcy1sb25nIQ==");
+    expect(vars["SECRET_KEY"]).toBe("ab".repeat(32));
+    expect(vars["SECRET_KEY_PREVIOUS"]).toBeUndefined();
+    expect(ofType(result, T.randomBytes).filter((r) => r.name.startsWith("euterpe-"))).toEqual([]);
+  }, 120_000);
+
+  it("the first rotation generates a key and keeps the adopted one as previous", async () => {
+    const result = await run("production", adoptedKeys({ ENCRYPTION_KEY: 1, SECRET_KEY: 1 }));
+    const vars = varsOf(result, "euterpe");
+    expect(vars["ENCRYPTION_KEY"]!.split(",")).toEqual([expect.stringMatching(/^[A-Za-z0-9_-]{43}=$/), "QWRvcHRlZC1rZXktdGhhdC1pcy0zMi1ieXRlcy1sb25nIQ=="]);
+    expect(vars["SECRET_KEY_PREVIOUS"]).toBe("ab".repeat(32));
+    expect(vars["SECRET_KEY"]).toMatch(/^[0-9a-f]{64}$/);
+    expect(ofType(result, T.randomBytes).filter((r) => r.name.startsWith("euterpe-")).map((r) => r.name).sort()).toEqual([
+      "euterpe-secrets-encryption-key-g1",
+      "euterpe-secrets-secret-key-g1",
+    ]);
+  }, 120_000);
+});
+
+describe("log drain", () => {
+  it("sends every app's logs to the stack's drain, its URL a secret", async () => {
+    const config = completeConfig("staging");
+    config.values["fleet:logDrainUrl"] = "syslog+tls://logs.example.net:6514?token=drain-token-123";
+    config.secretKeys.push("fleet:logDrainUrl");
+    const result = await run("staging", config);
+    const drains = ofType(result, "pulumi-nodejs:dynamic/heroku:Drain");
+    expect(drains.map((d) => d.name).sort()).toEqual(APPS.map((a) => `${a}-drain`).sort());
+    for (const drain of drains) {
+      expect(drain.secretInputs).toContain("url");
+      expect(drain.inputs["url"]).toBe("syslog+tls://logs.example.net:6514?token=drain-token-123");
+    }
+  }, 120_000);
+
+  it("refuses a drain URL stored in plaintext", async () => {
+    const config = completeConfig("staging");
+    config.values["fleet:logDrainUrl"] = "syslog+tls://logs.example.net:6514";
+    const result = await run("staging", config);
+    expect(result.resources).toEqual([]);
+    expect(result.error?.message).toContain("fleet:logDrainUrl: holds a URL that may carry credentials but is stored in plaintext");
+  }, 120_000);
+});
