@@ -3,37 +3,26 @@
  * provisioning and for the vars, plan change in place, replacement rules,
  * drift, lost answers, attachments through a Postgres credential.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { providers } from "../../components/heroku/index";
 import type { HerokuDouble } from "../heroku-double/index";
 import {
   checkFailures,
   createResource,
   diffResource,
-  FAST_ENV,
   readResource,
-  startDouble,
   structProblems,
   updateResource,
 } from "./scenario";
+import { useHerokuDouble } from "./use-heroku-double";
 
 let heroku: HerokuDouble;
 let appId = "";
 let otherAppId = "";
-const savedEnv = { ...process.env };
-
-beforeAll(async () => {
-  heroku = await startDouble();
-  appId = heroku.seed.app({ name: "addon-host" }).id;
-  otherAppId = heroku.seed.app({ name: "addon-guest" }).id;
-});
-afterAll(async () => {
-  await heroku.close();
-  process.env = savedEnv;
-});
-beforeEach(() => {
-  Object.assign(process.env, heroku.env, FAST_ENV);
-  heroku.faults.clear();
+useHerokuDouble((h) => {
+  heroku = h;
+  appId = h.seed.app({ name: "addon-host" }).id;
+  otherAppId = h.seed.app({ name: "addon-guest" }).id;
 });
 
 describe("Addon", () => {

@@ -3,33 +3,22 @@
  * what updates, adoption of an existing app, drift, and a create whose
  * answer was lost.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { providers } from "../../components/heroku/index";
 import type { HerokuDouble } from "../heroku-double/index";
 import {
   checkFailures,
   createResource,
   diffResource,
-  FAST_ENV,
   readResource,
-  startDouble,
   structProblems,
   updateResource,
 } from "./scenario";
+import { useHerokuDouble } from "./use-heroku-double";
 
 let heroku: HerokuDouble;
-const savedEnv = { ...process.env };
-
-beforeAll(async () => {
-  heroku = await startDouble();
-});
-afterAll(async () => {
-  await heroku.close();
-  process.env = savedEnv;
-});
-beforeEach(() => {
-  Object.assign(process.env, heroku.env, FAST_ENV);
-  heroku.faults.clear();
+useHerokuDouble((h) => {
+  heroku = h;
 });
 
 const appsNamed = (name: string) => [...heroku.state.apps.values()].filter((a) => a.name === name);

@@ -5,7 +5,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { providers } from "../../components/heroku/index";
 import { packSource } from "../../components/heroku/source-archive";
 import type { HerokuDouble } from "../heroku-double/index";
@@ -13,30 +13,18 @@ import {
   checkFailures,
   createResource,
   diffResource,
-  FAST_ENV,
   makeAppSource,
   readResource,
-  startDouble,
   structProblems,
   updateResource,
 } from "./scenario";
+import { useHerokuDouble } from "./use-heroku-double";
 
 let heroku: HerokuDouble;
 let appId = "";
-const savedEnv = { ...process.env };
-
-beforeAll(async () => {
-  heroku = await startDouble();
-  appId = heroku.seed.app({ name: "build-app", configVars: { BUILD_SECRET: "secret-seen-by-build-77" } }).id;
-});
-afterAll(async () => {
-  await heroku.close();
-  process.env = savedEnv;
-});
-beforeEach(() => {
-  Object.assign(process.env, heroku.env, FAST_ENV);
-  heroku.faults.clear();
-  heroku.clearRequests();
+useHerokuDouble((h) => {
+  heroku = h;
+  appId = h.seed.app({ name: "build-app", configVars: { BUILD_SECRET: "secret-seen-by-build-77" } }).id;
 });
 
 describe("Build", () => {

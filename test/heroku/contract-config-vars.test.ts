@@ -3,28 +3,19 @@
  * change and none for no change, add-on keys never written, hand-made keys
  * reported as drift and left alone.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { providers } from "../../components/heroku/index";
 import type { HerokuDouble } from "../heroku-double/index";
-import { checkFailures, createResource, diffResource, FAST_ENV, readResource, startDouble, structProblems, updateResource } from "./scenario";
+import { checkFailures, createResource, diffResource, readResource, structProblems, updateResource } from "./scenario";
+import { useHerokuDouble } from "./use-heroku-double";
 
 let heroku: HerokuDouble;
 let appId = "";
-const savedEnv = { ...process.env };
-
-beforeAll(async () => {
-  heroku = await startDouble();
-  appId = heroku.seed.app({ name: "vars-app", configVars: { PRE_EXISTING: "set-before-fleet" } }).id;
-  heroku.seed.addon({ app: "vars-app", plan: "heroku-postgresql:essential-0", attachmentName: "DATABASE" });
-  heroku.seed.addon({ app: "vars-app", plan: "heroku-redis:mini" });
-});
-afterAll(async () => {
-  await heroku.close();
-  process.env = savedEnv;
-});
-beforeEach(() => {
-  Object.assign(process.env, heroku.env, FAST_ENV);
-  heroku.clearRequests();
+useHerokuDouble((h) => {
+  heroku = h;
+  appId = h.seed.app({ name: "vars-app", configVars: { PRE_EXISTING: "set-before-fleet" } }).id;
+  h.seed.addon({ app: "vars-app", plan: "heroku-postgresql:essential-0", attachmentName: "DATABASE" });
+  h.seed.addon({ app: "vars-app", plan: "heroku-redis:mini" });
 });
 
 const patches = () => heroku.requests.filter((r) => r.method === "PATCH" && r.path.endsWith("/config-vars"));

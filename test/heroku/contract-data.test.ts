@@ -1,27 +1,18 @@
 /** PostgresCredential, RedisConfig and PostgresBackupSchedule providers against the double's data API. */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { providers } from "../../components/heroku/index";
 import type { HerokuDouble } from "../heroku-double/index";
-import { checkFailures, createResource, diffResource, FAST_ENV, readResource, startDouble, structProblems, updateResource } from "./scenario";
+import { checkFailures, createResource, diffResource, readResource, structProblems, updateResource } from "./scenario";
+import { useHerokuDouble } from "./use-heroku-double";
 
 let heroku: HerokuDouble;
 let standardDb = "";
 let redisId = "";
-const savedEnv = { ...process.env };
-
-beforeAll(async () => {
-  heroku = await startDouble();
-  heroku.seed.app({ name: "data-app" });
-  standardDb = heroku.seed.addon({ app: "data-app", plan: "heroku-postgresql:standard-0", attachmentName: "DATABASE" }).id;
-  redisId = heroku.seed.addon({ app: "data-app", plan: "heroku-redis:premium-0", attachmentName: "REDIS" }).id;
-});
-afterAll(async () => {
-  await heroku.close();
-  process.env = savedEnv;
-});
-beforeEach(() => {
-  Object.assign(process.env, heroku.env, FAST_ENV);
-  heroku.faults.clear();
+useHerokuDouble((h) => {
+  heroku = h;
+  h.seed.app({ name: "data-app" });
+  standardDb = h.seed.addon({ app: "data-app", plan: "heroku-postgresql:standard-0", attachmentName: "DATABASE" }).id;
+  redisId = h.seed.addon({ app: "data-app", plan: "heroku-redis:premium-0", attachmentName: "REDIS" }).id;
 });
 
 describe("PostgresCredential", () => {

@@ -1,25 +1,15 @@
 /** Domain and Drain providers against the double. */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { providers } from "../../components/heroku/index";
 import type { HerokuDouble } from "../heroku-double/index";
-import { checkFailures, createResource, diffResource, FAST_ENV, readResource, startDouble, structProblems } from "./scenario";
+import { checkFailures, createResource, diffResource, readResource, structProblems } from "./scenario";
+import { useHerokuDouble } from "./use-heroku-double";
 
 let heroku: HerokuDouble;
 let appId = "";
-const savedEnv = { ...process.env };
-
-beforeAll(async () => {
-  heroku = await startDouble();
-  appId = heroku.seed.app({ name: "web-app", acm: true }).id;
-});
-afterAll(async () => {
-  await heroku.close();
-  process.env = savedEnv;
-});
-beforeEach(() => {
-  Object.assign(process.env, heroku.env, FAST_ENV);
-  heroku.faults.clear();
-  heroku.clearRequests();
+useHerokuDouble((h) => {
+  heroku = h;
+  appId = h.seed.app({ name: "web-app", acm: true }).id;
 });
 
 describe("Domain", () => {

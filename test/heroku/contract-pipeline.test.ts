@@ -1,22 +1,13 @@
 /** Pipeline and PipelineCoupling providers against the double. */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { providers } from "../../components/heroku/index";
 import type { HerokuDouble } from "../heroku-double/index";
-import { checkFailures, createResource, diffResource, FAST_ENV, readResource, startDouble, structProblems, updateResource } from "./scenario";
+import { checkFailures, createResource, diffResource, readResource, structProblems, updateResource } from "./scenario";
+import { useHerokuDouble } from "./use-heroku-double";
 
 let heroku: HerokuDouble;
-const savedEnv = { ...process.env };
-
-beforeAll(async () => {
-  heroku = await startDouble();
-});
-afterAll(async () => {
-  await heroku.close();
-  process.env = savedEnv;
-});
-beforeEach(() => {
-  Object.assign(process.env, heroku.env, FAST_ENV);
-  heroku.faults.clear();
+useHerokuDouble((h) => {
+  heroku = h;
 });
 
 describe("Pipeline", () => {

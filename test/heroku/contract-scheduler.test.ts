@@ -1,26 +1,16 @@
 /** SchedulerJob provider against the double's particleboard (JSON:API, app UUIDs, no single-job GET). */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { providers } from "../../components/heroku/index";
 import type { HerokuDouble } from "../heroku-double/index";
-import { checkFailures, createResource, diffResource, FAST_ENV, readResource, startDouble, structProblems, updateResource } from "./scenario";
+import { checkFailures, createResource, diffResource, readResource, structProblems, updateResource } from "./scenario";
+import { useHerokuDouble } from "./use-heroku-double";
 
 let heroku: HerokuDouble;
 let appId = "";
-const savedEnv = { ...process.env };
-
-beforeAll(async () => {
-  heroku = await startDouble();
-  appId = heroku.seed.app({ name: "cron-app" }).id;
-  heroku.seed.addon({ app: "cron-app", plan: "scheduler:standard" });
-});
-afterAll(async () => {
-  await heroku.close();
-  process.env = savedEnv;
-});
-beforeEach(() => {
-  Object.assign(process.env, heroku.env, FAST_ENV);
-  heroku.faults.clear();
-  heroku.clearRequests();
+useHerokuDouble((h) => {
+  heroku = h;
+  appId = h.seed.app({ name: "cron-app" }).id;
+  h.seed.addon({ app: "cron-app", plan: "scheduler:standard" });
 });
 
 describe("SchedulerJob", () => {
