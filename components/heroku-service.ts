@@ -3,6 +3,7 @@
  * schema in Postgres, config vars, a build of its source, the formation,
  * scheduler jobs, custom domain with its DNS record, and a log drain.
  */
+import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { AdminAccess } from "./cloudflare/access";
 import { AppDnsRecord } from "./cloudflare/app-dns";
@@ -111,6 +112,8 @@ export interface HerokuServiceArgs {
   readonly sourceDir: string;
   /** Dynos per process type (the release phase is not scaled). @example { web: { size: "standard-1X", quantity: 1 } } */
   readonly formation: Readonly<Record<string, { readonly size: string; readonly quantity: number }>>;
+  /** Config vars the build compiles in; a change of their values rebuilds. @default [] */
+  readonly buildEnv?: readonly string[];
   /** Variables fleet writes, given the app's URLs and edge (values may be secrets). */
   readonly configVars: (facts: ServiceFacts) => pulumi.Input<Record<string, pulumi.Input<string>>>;
   readonly database?: DatabaseBinding;
@@ -186,7 +189,7 @@ export class HerokuService extends pulumi.ComponentResource {
     const access = this.createAccess(name, args);
     const facts: ServiceFacts = { webUrl: this.webUrl, publicUrl: this.publicUrl, accessAudience: access ? access.audience : pulumi.output(undefined) };
     const configVars = this.createConfigVars(name, args, appId, facts, data.configVars, [...data.ready]);
-    this.build = this.createBuild(name, args, appId, [configVars, ...data.ready]);
+    this.build = this.createBuild(name, args, appId, configVars, [...data.ready]);
     this.createFormation(name, args, appId, this.build);
     this.createScheduler(name, args, appId, this.build);
     const domain = this.createDomain(name, args, appId);
@@ -332,8 +335,18 @@ export class HerokuService extends pulumi.ComponentResource {
   }
 
   /** The release phase runs migrations, so the schema and config exist before the build. */
-  private createBuild(name: string, args: HerokuServiceArgs, appId: pulumi.Output<string>, dependsOn: pulumi.Resource[]): Build {
-    return new Build(`${name}-build`, { app: appId, sourceDir: args.sourceDir }, { parent: this, dependsOn });
+  private createBuild(name: string, args: HerokuServiceArgs, appId: pulumi.Output<string>, config: ConfigVars, data: pulumi.Resource[]): Build {
+    const names = [...(args.buildEnv ?? [])].sort();
+    // A hash of public build-time values only: it may stay out of the secret envelope of `vars`.
+    const buildEnvSha256 =
+      names.length === 0
+        ? undefined
+        : pulumi.unsecret(config.vars.apply((vars) => createHash("sha256").update(names.map((n) => `${n}=${vars[n] ?? ""}`).join("\n")).digest("hex")));
+    return new Build(
+      `${name}-build`,
+      { app: appId, sourceDir: args.sourceDir, ...(buildEnvSha256 ? { buildEnvSha256 } : {}) },
+      { parent: this, dependsOn: [config, ...data] },
+    );
   }
 
   /** Process types exist only once a build has released them. */

@@ -115,6 +115,12 @@ export interface AppSpec {
   readonly providedSecrets?: Readonly<Record<string, ProvidedSecretSpec>>;
   /** Secrets fleet generates, by variable name. */
   readonly generatedSecrets?: Readonly<Record<string, GeneratedSecretSpec>>;
+  /**
+   * Variables the build compiles in (Next.js inlines NEXT_PUBLIC_* into the
+   * bundle): when their values change, fleet rebuilds instead of only
+   * releasing new config.
+   */
+  readonly buildEnv?: readonly string[];
   /** Plain configuration, by variable name. A stack may override these. */
   readonly config?: Readonly<Record<string, PlainValue>>;
   /** Postgres, when the app has data. */

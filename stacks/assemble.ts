@@ -75,6 +75,7 @@ export function assembleEnvironment(model: EnvironmentModel, parsed: ParsedStack
       ...(model.heroku.team ? { team: model.heroku.team } : {}),
       sourceDir: app.sourceDir,
       formation: Object.fromEntries(app.processes.map((p) => [p.type, { size: p.size, quantity: p.quantity }])),
+      buildEnv: app.spec.buildEnv ?? [],
       configVars,
       ...optional("database", databaseBinding(model, app, services, parsed)),
       ...optional("redis", redisBinding(model, app, services)),

@@ -147,6 +147,7 @@ function checkDeclarations(ctx: VarContext, problems: Problems): void {
     ...Object.keys(spec.providedSecrets ?? {}).map((k): [string, string] => [k, "providedSecrets"]),
     ...Object.keys(spec.config ?? {}).map((k): [string, string] => [k, "config"]),
   ];
+  for (const name of spec.buildEnv ?? []) declared.push([name, "buildEnv"]);
   for (const [name, where] of declared) {
     if (!reads.has(name)) {
       problems.add(`apps/${app}/deploy.ts ${where}.${name}`, "names a variable the app's env schema does not read", `add ${name} to apps/${app}/src/env.ts or remove it from the spec`);

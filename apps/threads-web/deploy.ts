@@ -9,9 +9,10 @@ export default defineApp({
   },
   env: envSchema,
   healthPath: "/health",
+  // Inlined into the bundle at build time: a new value rebuilds the app.
+  buildEnv: ["NEXT_PUBLIC_API_BASE_URL", "SITE_URL"],
   config: {
     SITE_URL: (c) => c.publicUrl,
-    // Inlined at build time: a new value only reaches browsers with the next build.
     NEXT_PUBLIC_API_BASE_URL: (c) => c.publicUrlOf("threads-api"),
     NEXT_TELEMETRY_DISABLED: "1",
   },

@@ -12,6 +12,11 @@ export interface BuildArgs {
   readonly sourceSha256?: pulumi.Input<string>;
   /** Buildpack URLs or names for this build only. @default undefined (the app's buildpacks, detected Node.js) @example ["heroku/nodejs"] */
   readonly buildpacks?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * SHA-256 of the values the build compiles in (config vars read at build
+   * time, such as NEXT_PUBLIC_*); a change rebuilds. @default undefined (none)
+   */
+  readonly buildEnvSha256?: pulumi.Input<string>;
 }
 
 /**

@@ -194,7 +194,10 @@ export async function runMocked(options: RunOptions): Promise<RunResult> {
   let error: Error | undefined;
   let outputs: Record<string, unknown> = {};
   // A failure inside an apply surfaces as an unhandled rejection, as it does under the engine.
+  // A program that refuses its stack throws a RunError at load, caught below; the SDK's own
+  // promises then reject with it again, possibly late: those echoes are not new failures.
   const onRejection = (reason: unknown): void => {
+    if (typeof reason === "object" && reason !== null && "__pulumiRunError" in reason) return;
     error ??= reason instanceof Error ? reason : new Error(String(reason));
   };
   process.on("unhandledRejection", onRejection);

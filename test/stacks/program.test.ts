@@ -263,7 +263,7 @@ describe("adopting the secrets of an existing app", () => {
 
   it("keeps the values the app already uses, generating nothing for them", async () => {
     const result = await run("production", adoptedKeys());
-    expect(result.error).toBeUndefined();
+    expect(result.error?.message).toBeUndefined();
     const vars = varsOf(result, "euterpe");
     expect(vars["ENCRYPTION_KEY"]).toBe("QWRvcHRlZC1rZXktdGhhdC1pcy0zMi1ieXRlcy1sb25nIQ==");
     expect(vars["SECRET_KEY"]).toBe("ab".repeat(32));
@@ -304,5 +304,20 @@ describe("log drain", () => {
     const result = await run("staging", config);
     expect(result.resources).toEqual([]);
     expect(result.error?.message).toContain("fleet:logDrainUrl: holds a URL that may carry credentials but is stored in plaintext");
+  }, 120_000);
+});
+
+describe("build-time variables", () => {
+  it("threads-web rebuilds when the API URL compiled into its bundle changes, and only then", async () => {
+    const base = await run("production", completeConfig("production"));
+    const moved = editJson<Record<string, Record<string, unknown>>>(completeConfig("production"), "fleet:apps", (apps) => {
+      apps["threads-api"] = { ...apps["threads-api"], domain: "api2.fleet-apps.dev" };
+    });
+    const after = await run("production", moved);
+    const hash = (r: RunResult, app: string): unknown => byName(r, `${app}-build`).inputs["buildEnvSha256"];
+    expect(hash(base, "threads-web")).toMatch(/^[0-9a-f]{64}$/);
+    expect(hash(after, "threads-web")).not.toBe(hash(base, "threads-web"));
+    expect(byName(after, "threads-web-build").secretInputs).not.toContain("buildEnvSha256");
+    expect(hash(base, "euterpe")).toBeUndefined();
   }, 120_000);
 });

@@ -29,6 +29,7 @@ const buildInputs = () =>
     sourceDir: z.string().min(1),
     sourceSha256: z.string().optional(),
     buildpacks: z.array(z.string().min(1)).optional(),
+    buildEnvSha256: z.string().optional(),
   });
 export type BuildInputs = z.infer<ReturnType<typeof buildInputs>>;
 
@@ -39,6 +40,7 @@ const buildOutputs = () =>
     sourceDir: z.string(),
     sourceSha256: z.string(),
     buildpacks: z.array(z.string()).optional(),
+    buildEnvSha256: z.string().optional(),
     buildId: z.string(),
     releaseId: z.string(),
     releaseVersion: z.number(),
@@ -63,7 +65,7 @@ export const buildProvider: pulumi.dynamic.ResourceProvider = {
   },
 
   async diff(_id: string, oldOutputs: unknown, newInputs: unknown) {
-    const pending = unknownDiff(newInputs, ["app", "sourceSha256", "buildpacks"]);
+    const pending = unknownDiff(newInputs, ["app", "sourceSha256", "buildpacks", "buildEnvSha256"]);
     if (pending) return pending;
     const olds = parseProps("Build", buildOutputs(), oldOutputs);
     const news = parseProps("Build", buildInputs(), newInputs);
@@ -71,6 +73,8 @@ export const buildProvider: pulumi.dynamic.ResourceProvider = {
     if (news.app !== olds.app && news.app !== olds.appId) replaces.push("app");
     if (news.sourceSha256 !== undefined && news.sourceSha256 !== olds.sourceSha256) replaces.push("sourceSha256");
     if ((news.buildpacks ?? []).join("\n") !== (olds.buildpacks ?? []).join("\n")) replaces.push("buildpacks");
+    // Values compiled into the build (NEXT_PUBLIC_*) changed: the old slug carries the old ones.
+    if ((news.buildEnvSha256 ?? "") !== (olds.buildEnvSha256 ?? "")) replaces.push("buildEnvSha256");
     const changes = replaces.length > 0 || news.sourceDir !== olds.sourceDir;
     return { changes, replaces };
   },
@@ -161,6 +165,7 @@ async function buildAndRelease(api: HerokuClient, inputs: BuildInputs): Promise<
     sourceDir: inputs.sourceDir,
     sourceSha256: archive.sha256,
     buildpacks: inputs.buildpacks,
+    buildEnvSha256: inputs.buildEnvSha256,
     buildId: build.id,
     releaseId,
     releaseVersion: release.version,
