@@ -118,6 +118,14 @@ describe("App", () => {
       expect(appsNamed("legacy-us")).toHaveLength(1);
     });
 
+    it("adopts an app on an older stack and moves its next build to the requested one", async () => {
+      heroku.seed.app({ name: "legacy-22", region: "us", stack: "heroku-22" });
+      const app = await createResource("app", { name: "legacy-22", region: "us", stack: "heroku-24", adopt: true });
+      expect(appsNamed("legacy-22")).toHaveLength(1);
+      expect(app.outputs).toMatchObject({ adopted: true, stack: "heroku-24" });
+      expect(heroku.state.app("legacy-22")?.buildStack).toBe("heroku-24");
+    });
+
     it("fails clearly when the app is not there", async () => {
       await expect(createResource("app", { name: "ghost-app", adopt: true })).rejects.toThrow(
         /adopt is set but no app named ghost-app is visible to HEROKU_API_KEY \(404\)/,

@@ -161,7 +161,8 @@ async function adoptApp(api: HerokuClient, inputs: AppInputs): Promise<AppBody> 
         `remove adopt to have fleet create it.`,
     );
   }
-  const problems = matchProblems(found, inputs);
+  // Region and team cannot change in place; the stack can (it applies from the next build).
+  const problems = matchProblems(found, inputs, { stack: false });
   if (problems.length > 0) {
     throw new Error(
       `the existing app does not match the stack config: ${problems.join("; ")}. ` +
@@ -173,7 +174,7 @@ async function adoptApp(api: HerokuClient, inputs: AppInputs): Promise<AppBody> 
 }
 
 /** How an existing app differs from what the inputs ask for, in the terms of the stack config. */
-function matchProblems(app: AppBody, inputs: AppInputs): string[] {
+function matchProblems(app: AppBody, inputs: AppInputs, compare: { stack: boolean } = { stack: true }): string[] {
   const problems: string[] = [];
   if (app.region.name !== inputs.region) problems.push(`region is ${app.region.name}, config says ${inputs.region}`);
   const team = app.team?.name;
@@ -181,7 +182,7 @@ function matchProblems(app: AppBody, inputs: AppInputs): string[] {
     problems.push(`team is ${team ?? "(none: personal app)"}, config says ${inputs.team ?? "(none: personal app)"}`);
   }
   const stack = app.build_stack?.name ?? app.stack.name;
-  if (stack !== inputs.stack) problems.push(`stack is ${stack}, config says ${inputs.stack}`);
+  if (compare.stack && stack !== inputs.stack) problems.push(`stack is ${stack}, config says ${inputs.stack}`);
   return problems;
 }
 
