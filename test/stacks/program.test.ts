@@ -110,6 +110,19 @@ describe.each(["staging", "production"] as const)("stack %s", (stack) => {
     }
   });
 
+  it("declares every secret output of the Heroku resources as secret", () => {
+    const expected: Record<string, string[]> = {
+      [T.addon]: ["configVars"],
+      [T.attachment]: ["configVars"],
+      [T.configVars]: ["vars"],
+      [T.credential]: ["password", "url"],
+    };
+    for (const [type, keys] of Object.entries(expected)) {
+      for (const r of ofType(result, type)) expect(r.additionalSecretOutputs, r.name).toEqual(expect.arrayContaining(keys));
+    }
+    for (const provider of ofType(result, T.pgProvider)) expect(provider.secretInputs, provider.name).toContain("password");
+  });
+
   it("protects apps and data stores in production only, and keeps data stores on delete", () => {
     const protectedTypes = [T.app, T.pgSchema];
     for (const r of result.resources.filter((x) => protectedTypes.includes(x.type))) expect(r.protect, r.name).toBe(stack === "production");
