@@ -99,8 +99,13 @@ async function main(): Promise<number> {
     return 1;
   }
   const plan = buildPlan(second.model, run.resources, missing, programMs);
-  console.log(args.values.json ? JSON.stringify(plan, null, 2) : renderPlan(plan));
+  await writeOut(`${args.values.json ? JSON.stringify(plan, null, 2) : renderPlan(plan)}\n`);
   return 0;
+}
+
+/** Writes all of `text` before the process exits (a pipe takes stdout asynchronously). */
+function writeOut(text: string): Promise<void> {
+  return new Promise((resolve, reject) => process.stdout.write(text, (error) => (error ? reject(error) : resolve())));
 }
 
 main().then(

@@ -125,3 +125,11 @@ describe("npm run plan", () => {
     }, 120_000);
   });
 });
+
+describe("npm run plan through a pipe", () => {
+  it("writes the whole JSON before exiting, however large", () => {
+    const run = spawnSync("bash", ["-c", `"${process.execPath}" --import tsx scripts/plan.ts --stack production --json | cat`], { cwd: ROOT, encoding: "utf8", timeout: 120_000 });
+    expect(run.stdout.length).toBeGreaterThan(65_536);
+    expect(() => JSON.parse(run.stdout) as unknown).not.toThrow();
+  }, 120_000);
+});
