@@ -42,8 +42,9 @@ function provider(kind: (typeof KINDS)[number]): SerializedProvider {
 beforeAll(async () => {
   heroku = await startDouble({ timing: { addonProvision: { requests: 100_000 } } });
   for (const kind of KINDS) serialized[kind] = await loadProvider("components/heroku/index.ts", `providers.${kind}`);
-  // Add-on waits end after ~1 s here (the "created but not ready" case).
-  engine = await startEngineHarness({ env: { ...heroku.env, ...FAST_ENV, FLEET_HEROKU_LOG: "info", FLEET_HEROKU_POLL_MS: "5", FLEET_HEROKU_WAIT_SCALE: "0.0005" } });
+  // Add-on waits end after ~4 s here (the "created but not ready" case): long enough for a loaded
+  // machine to read the add-on at least once, so the error can say what state it was in.
+  engine = await startEngineHarness({ env: { ...heroku.env, ...FAST_ENV, FLEET_HEROKU_LOG: "info", FLEET_HEROKU_POLL_MS: "5", FLEET_HEROKU_WAIT_SCALE: "0.002" } });
 }, 60_000);
 afterAll(async () => {
   await engine?.close();
