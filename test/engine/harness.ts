@@ -171,9 +171,7 @@ export class EngineHarness {
   /** Check(olds = previous inputs, {} on create; news = new inputs). Unknowns (`UNKNOWN`) may appear in news. */
   async check(provider: SerializedProvider, olds: PropertyMap, news: PropertyMap, target: CallTarget = {}): Promise<CheckResult> {
     const request = new provproto.CheckRequest();
-    request.setUrn(this.urn(target));
-    request.setName(target.name ?? "resource");
-    request.setType(target.type ?? "pulumi-nodejs:dynamic:Resource");
+    this.identify(request, target);
     request.setOlds(toStruct(this.withProvider(provider, olds, Object.keys(olds).length > 0)));
     request.setNews(toStruct(this.withProvider(provider, news)));
     request.setRandomseed(randomBytes(32));
@@ -182,6 +180,13 @@ export class EngineHarness {
       inputs: withoutProvider(fromStruct(response.getInputs())),
       failures: response.getFailuresList().map((f) => ({ property: f.getProperty(), reason: f.getReason() })),
     };
+  }
+
+  /** Every CRUD request names the resource the same way: its URN, name and type. */
+  private identify(request: { setUrn(v: string): unknown; setName(v: string): unknown; setType(v: string): unknown }, target: CallTarget): void {
+    request.setUrn(this.urn(target));
+    request.setName(target.name ?? "resource");
+    request.setType(target.type ?? "pulumi-nodejs:dynamic:Resource");
   }
 
   /** Diff(olds = previous outputs, news = checked inputs, oldInputs = previous inputs). */
@@ -195,9 +200,7 @@ export class EngineHarness {
   ): Promise<DiffResult> {
     const request = new provproto.DiffRequest();
     request.setId(id);
-    request.setUrn(this.urn(target));
-    request.setName(target.name ?? "resource");
-    request.setType(target.type ?? "pulumi-nodejs:dynamic:Resource");
+    this.identify(request, target);
     request.setOlds(toStruct(this.withProvider(provider, olds)));
     request.setNews(toStruct(this.withProvider(provider, news)));
     request.setOldInputs(toStruct(this.withProvider(provider, oldInputs)));
@@ -213,9 +216,7 @@ export class EngineHarness {
 
   async create(provider: SerializedProvider, inputs: PropertyMap, target: CallTarget = {}): Promise<CreateResult> {
     const request = new provproto.CreateRequest();
-    request.setUrn(this.urn(target));
-    request.setName(target.name ?? "resource");
-    request.setType(target.type ?? "pulumi-nodejs:dynamic:Resource");
+    this.identify(request, target);
     request.setProperties(toStruct(this.withProvider(provider, inputs)));
     request.setTimeout(this.deadlineMs() / 1000);
     const response = await this.unary("Create", (r, m, o, cb: Callback<providerPb.CreateResponse>) => this.client.create(r, m, o, cb), request);
@@ -226,9 +227,7 @@ export class EngineHarness {
   async read(provider: SerializedProvider, id: string, properties: PropertyMap, inputs: PropertyMap = {}, target: CallTarget = {}): Promise<ReadResult> {
     const request = new provproto.ReadRequest();
     request.setId(id);
-    request.setUrn(this.urn(target));
-    request.setName(target.name ?? "resource");
-    request.setType(target.type ?? "pulumi-nodejs:dynamic:Resource");
+    this.identify(request, target);
     request.setProperties(toStruct(this.withProvider(provider, properties)));
     request.setInputs(toStruct(this.withProvider(provider, inputs)));
     const response = await this.unary("Read", (r, m, o, cb: Callback<providerPb.ReadResponse>) => this.client.read(r, m, o, cb), request);
@@ -251,9 +250,7 @@ export class EngineHarness {
   ): Promise<{ outputs: PropertyMap }> {
     const request = new provproto.UpdateRequest();
     request.setId(id);
-    request.setUrn(this.urn(target));
-    request.setName(target.name ?? "resource");
-    request.setType(target.type ?? "pulumi-nodejs:dynamic:Resource");
+    this.identify(request, target);
     request.setOlds(toStruct(this.withProvider(provider, olds)));
     request.setNews(toStruct(this.withProvider(provider, news)));
     request.setOldInputs(toStruct(this.withProvider(provider, oldInputs)));
@@ -266,9 +263,7 @@ export class EngineHarness {
   async delete(provider: SerializedProvider, id: string, properties: PropertyMap, oldInputs: PropertyMap = {}, target: CallTarget = {}): Promise<void> {
     const request = new provproto.DeleteRequest();
     request.setId(id);
-    request.setUrn(this.urn(target));
-    request.setName(target.name ?? "resource");
-    request.setType(target.type ?? "pulumi-nodejs:dynamic:Resource");
+    this.identify(request, target);
     request.setProperties(toStruct(this.withProvider(provider, properties)));
     request.setOldInputs(toStruct(this.withProvider(provider, oldInputs)));
     request.setTimeout(this.deadlineMs() / 1000);
