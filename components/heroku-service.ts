@@ -379,7 +379,14 @@ export class HerokuService extends pulumi.ComponentResource {
     const dns = args.dns!;
     new AppDnsRecord(
       `${name}-dns`,
-      { zoneId: dns.zoneId, hostname, target: domain.cname, proxied: dns.proxied, acmStatus: domain.acmStatus },
+      {
+        zoneId: dns.zoneId,
+        hostname,
+        target: domain.cname,
+        proxied: dns.proxied,
+        // Once issued, a certificate stays valid through a renewal in trouble: keep the proxy (and Access) on.
+        acmStatus: pulumi.all([domain.acmStatus, domain.certificateIssued]).apply(([status, issued]) => (issued ? "cert issued" : status)),
+      },
       { parent: this, dependsOn: [domain] },
     );
   }

@@ -25,6 +25,8 @@ export class Domain extends pulumi.dynamic.Resource {
   declare readonly cname: pulumi.Output<string>;
   /** ACM state: `pending`, `dns verified`, `cert issued`, `failing`… (absent without ACM). */
   declare readonly acmStatus: pulumi.Output<string | undefined>;
+  /** ACM has issued a certificate at least once; stays true through renewals, so a proxied record stays proxied. */
+  declare readonly certificateIssued: pulumi.Output<boolean>;
   /** Domain state: `pending`, then `succeeded`. */
   declare readonly status: pulumi.Output<string>;
 
@@ -32,7 +34,7 @@ export class Domain extends pulumi.dynamic.Resource {
     super(
       domainProvider,
       name,
-      { ...args, domainId: undefined, cname: undefined, acmStatus: undefined, status: undefined },
+      { ...args, domainId: undefined, cname: undefined, acmStatus: undefined, certificateIssued: undefined, status: undefined },
       opts,
       "heroku",
       "Domain",

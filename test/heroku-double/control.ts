@@ -163,6 +163,14 @@ export class HandEditor {
     this.world.app(app).acm = enabled;
   }
 
+  /** ACM's view of one domain changes (a renewal that fails its checks, say). */
+  acmStatus(hostname: string, status: string, reason: string | null = null): void {
+    const domain = [...this.world.domains.values()].find((d) => d.hostname === hostname);
+    if (!domain) throw notFound("Couldn't find that domain.");
+    domain.acmStatus = status;
+    domain.acmStatusReason = reason;
+  }
+
   deleteApp(app: string): void {
     deleteApp(this.world, this.world.app(app));
   }

@@ -30,8 +30,13 @@ describe("Domain", () => {
     expect((await diffResource(domain, { app: appId, hostname: "shop.example.com" })).changes).toBe(false);
     expect(await diffResource(domain, { app: appId, hostname: "www.example.com" })).toMatchObject({ replaces: ["hostname"], deleteBeforeReplace: true });
 
+    expect(domain.outputs["certificateIssued"]).toBe(false);
     heroku.settle();
-    expect((await readResource(domain)).props).toMatchObject({ status: "succeeded", acmStatus: "cert issued" });
+    expect((await readResource(domain)).props).toMatchObject({ status: "succeeded", acmStatus: "cert issued", certificateIssued: true });
+    // A renewal that fails its checks does not make the domain look never certified.
+    heroku.handEdit.acmStatus("shop.example.com", "failing", "CAA record prevents issuance");
+    const renewing = await readResource({ ...domain, outputs: { ...domain.outputs, certificateIssued: true } });
+    expect(renewing.props).toMatchObject({ acmStatus: "failing", certificateIssued: true });
 
     await providers.domain.delete?.(domain.id, domain.outputs);
     expect(heroku.state.domainsOf("web-app")).toHaveLength(0);

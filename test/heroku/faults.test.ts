@@ -66,9 +66,9 @@ describe("a full app under a 20 % fault mix", () => {
           Object.fromEntries(Object.keys(clean.counts).map((k) => [k, 0])),
         );
         expect(appSnapshot(heroku, "fault-app"), `seed ${seed}`).toEqual(clean.snapshot);
-        // A refresh under the same faults sees no drift and loses nothing.
+        // A refresh under the same faults sees no drift and loses nothing (progress fields may move on).
         const refresh = await refreshFullApp(app);
-        expect(refresh.filter((r) => r.gone || r.changed.some((k) => !["state", "status", "acmStatus"].includes(k))), `seed ${seed}`).toEqual([]);
+        expect(refresh.filter((r) => r.gone || r.changed.some((k) => !["state", "status", "acmStatus", "certificateIssued"].includes(k))), `seed ${seed}`).toEqual([]);
       } finally {
         await heroku.close();
       }

@@ -24,6 +24,8 @@ const domainOutputs = () =>
     hostname: z.string(),
     cname: z.string(),
     acmStatus: z.string().optional(),
+    /** ACM has issued a certificate for it at least once (sticky: a renewal in trouble does not reset it). */
+    certificateIssued: z.boolean(),
     status: z.string(),
   });
 export type DomainOutputs = z.infer<ReturnType<typeof domainOutputs>>;
@@ -63,7 +65,7 @@ export const domainProvider: pulumi.dynamic.ResourceProvider = {
         recover: () => api.find(`/apps/${seg(inputs.app)}/domains/${seg(inputs.hostname)}`, domainSchema()),
         hint: `A hostname belongs to one Heroku app: if another app has ${inputs.hostname}, remove it there first (heroku domains:remove).`,
       });
-      return domainOuts(inputs.app, await waitForCname(api, inputs.app, domain));
+      return domainOuts(inputs.app, await waitForCname(api, inputs.app, domain), false);
     });
     return { id: outs.domainId, outs };
   },
@@ -75,7 +77,7 @@ export const domainProvider: pulumi.dynamic.ResourceProvider = {
     const api = herokuClient();
     return step(`Reading domain ${olds.hostname ?? id}`, async () => {
       const domain = await api.find(`/apps/${seg(app)}/domains/${seg(id)}`, domainSchema());
-      return domain ? { id: domain.id, props: domainOuts(olds.app ?? app, domain) } : { id: "" };
+      return domain ? { id: domain.id, props: domainOuts(olds.app ?? app, domain, olds.certificateIssued ?? false) } : { id: "" };
     });
   },
 
@@ -107,7 +109,7 @@ async function waitForCname(api: HerokuClient, app: string, domain: DomainBody):
   });
 }
 
-function domainOuts(app: string, domain: DomainBody): DomainOutputs {
+function domainOuts(app: string, domain: DomainBody, issuedBefore: boolean): DomainOutputs {
   return compact({
     app,
     appId: domain.app.id,
@@ -115,6 +117,7 @@ function domainOuts(app: string, domain: DomainBody): DomainOutputs {
     hostname: domain.hostname,
     cname: domain.cname ?? "",
     acmStatus: domain.acm_status,
+    certificateIssued: issuedBefore || (domain.acm_status ?? "").toLowerCase() === "cert issued",
     status: domain.status,
   });
 }
