@@ -334,3 +334,24 @@ describe("build-time variables", () => {
     expect(hash(base, "euterpe")).toBeUndefined();
   }, 120_000);
 });
+
+describe("the proxy follows the certificate", () => {
+  async function proxiedWith(domain: Record<string, unknown>): Promise<unknown> {
+    const { values, secretKeys } = completeConfig("production");
+    const result = await runProgram({
+      stack: "production",
+      config: values,
+      secretKeys,
+      outputs: (type, name, inputs) => ({ ...outputs(type, name, inputs), ...(type === T.domain ? domain : {}) }),
+    });
+    return byName(result, "steam-reviews-dns-cname").inputs["proxied"];
+  }
+
+  it("stays DNS-only until ACM has issued the certificate", async () => {
+    expect(await proxiedWith({ acmStatus: "pending", certificateIssued: false })).toBe(false);
+  }, 120_000);
+
+  it("stays proxied, Access in front, while a renewal fails its checks", async () => {
+    expect(await proxiedWith({ acmStatus: "failing", certificateIssued: true })).toBe(true);
+  }, 120_000);
+});
