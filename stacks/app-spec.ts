@@ -64,6 +64,8 @@ export interface AppContext {
   readonly publicUrlOf: (app: string) => string;
   /** The custom hostname, when the stack gives one. */
   readonly hostname: string | undefined;
+  /** The stack's DNS zone (`example.com`), when it has one: the widest domain a cookie of the app may name. */
+  readonly zone: string | undefined;
   /** Audience tag of the Cloudflare Access application in front of the app's admin paths, when there is one. */
   readonly accessAudience: string | undefined;
 }

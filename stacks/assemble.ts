@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ZoneSettings } from "../components/cloudflare/zone-settings";
 import { HerokuService, type DatabaseBinding, type RedisBinding, type ServiceFacts } from "../components/heroku-service";
 import { GeneratedSecrets } from "../components/secrets/generated-secrets";
-import type { AppContext } from "./app-spec";
+import { appContext } from "./app-context";
 import { WRITTEN_SOURCES, type AppModel, type EnvironmentModel } from "./environment-model";
 import type { ParsedStackConfig } from "./stack-config";
 
@@ -24,20 +24,6 @@ export function creationOrder(model: EnvironmentModel): AppModel[] {
   return [...model.apps].sort((a, b) => Number(owners.has(b.name)) - Number(owners.has(a.name)));
 }
 
-/** Evaluates a derived value with the app's URLs (the function is the spec's, pure). */
-function contextFor(model: EnvironmentModel, app: AppModel, publicUrl: string, urls: Readonly<Record<string, string>>, accessAudience: string | undefined): AppContext {
-  return {
-    stack: model.stack,
-    publicUrl,
-    hostname: app.domain,
-    accessAudience,
-    publicUrlOf: (other) => {
-      const url = urls[other];
-      if (url === undefined) throw new Error(`${app.name} refers to the URL of '${other}', which is not in stack ${model.stack}`);
-      return url;
-    },
-  };
-}
 
 export function assembleEnvironment(model: EnvironmentModel, parsed: ParsedStackConfig): Record<string, AppOutputs> {
   const zoneId = model.cloudflare
@@ -57,7 +43,15 @@ export function assembleEnvironment(model: EnvironmentModel, parsed: ParsedStack
     const configVars = (facts: ServiceFacts): pulumi.Input<Record<string, pulumi.Input<string>>> => {
       const others = Object.fromEntries([...publicUrls].map(([name, [url]]) => [name, url]));
       return pulumi.all([facts.publicUrl, pulumi.all(others), secrets?.values ?? {}, facts.accessAudience]).apply(([publicUrl, otherUrls, generated, audience]) => {
-        const ctx = contextFor(model, app, publicUrl, otherUrls, audience);
+        const ctx = appContext({
+          stack: model.stack,
+          app: app.name,
+          publicUrl,
+          hostname: app.domain,
+          zone: model.cloudflare?.zone,
+          accessAudience: audience,
+          urlOf: (other) => otherUrls[other],
+        });
         const vars: Record<string, pulumi.Input<string>> = {};
         for (const v of app.vars) {
           if (!WRITTEN_SOURCES.has(v.source) || (v.name === "DATABASE_URL" && v.source === "provided")) continue;

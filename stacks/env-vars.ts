@@ -2,7 +2,8 @@
  * Accounts for every variable an app's env schema reads: which source supplies
  * it, or a problem naming the app, the variable and the command that fixes it.
  */
-import type { AppSpec, EnvSchema } from "./app-spec";
+import { appContext } from "./app-context";
+import type { AppContext, AppSpec, EnvSchema } from "./app-spec";
 import type { AppOverride } from "./config-schema";
 import type { VarModel } from "./environment-model";
 import type { Problems } from "./problems";
@@ -35,6 +36,10 @@ export interface VarContext {
   readonly access: { readonly teamDomain: string | undefined } | undefined;
   /** Provided secrets present in the stack (names), from `<app>:<KEY>`. */
   readonly providedKeys: ReadonlySet<string>;
+  /** The apps of the stack, which derived values may refer to. */
+  readonly apps: ReadonlySet<string>;
+  readonly hostname: string | undefined;
+  readonly zone: string | undefined;
 }
 
 /** Whether the schema accepts the variable being absent (optional or defaulted). */
@@ -123,6 +128,7 @@ export function resolveVars(ctx: VarContext, problems: Problems): VarModel[] {
       }
     } else if (plain[name] !== undefined) {
       const fromStack = override.config?.[name] !== undefined;
+      if (typeof plain[name] === "function") probeDerivedValue(ctx, name, plain[name], problems);
       add({ source: "plain", secret: false, origin: fromStack ? `fleet:apps.${app}.config.${name}` : `apps/${app}/deploy.ts`, value: plain[name] });
     } else if (required) {
       problems.add(
@@ -135,6 +141,33 @@ export function resolveVars(ctx: VarContext, problems: Problems): VarModel[] {
 
   checkDeclarations(ctx, problems);
   return vars;
+}
+
+/**
+ * Runs a derived value once with placeholder URLs, so a value that needs an
+ * app the stack does not have is reported now rather than failing mid-deploy.
+ */
+function probeDerivedValue(ctx: VarContext, name: string, value: (c: AppContext) => string, problems: Problems): void {
+  const app = ctx.spec.name;
+  try {
+    value(
+      appContext({
+        stack: ctx.stack,
+        app,
+        publicUrl: "https://probe.invalid",
+        hostname: ctx.hostname,
+        zone: ctx.zone,
+        accessAudience: ctx.access ? "probe" : undefined,
+        urlOf: (other) => (ctx.apps.has(other) ? `https://${other}.probe.invalid` : undefined),
+      }),
+    );
+  } catch (error) {
+    problems.add(
+      `${app} ${name}`,
+      `cannot be derived: ${error instanceof Error ? error.message : String(error)}`,
+      `${configSetCommand(ctx.stack, `fleet:apps.${app}.config.${name}`, "<value>", { path: true })}, or enable the app it refers to`,
+    );
+  }
 }
 
 /** Spec and stack entries that name variables the app never reads are mistakes worth reporting. */

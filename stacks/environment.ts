@@ -157,6 +157,9 @@ export function buildEnvironment(options: BuildOptions): BuildResult {
         redis: rd ? { keyPrefix: spec.redis!.keyPrefix, origin: `add-on heroku-redis:${rd.plan} (redis ${rd.name})` } : undefined,
         access: (spec.adminPaths?.length ?? 0) > 0 && domain && config.cloudflareZone ? { teamDomain: config.accessTeamDomain } : undefined,
         providedKeys,
+        apps: new Set(enabled.map((s) => s.name)),
+        hostname: domain,
+        zone: config.cloudflareZone,
       },
       problems,
     );

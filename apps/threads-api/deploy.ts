@@ -2,14 +2,12 @@ import { defineApp } from "../../stacks/app-spec.js";
 import { envSchema, THREADS_CALLBACK_PATH } from "./src/env.js";
 
 /**
- * `api.example.com` → `example.com`, the domain the API shares with the front
- * end on `app.example.com`, so the refresh cookie reaches both. Without a
- * custom hostname (herokuapp.com is a public suffix) cookies stay host-only.
+ * The stack's zone (`example.com`), which the API shares with the front end
+ * on `app.example.com`, so the refresh cookie reaches both. Without a custom
+ * hostname (herokuapp.com is a public suffix) cookies stay host-only.
  */
-function sharedCookieDomain(hostname: string | undefined): string {
-  if (hostname === undefined) return "";
-  const labels = hostname.split(".");
-  return labels.length > 2 ? labels.slice(1).join(".") : hostname;
+function sharedCookieDomain(hostname: string | undefined, zone: string | undefined): string {
+  return hostname !== undefined && zone !== undefined ? zone : "";
 }
 
 const signingKey = (description: string) =>
@@ -47,7 +45,7 @@ export default defineApp({
   },
   config: {
     CORS_ALLOWED_ORIGINS: (c) => c.publicUrlOf("threads-web"),
-    SESSION_COOKIE_DOMAIN: (c) => sharedCookieDomain(c.hostname),
+    SESSION_COOKIE_DOMAIN: (c) => sharedCookieDomain(c.hostname, c.zone),
     WEB_APP_URL: (c) => c.publicUrlOf("threads-web"),
     // Must match a redirect URI registered with the Threads app.
     THREADS_REDIRECT_URI: (c) => `${c.publicUrl}${THREADS_CALLBACK_PATH}`,

@@ -6,6 +6,7 @@
 import { estimateMonthlyCost, formatCostEstimate, type CostEstimate, type CostItem } from "../../components/cost";
 import type { Budget } from "../../components/postgres/connection-budget";
 import type { AppModel, EnvironmentModel, VarModel } from "../../stacks/environment-model";
+import { appContext } from "../../stacks/app-context";
 import type { AppContext } from "../../stacks/app-spec";
 import type { Problem } from "../../stacks/problems";
 import type { Registered } from "./mock-run";
@@ -102,16 +103,18 @@ function keyInputs(r: Registered): Record<string, string | number | boolean> {
 /** URL placeholders for values derived from URLs Heroku assigns at create time. */
 function displayContext(model: EnvironmentModel, app: AppModel): AppContext {
   const urlOf = (a: AppModel): string => (a.domain ? `https://${a.domain}` : `<web_url of ${a.herokuName}>`);
-  return {
+  return appContext({
     stack: model.stack,
+    app: app.name,
     publicUrl: urlOf(app),
     hostname: app.domain,
+    zone: model.cloudflare?.zone,
     accessAudience: app.adminPaths.length > 0 ? "<aud of the Access application>" : undefined,
-    publicUrlOf: (name) => {
+    urlOf: (name) => {
       const other = model.apps.find((a) => a.name === name);
-      return other ? urlOf(other) : `<not in stack: ${name}>`;
+      return other ? urlOf(other) : undefined;
     },
-  };
+  });
 }
 
 function planVar(model: EnvironmentModel, app: AppModel, v: VarModel): PlanVar {

@@ -187,9 +187,10 @@ function contextsFor(name: string): AppContext[] {
       publicUrl: withDomain(name),
       publicUrlOf: known(withDomain),
       hostname: prefix === undefined ? undefined : `${prefix}.example.com`,
+      zone: "example.com",
       accessAudience: "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
     },
-    { stack: "staging", publicUrl: bare(name), publicUrlOf: known(bare), hostname: undefined, accessAudience: undefined },
+    { stack: "staging", publicUrl: bare(name), publicUrlOf: known(bare), hostname: undefined, zone: undefined, accessAudience: undefined },
   ];
 }
 

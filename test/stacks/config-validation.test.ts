@@ -323,3 +323,25 @@ describe("process limits from the spec", () => {
     });
   });
 });
+
+describe("apps left out of a stack", () => {
+  it("reports a derived value that needs an app the stack leaves out, with both fixes", () => {
+    const config = editJson<Apps>(staging(), "fleet:apps", (apps) => {
+      apps["threads-api"] = { enabled: false };
+    });
+    const problems = problemsOf(build("staging", config));
+    expect(problems.map((p) => p.where).sort()).toEqual(["threads-web NEXT_PUBLIC_API_BASE_URL"]);
+    expect(problems[0]!.what).toBe("cannot be derived: threads-web refers to the URL of 'threads-api', which is not in stack staging");
+    expect(problems[0]!.fix).toContain("pulumi config set --path 'fleet:apps.threads-web.config.NEXT_PUBLIC_API_BASE_URL' <value> --stack staging");
+  });
+
+  it("accepts the stack once the value is given outright", () => {
+    const config = editJson<Apps>(staging(), "fleet:apps", (apps) => {
+      apps["threads-api"] = { enabled: false };
+      apps["threads-web"] = { config: { NEXT_PUBLIC_API_BASE_URL: "https://api.example.org" } };
+    });
+    const result = build("staging", config);
+    expect(result.ok ? result.model.apps.map((a) => a.name) : result.problems).not.toContain("threads-api");
+    expect(result.ok).toBe(true);
+  });
+});
