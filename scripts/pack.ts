@@ -7,8 +7,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { packSource, SLUGIGNORE_FILE, SOURCE_EXCLUSIONS } from "../components/heroku/source-archive.js";
+import { APPS_DIR, listApps } from "./lib/apps";
 
-const APPS_DIR = path.resolve(__dirname, "..", "apps");
 
 const USAGE = `Usage: npm run pack -- <app> --out <file.tgz> [--list]
 
@@ -84,15 +84,6 @@ function describeExclusions(): string {
   return [...byReason].map(([reason, patterns]) => `  ${patterns.join(" ")}\n      ${reason}`).join("\n");
 }
 
-/** Folders under apps/ (hidden ones aside). */
-function listApps(): string[] {
-  if (!fs.existsSync(APPS_DIR)) return [];
-  return fs
-    .readdirSync(APPS_DIR, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && !entry.name.startsWith("."))
-    .map((entry) => entry.name)
-    .sort();
-}
 
 function displayPath(file: string): string {
   const rel = path.relative(process.cwd(), file);

@@ -12,8 +12,8 @@ import fs from "node:fs";
 import path from "node:path";
 import readline from "node:readline";
 import { parseArgs } from "node:util";
+import { APPS_DIR, listApps } from "./lib/apps";
 
-const APPS_DIR = path.resolve(__dirname, "..", "apps");
 
 const USAGE = `Usage: npm run test:apps [-- --app <name> ...]
 
@@ -152,14 +152,6 @@ function printSummary(outcomes: readonly Outcome[]): void {
   console.log(`apps tested: ${passed} green, ${failed} red, ${specOnly} without code yet`);
 }
 
-function listApps(): string[] {
-  if (!fs.existsSync(APPS_DIR)) return [];
-  return fs
-    .readdirSync(APPS_DIR, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && !entry.name.startsWith("."))
-    .map((entry) => entry.name)
-    .sort();
-}
 
 function elapsed(since: number): number {
   return (Date.now() - since) / 1000;

@@ -24,6 +24,7 @@ import { pathToFileURL } from "node:url";
 import pg from "pg";
 import * as tar from "tar";
 import { packSource } from "../../components/heroku/source-archive.js";
+import { listApps } from "../../scripts/lib/apps";
 
 export type ProcessKind = "web" | "worker" | "release";
 
@@ -94,23 +95,17 @@ export interface AppFolder {
   readonly hasProcfile: boolean;
 }
 
-/** Every folder under `appsDir` (hidden ones aside), sorted by name. */
+/** Every application under `appsDir` (a folder with a deploy.ts), sorted by name. */
 export function discoverApps(appsDir: string): AppFolder[] {
-  if (!fs.existsSync(appsDir)) return [];
-  return fs
-    .readdirSync(appsDir, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && !entry.name.startsWith("."))
-    .map((entry) => entry.name)
-    .sort()
-    .map((name) => {
-      const dir = path.join(appsDir, name);
-      return {
-        name,
-        dir,
-        hasPackageJson: fs.existsSync(path.join(dir, "package.json")),
-        hasProcfile: fs.existsSync(path.join(dir, "Procfile")),
-      };
-    });
+  return listApps(appsDir).map((name) => {
+    const dir = path.join(appsDir, name);
+    return {
+      name,
+      dir,
+      hasPackageJson: fs.existsSync(path.join(dir, "package.json")),
+      hasProcfile: fs.existsSync(path.join(dir, "Procfile")),
+    };
+  });
 }
 
 // ── Parsing ──────────────────────────────────────────────────────────────────
