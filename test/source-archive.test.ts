@@ -11,6 +11,7 @@ import {
   listSourceFiles,
   packSource,
   parseSlugignore,
+  SHARED_CODE_FOLDER,
   SOURCE_EXCLUSIONS,
 } from "../components/heroku/source-archive.js";
 
@@ -389,6 +390,21 @@ describe("packSource symlinks and errors", () => {
     const app = makeApp(minimalApp);
     fs.symlinkSync(path.join(outside, "secret.txt"), path.join(app, "src", "leak.txt"));
     await expect(packSource(app)).rejects.toThrow(/src\/leak\.txt .*symlink to .*secret\.txt, outside the app folder/);
+  });
+
+  it("packs the shared code folder beside the apps, linked in, as the app's own files", async () => {
+    const apps = fs.mkdtempSync(path.join(scratch, "apps-"));
+    writeTree(path.join(apps, SHARED_CODE_FOLDER), { "env.ts": "export const shared = 1;\n" }, styleA);
+    writeTree(path.join(apps, "other-app"), { "secret.ts": "x\n" }, styleA);
+    const app = path.join(apps, "one-app");
+    writeTree(app, minimalApp, styleA);
+    fs.symlinkSync(`../../${SHARED_CODE_FOLDER}`, path.join(app, "src", "shared"));
+    const archive = await packSource(app);
+    expect(archive.files).toContain("src/shared/env.ts");
+    expect(readTree(await extract(archive.tarball)).get("src/shared/env.ts")?.content.toString()).toBe("export const shared = 1;\n");
+    // Only the shared folder: a link into another app is still refused.
+    fs.symlinkSync("../../other-app", path.join(app, "src", "borrowed"));
+    await expect(packSource(app)).rejects.toThrow(/src\/borrowed .*outside the app folder.*shared\/ folder beside the apps/);
   });
 
   it("refuses a relative symlink that climbs out of the app folder", async () => {

@@ -92,6 +92,14 @@ export const SOURCE_EXCLUSIONS: readonly SourceExclusion[] = Object.freeze([
  */
 export const SLUGIGNORE_FILE = ".slugignore";
 
+/**
+ * The folder beside the apps that holds code several apps share. An app links
+ * it in (`src/shared -> ../../shared`); a link into it is the one link that may
+ * leave the app folder, and its files are packed as the app's own, so the
+ * upload still builds alone on Heroku.
+ */
+export const SHARED_CODE_FOLDER = "shared";
+
 /** The fixed mtime of every entry (a constant; the real mtimes would break determinism). */
 export const ARCHIVE_MTIME_ISO = "2000-01-01T00:00:00.000Z";
 
@@ -227,11 +235,11 @@ async function walkSymlink(ctx: WalkContext, rel: string, abs: string, realAnces
   if (target.isDirectory() && realAncestors.includes(real)) {
     throw new Error(`Cannot pack ${rel} in ${ctx.root}: it is a symlink to ${linkText}, which contains the link itself (a cycle).`);
   }
-  const inside = path.relative(ctx.rootReal, real);
-  if (inside.startsWith("..") || path.isAbsolute(inside)) {
+  if (!isWithin(ctx.rootReal, real) && !isWithin(path.join(path.dirname(ctx.rootReal), SHARED_CODE_FOLDER), real)) {
     throw new Error(
       `Cannot pack ${rel} in ${ctx.root}: it is a symlink to ${linkText}, outside the app folder. ` +
-        `Heroku builds the app folder alone: copy the file into the app or make the link point inside it.`,
+        `Heroku builds the app folder alone: copy the file into the app, make the link point inside it, ` +
+        `or put shared code in the ${SHARED_CODE_FOLDER}/ folder beside the apps.`,
     );
   }
   if (target.isDirectory()) {
@@ -241,6 +249,11 @@ async function walkSymlink(ctx: WalkContext, rel: string, abs: string, realAnces
   } else {
     throw new Error(`Cannot pack ${rel} in ${ctx.root}: it is a symlink to ${linkText}, which is not a regular file or folder.`);
   }
+}
+
+function isWithin(folder: string, file: string): boolean {
+  const inside = path.relative(folder, file);
+  return !inside.startsWith("..") && !path.isAbsolute(inside);
 }
 
 async function readSlugignore(root: string): Promise<string[]> {

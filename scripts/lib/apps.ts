@@ -7,8 +7,7 @@ import path from "node:path";
 
 export const APPS_DIR = path.resolve(__dirname, "..", "..", "apps");
 
-/** Code several apps share; each app links it in as `src/shared` and its upload carries a copy. */
-export const SHARED_CODE_FOLDER = "shared";
+export { SHARED_CODE_FOLDER } from "../../components/heroku/source-archive";
 
 /** Names of the applications under `appsDir`, sorted. */
 export function listApps(appsDir: string = APPS_DIR): string[] {

@@ -3,40 +3,7 @@
  * release-phase migration parse it once at boot with `loadEnv(process.env)`.
  */
 import { z } from "zod";
-
-// Heroku and `heroku local` hand every value over as a string, and a blank
-// one means "not set": each variable goes through `variable()`, which drops it.
-const isBlank = (value: unknown) => value === undefined || (typeof value === "string" && value.trim() === "");
-const variable = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (isBlank(value) ? undefined : value), schema);
-
-const text = () => z.string().min(1, "must not be empty");
-
-const integer = (min: number, max: number) =>
-  z
-    .string()
-    .regex(/^\d+$/, "must be a whole number")
-    .transform(Number)
-    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
-
-function hasProtocol(value: string, protocols: readonly string[]): boolean {
-  try {
-    return protocols.includes(new URL(value).protocol);
-  } catch {
-    return false;
-  }
-}
-
-const url = (...protocols: string[]) =>
-  z
-    .string()
-    .refine((value) => hasProtocol(value, protocols), `must be a URL starting with ${protocols.map((p) => `${p}//`).join(" or ")}`);
-
-/** Comma-separated keys, newest first: the first signs, every one still verifies. */
-const keyList = (pattern: RegExp, shape: string) =>
-  z
-    .string()
-    .transform((value) => value.split(",").map((key) => key.trim()))
-    .pipe(z.array(z.string().regex(pattern, `must be ${shape}`)).min(1));
+import { integer, keyList, parseEnv, text, url, variable } from "./shared/env.js";
 
 export const envSchema = z.object({
   // Heroku
@@ -77,20 +44,5 @@ export type Env = z.infer<typeof envSchema>;
  * missing or invalid variable and the problem — never a value.
  */
 export function loadEnv(raw: Record<string, string | undefined>): Env {
-  const parsed = envSchema.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  const problems = new Set<string>();
-  for (const issue of parsed.error.issues) {
-    const [name, ...within] = issue.path;
-    const key = String(name ?? "environment");
-    const unset = isBlank(raw[key]);
-    const where = within.length > 0 ? `entry ${Number(within[0]) + 1}: ` : "";
-    problems.add(`${key}: ${unset && issue.code !== "custom" ? "is not set" : `${where}${issue.message}`}`);
-  }
-  return failWith(problems);
-}
-
-function failWith(problems: ReadonlySet<string>): never {
-  const list = [...problems].map((problem) => `  - ${problem}`).join("\n");
-  throw new Error(`shop-sentiment: invalid environment (${problems.size} problem${problems.size === 1 ? "" : "s"}):\n${list}`);
+  return parseEnv("shop-sentiment", envSchema, raw);
 }

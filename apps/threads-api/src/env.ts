@@ -3,27 +3,7 @@
  * release-phase migration parse it once at boot with `loadEnv(process.env)`.
  */
 import { z } from "zod";
-
-// Heroku and `heroku local` hand every value over as a string, and a blank
-// one means "not set": each variable goes through `variable()`, which drops it.
-const isBlank = (value: unknown) => value === undefined || (typeof value === "string" && value.trim() === "");
-const variable = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (isBlank(value) ? undefined : value), schema);
-
-const text = () => z.string().min(1, "must not be empty");
-
-const integer = (min: number, max: number) =>
-  z
-    .string()
-    .regex(/^\d+$/, "must be a whole number")
-    .transform(Number)
-    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
-
-const decimal = (min: number, max: number) =>
-  z
-    .string()
-    .regex(/^\d+(\.\d+)?$/, "must be a number such as 0.25")
-    .transform(Number)
-    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+import { baseUrl, decimal, everyProblemAtOnce, integer, keyList, parseEnv, text, url, variable } from "./shared/env.js";
 
 function parseUrl(value: string): URL | undefined {
   try {
@@ -32,17 +12,6 @@ function parseUrl(value: string): URL | undefined {
     return undefined;
   }
 }
-
-const url = (...protocols: string[]) =>
-  z
-    .string()
-    .refine(
-      (value) => protocols.includes(parseUrl(value)?.protocol ?? ""),
-      `must be a URL starting with ${protocols.map((p) => `${p}//`).join(" or ")}`,
-    );
-
-/** A base URL; a trailing slash is dropped so callers can append paths. */
-const baseUrl = () => url("https:", "http:").transform((value) => value.replace(/\/+$/, ""));
 
 /** `https://app.example.com`: scheme, host and port only, as browsers send it in `Origin`. */
 const origin = () =>
@@ -53,16 +22,6 @@ const origin = () =>
 
 /** An HMAC key for HS256: at least 256 bits. */
 const signingKey = () => z.string().min(32, "must be at least 32 characters (256 bits)");
-
-/** Comma-separated keys, newest first: the first encrypts, every one still decrypts. */
-const keyList = (pattern: RegExp, shape: string) =>
-  z
-    .string()
-    .transform((value) => value.split(",").map((key) => key.trim()))
-    .pipe(z.array(z.string().regex(pattern, `must be ${shape}`)).min(1));
-
-/** Cross-variable checks run even when single variables failed, so one boot reports every problem. */
-const everyProblemAtOnce = { when: () => true };
 
 export const THREADS_CALLBACK_PATH = "/api/v1/auth/threads/callback";
 
@@ -164,20 +123,5 @@ export type Env = z.infer<typeof envSchema>;
  * missing or invalid variable and the problem — never a value.
  */
 export function loadEnv(raw: Record<string, string | undefined>): Env {
-  const parsed = envSchema.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  const problems = new Set<string>();
-  for (const issue of parsed.error.issues) {
-    const [name, ...within] = issue.path;
-    const key = String(name ?? "environment");
-    const unset = isBlank(raw[key]);
-    const where = within.length > 0 ? `entry ${Number(within[0]) + 1}: ` : "";
-    problems.add(`${key}: ${unset && issue.code !== "custom" ? "is not set" : `${where}${issue.message}`}`);
-  }
-  return failWith(problems);
-}
-
-function failWith(problems: ReadonlySet<string>): never {
-  const list = [...problems].map((problem) => `  - ${problem}`).join("\n");
-  throw new Error(`threads-api: invalid environment (${problems.size} problem${problems.size === 1 ? "" : "s"}):\n${list}`);
+  return parseEnv("threads-api", envSchema, raw);
 }

@@ -6,35 +6,7 @@
  * so a change to them needs a new build, not only a restart.
  */
 import { z } from "zod";
-
-// Heroku and `heroku local` hand every value over as a string, and a blank
-// one means "not set": each variable goes through `variable()`, which drops it.
-const isBlank = (value: unknown) => value === undefined || (typeof value === "string" && value.trim() === "");
-const variable = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (isBlank(value) ? undefined : value), schema);
-
-const text = () => z.string().min(1, "must not be empty");
-
-const integer = (min: number, max: number) =>
-  z
-    .string()
-    .regex(/^\d+$/, "must be a whole number")
-    .transform(Number)
-    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
-
-function hasProtocol(value: string, protocols: readonly string[]): boolean {
-  try {
-    return protocols.includes(new URL(value).protocol);
-  } catch {
-    return false;
-  }
-}
-
-/** An absolute http(s) base URL; a trailing slash is dropped so callers can append paths. */
-const baseUrl = () =>
-  z
-    .string()
-    .refine((value) => hasProtocol(value, ["https:", "http:"]), "must be a URL starting with https:// or http://")
-    .transform((value) => value.replace(/\/+$/, ""));
+import { baseUrl, integer, parseEnv, text, variable } from "./shared/env.js";
 
 export const envSchema = z.object({
   // Heroku
@@ -66,20 +38,5 @@ export type Env = z.infer<typeof envSchema>;
  * missing or invalid variable and the problem — never a value.
  */
 export function loadEnv(raw: Record<string, string | undefined>): Env {
-  const parsed = envSchema.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  const problems = new Set<string>();
-  for (const issue of parsed.error.issues) {
-    const [name, ...within] = issue.path;
-    const key = String(name ?? "environment");
-    const unset = isBlank(raw[key]);
-    const where = within.length > 0 ? `entry ${Number(within[0]) + 1}: ` : "";
-    problems.add(`${key}: ${unset && issue.code !== "custom" ? "is not set" : `${where}${issue.message}`}`);
-  }
-  return failWith(problems);
-}
-
-function failWith(problems: ReadonlySet<string>): never {
-  const list = [...problems].map((problem) => `  - ${problem}`).join("\n");
-  throw new Error(`threads-web: invalid environment (${problems.size} problem${problems.size === 1 ? "" : "s"}):\n${list}`);
+  return parseEnv("threads-web", envSchema, raw);
 }

@@ -4,43 +4,11 @@
  * and exit 1 naming every missing variable.
  */
 import { z } from "zod";
-
-// Heroku and `heroku local` hand every value over as a string, and a blank
-// one means "not set": each variable goes through `variable()`, which drops it.
-const isBlank = (value: unknown) => value === undefined || (typeof value === "string" && value.trim() === "");
-const variable = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (isBlank(value) ? undefined : value), schema);
-
-const text = () => z.string().min(1, "must not be empty");
-
-const integer = (min: number, max: number) =>
-  z
-    .string()
-    .regex(/^\d+$/, "must be a whole number")
-    .transform(Number)
-    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
-
-function hasProtocol(value: string, protocols: readonly string[]): boolean {
-  try {
-    return protocols.includes(new URL(value).protocol);
-  } catch {
-    return false;
-  }
-}
-
-const url = (...protocols: string[]) =>
-  z
-    .string()
-    .refine((value) => hasProtocol(value, protocols), `must be a URL starting with ${protocols.map((p) => `${p}//`).join(" or ")}`);
-
-/** A base URL; a trailing slash is dropped so callers can append paths. */
-const baseUrl = () => url("https:", "http:").transform((value) => value.replace(/\/+$/, ""));
+import { baseUrl, everyProblemAtOnce, integer, parseEnv, text, url, variable } from "./shared/env.js";
 
 /** A public channel's `@username`, or a private channel's numeric id (`-100…`). */
 const channel = () =>
   z.string().regex(/^(@[A-Za-z][A-Za-z0-9_]{3,31}|-100\d{5,})$/, "must be a channel @username or a numeric id starting with -100");
-
-/** Cross-variable checks run even when single variables failed, so one boot reports every problem. */
-const everyProblemAtOnce = { when: () => true };
 
 export const envSchema = z
   .object({
@@ -101,20 +69,5 @@ export type Env = z.infer<typeof envSchema>;
  * missing or invalid variable and the problem — never a value.
  */
 export function loadEnv(raw: Record<string, string | undefined>): Env {
-  const parsed = envSchema.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  const problems = new Set<string>();
-  for (const issue of parsed.error.issues) {
-    const [name, ...within] = issue.path;
-    const key = String(name ?? "environment");
-    const unset = isBlank(raw[key]);
-    const where = within.length > 0 ? `entry ${Number(within[0]) + 1}: ` : "";
-    problems.add(`${key}: ${unset && issue.code !== "custom" ? "is not set" : `${where}${issue.message}`}`);
-  }
-  return failWith(problems);
-}
-
-function failWith(problems: ReadonlySet<string>): never {
-  const list = [...problems].map((problem) => `  - ${problem}`).join("\n");
-  throw new Error(`zoomer-bot: invalid environment (${problems.size} problem${problems.size === 1 ? "" : "s"}):\n${list}`);
+  return parseEnv("zoomer-bot", envSchema, raw);
 }
