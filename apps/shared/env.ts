@@ -72,3 +72,49 @@ export function parseEnv<S extends z.ZodType>(app: string, schema: S, raw: Recor
   const list = [...problems].map((problem) => `  - ${problem}`).join("\n");
   throw new Error(`${app}: invalid environment (${problems.size} problem${problems.size === 1 ? "" : "s"}):\n${list}`);
 }
+
+/** Set by Heroku on every dyno (`DYNO`; `NODE_ENV` by the Node.js buildpack) and by its runtime-dyno-metadata feature. */
+export const herokuVars = {
+  NODE_ENV: variable(z.enum(["development", "test", "production"]).default("production")),
+  DYNO: variable(text().optional()),
+  HEROKU_APP_NAME: variable(text().optional()),
+  HEROKU_RELEASE_VERSION: variable(text().optional()),
+  HEROKU_SLUG_COMMIT: variable(text().optional()),
+};
+
+export const logLevel = variable(z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"));
+
+/** The stack fleet deployed the app into; `development` only on a developer's machine. */
+export const appEnv = variable(z.enum(["development", "staging", "production"]));
+
+/** Set by fleet for an app with Postgres: the add-on's URL, the app's own schema and its pool size from the connection budget. */
+export const postgresVars = {
+  DATABASE_URL: variable(url("postgres:", "postgresql:")),
+  /** Every table of the app, and its migrations table, live here, reached through search_path. */
+  DATABASE_SCHEMA: variable(z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a lowercase Postgres identifier")),
+  PG_POOL_MAX: variable(integer(1, 100)),
+};
+
+/** Set by fleet for an app with Redis: the add-on's URL and the prefix every key of the app starts with. */
+export const redisVars = {
+  REDIS_URL: variable(url("redis:", "rediss:")),
+  REDIS_KEY_PREFIX: variable(z.string().regex(/^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)*:$/, 'must be a key prefix ending with ":"')),
+};
+
+/**
+ * Set by fleet for an app with admin paths behind Cloudflare Access. The app
+ * checks the `Cf-Access-Jwt-Assertion` header itself, because the
+ * herokuapp.com host bypasses Cloudflare; with both unset, admin paths answer 403.
+ */
+export const accessVars = {
+  CF_ACCESS_TEAM_DOMAIN: variable(url("https:").optional()),
+  CF_ACCESS_AUD: variable(text().optional()),
+};
+
+/** The two Access variables come together or not at all (use in `.superRefine(…, everyProblemAtOnce)`). */
+export function checkAccessPair(env: { CF_ACCESS_TEAM_DOMAIN?: string | undefined; CF_ACCESS_AUD?: string | undefined }, context: z.RefinementCtx): void {
+  if (Boolean(env.CF_ACCESS_TEAM_DOMAIN) !== Boolean(env.CF_ACCESS_AUD)) {
+    const missing = env.CF_ACCESS_AUD ? "CF_ACCESS_TEAM_DOMAIN" : "CF_ACCESS_AUD";
+    context.addIssue({ code: "custom", path: [missing], message: "is not set, but its Cloudflare Access partner is: set both or neither" });
+  }
+}

@@ -4,28 +4,22 @@
  * all parse it once at boot with `loadEnv(process.env)`.
  */
 import { z } from "zod";
-import { baseUrl, everyProblemAtOnce, integer, parseEnv, text, url, variable } from "./shared/env.js";
+import { accessVars, appEnv, baseUrl, checkAccessPair, everyProblemAtOnce, herokuVars, integer, logLevel, parseEnv, postgresVars, text, variable } from "./shared/env.js";
 
 export const envSchema = z
   .object({
     // Heroku
-    NODE_ENV: variable(z.enum(["development", "test", "production"]).default("production")),
+    ...herokuVars,
     /** Heroku sets it for web dynos; the release, job and one-off dynos never listen. */
     PORT: variable(integer(1, 65535).default(3000)),
     /** `web.1`, `scheduler.4821`, `release.7`, `run.1234`: logged with every line. */
-    DYNO: variable(text().optional()),
-    HEROKU_APP_NAME: variable(text().optional()),
-    HEROKU_RELEASE_VERSION: variable(text().optional()),
-    HEROKU_SLUG_COMMIT: variable(text().optional()),
-    LOG_LEVEL: variable(z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info")),
+    LOG_LEVEL: logLevel,
 
     // fleet
     /** The stack; `development` only on a developer's machine. */
-    APP_ENV: variable(z.enum(["development", "staging", "production"])),
-    DATABASE_URL: variable(url("postgres:", "postgresql:")),
+    APP_ENV: appEnv,
+    ...postgresVars,
     /** Every table (tracked_apps, reviews) and the migrations table live here, reached through search_path. */
-    DATABASE_SCHEMA: variable(z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a lowercase Postgres identifier")),
-    PG_POOL_MAX: variable(integer(1, 100)),
 
     // OpenAI: translation and sentiment analysis of reviews
     OPENAI_API_KEY: variable(text()),
@@ -40,15 +34,9 @@ export const envSchema = z
     // Cloudflare Access in front of /admin. The app checks the Cf-Access-Jwt-Assertion
     // header itself, because the herokuapp.com host bypasses Cloudflare; with both
     // unset /admin answers 403 (outside APP_ENV=development).
-    CF_ACCESS_TEAM_DOMAIN: variable(url("https:").optional()),
-    CF_ACCESS_AUD: variable(text().optional()),
+    ...accessVars,
   })
-  .superRefine((env, context) => {
-    if (Boolean(env.CF_ACCESS_TEAM_DOMAIN) !== Boolean(env.CF_ACCESS_AUD)) {
-      const missing = env.CF_ACCESS_AUD ? "CF_ACCESS_TEAM_DOMAIN" : "CF_ACCESS_AUD";
-      context.addIssue({ code: "custom", path: [missing], message: "is not set, but its Cloudflare Access partner is: set both or neither" });
-    }
-  }, everyProblemAtOnce);
+  .superRefine(checkAccessPair, everyProblemAtOnce);
 
 export type Env = z.infer<typeof envSchema>;
 

@@ -3,7 +3,7 @@
  * release-phase migration parse it once at boot with `loadEnv(process.env)`.
  */
 import { z } from "zod";
-import { baseUrl, decimal, everyProblemAtOnce, integer, keyList, parseEnv, text, url, variable } from "./shared/env.js";
+import { accessVars, appEnv, baseUrl, checkAccessPair, decimal, everyProblemAtOnce, herokuVars, integer, keyList, logLevel, parseEnv, postgresVars, redisVars, text, url, variable } from "./shared/env.js";
 
 function parseUrl(value: string): URL | undefined {
   try {
@@ -28,24 +28,17 @@ export const THREADS_CALLBACK_PATH = "/api/v1/auth/threads/callback";
 export const envSchema = z
   .object({
     // Heroku
-    NODE_ENV: variable(z.enum(["development", "test", "production"]).default("production")),
+    ...herokuVars,
     /** Heroku sets it for web dynos; the release dyno never listens. */
     PORT: variable(integer(1, 65535).default(3000)),
-    DYNO: variable(text().optional()),
-    HEROKU_APP_NAME: variable(text().optional()),
-    HEROKU_RELEASE_VERSION: variable(text().optional()),
-    HEROKU_SLUG_COMMIT: variable(text().optional()),
-    LOG_LEVEL: variable(z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info")),
+    LOG_LEVEL: logLevel,
 
     // fleet
     /** The stack; `development` only on a developer's machine (relaxed rate limits, debug logs). */
-    APP_ENV: variable(z.enum(["development", "staging", "production"])),
-    DATABASE_URL: variable(url("postgres:", "postgresql:")),
-    DATABASE_SCHEMA: variable(z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a lowercase Postgres identifier")),
-    PG_POOL_MAX: variable(integer(1, 100)),
-    REDIS_URL: variable(url("redis:", "rediss:")),
+    APP_ENV: appEnv,
+    ...postgresVars,
+    ...redisVars,
     /** Base of every key; the app keeps `<prefix>cache:` and `<prefix>queue:` apart beneath it. */
-    REDIS_KEY_PREFIX: variable(z.string().regex(/^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)*:$/, 'must be a key prefix ending with ":"')),
 
     // Our tokens. Each key signs with the current value and still verifies with _PREVIOUS after a rotation.
     JWT_ACCESS_SECRET: variable(signingKey()),
@@ -106,15 +99,9 @@ export const envSchema = z
     // Cloudflare Access in front of /admin/metrics. The app checks the Cf-Access-Jwt-Assertion
     // header itself, because the herokuapp.com host bypasses Cloudflare; with both unset
     // /admin/metrics answers 403 (outside APP_ENV=development).
-    CF_ACCESS_TEAM_DOMAIN: variable(url("https:").optional()),
-    CF_ACCESS_AUD: variable(text().optional()),
+    ...accessVars,
   })
-  .superRefine((env, context) => {
-    if (Boolean(env.CF_ACCESS_TEAM_DOMAIN) !== Boolean(env.CF_ACCESS_AUD)) {
-      const missing = env.CF_ACCESS_AUD ? "CF_ACCESS_TEAM_DOMAIN" : "CF_ACCESS_AUD";
-      context.addIssue({ code: "custom", path: [missing], message: "is not set, but its Cloudflare Access partner is: set both or neither" });
-    }
-  }, everyProblemAtOnce);
+  .superRefine(checkAccessPair, everyProblemAtOnce);
 
 export type Env = z.infer<typeof envSchema>;
 

@@ -6,22 +6,18 @@
  * so a change to them needs a new build, not only a restart.
  */
 import { z } from "zod";
-import { baseUrl, integer, parseEnv, text, variable } from "./shared/env.js";
+import { appEnv, baseUrl, herokuVars, integer, parseEnv, variable } from "./shared/env.js";
 
 export const envSchema = z.object({
   // Heroku
-  NODE_ENV: variable(z.enum(["development", "test", "production"]).default("production")),
+  ...herokuVars,
   /** Passed to `next start -p $PORT`; Heroku sets it for web dynos. */
   PORT: variable(integer(1, 65535).default(3000)),
-  DYNO: variable(text().optional()),
-  HEROKU_APP_NAME: variable(text().optional()),
   /** Reported by /health with the commit, so a deploy can be checked from outside. */
-  HEROKU_RELEASE_VERSION: variable(text().optional()),
-  HEROKU_SLUG_COMMIT: variable(text().optional()),
 
   // fleet
   /** The stack; anything but `production` answers `X-Robots-Tag: noindex`. */
-  APP_ENV: variable(z.enum(["development", "staging", "production"])),
+  APP_ENV: appEnv,
 
   /** Absolute base URL of this site: canonical links, Open Graph, sitemap. */
   SITE_URL: variable(baseUrl()),

@@ -4,7 +4,7 @@
  * and exit 1 naming every missing variable.
  */
 import { z } from "zod";
-import { baseUrl, everyProblemAtOnce, integer, parseEnv, text, url, variable } from "./shared/env.js";
+import { appEnv, baseUrl, everyProblemAtOnce, herokuVars, integer, logLevel, parseEnv, postgresVars, text, variable } from "./shared/env.js";
 
 /** A public channel's `@username`, or a private channel's numeric id (`-100…`). */
 const channel = () =>
@@ -13,25 +13,19 @@ const channel = () =>
 export const envSchema = z
   .object({
     // Heroku
-    NODE_ENV: variable(z.enum(["development", "test", "production"]).default("production")),
+    ...herokuVars,
     /**
      * Set on every Heroku dyno (`worker.1`). Its presence means "on Heroku": no
      * interactive Telegram login, and any dyno but `worker.1` refuses to start,
      * because one Telegram session cannot run in two processes.
      */
     DYNO: variable(text().optional()),
-    HEROKU_APP_NAME: variable(text().optional()),
-    HEROKU_RELEASE_VERSION: variable(text().optional()),
-    HEROKU_SLUG_COMMIT: variable(text().optional()),
-    LOG_LEVEL: variable(z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info")),
+    LOG_LEVEL: logLevel,
 
     // fleet
     /** The stack; also the key of the Telegram session row, so stacks sharing a database never swap sessions. */
-    APP_ENV: variable(z.enum(["development", "staging", "production"])),
-    /** Heroku Postgres or Supabase (by stack): telegram_sessions and translation_pairs. */
-    DATABASE_URL: variable(url("postgres:", "postgresql:")),
-    DATABASE_SCHEMA: variable(z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a lowercase Postgres identifier")),
-    PG_POOL_MAX: variable(integer(1, 100)),
+    APP_ENV: appEnv,
+    ...postgresVars,
 
     // Telegram (MTProto user session)
     TG_API_ID: variable(integer(1, 2 ** 31 - 1)),
