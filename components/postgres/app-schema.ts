@@ -50,7 +50,8 @@ export interface AppSchemaArgs {
   readonly external?: boolean;
   /**
    * Protect the schema and role and keep them when removed from the program
-   * (`protect` + `retainOnDelete`). Set for production.
+   * (`protect` + `retainOnDelete`). Set for production. (The schema is kept on
+   * removal in every stack: it holds the app's data.)
    * @default false
    */
   readonly protect?: boolean;
@@ -186,12 +187,17 @@ export class AppSchema extends pulumi.ComponentResource {
     );
   }
 
-  /** The schema, owned by the owner credential; never dropped with what it holds. */
+  /**
+   * The schema, owned by the owner credential. It holds the app's data, so
+   * fleet never drops it, in any stack: removing the app (or destroying the
+   * stack) forgets it, and it goes only with its database. Dropping it would
+   * also fail while it holds tables (`dropCascade: false`).
+   */
   private createSchema(name: string, step: Extract<PrivilegeStep, { kind: "create-schema" }>, database: pulumi.Input<string>): postgresql.Schema {
     return new postgresql.Schema(
       `${name}-schema`,
       { name: step.schema, database, ifNotExists: true, dropCascade: false },
-      this.protectedOptions,
+      { ...this.protectedOptions, retainOnDelete: true },
     );
   }
 

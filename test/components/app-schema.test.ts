@@ -141,9 +141,10 @@ describe("AppSchema (mock runtime)", () => {
     });
   });
 
-  it("unprotected by default", async () => {
+  it("unprotected by default, but the schema, which holds the data, is never dropped", async () => {
     const { rec } = await build({ access: "external-role" });
-    expect(rec.resources.filter((r) => r.protect || r.retainOnDelete)).toEqual([]);
+    expect(rec.resources.filter((r) => r.protect)).toEqual([]);
+    expect(rec.resources.filter((r) => r.retainOnDelete).map((r) => r.type)).toEqual(["postgresql:index/schema:Schema"]);
   });
 
   it("rejects bad args before registering anything, listing every problem with its fix", async () => {
