@@ -189,6 +189,19 @@ export class EngineHarness {
     request.setType(target.type ?? "pulumi-nodejs:dynamic:Resource");
   }
 
+  /** Diff and Update both carry the previous outputs, the checked inputs and the previous inputs. */
+  private setStates(
+    request: { setOlds(v: ReturnType<typeof toStruct>): unknown; setNews(v: ReturnType<typeof toStruct>): unknown; setOldInputs(v: ReturnType<typeof toStruct>): unknown },
+    provider: SerializedProvider,
+    olds: PropertyMap,
+    news: PropertyMap,
+    oldInputs: PropertyMap,
+  ): void {
+    request.setOlds(toStruct(this.withProvider(provider, olds)));
+    request.setNews(toStruct(this.withProvider(provider, news)));
+    request.setOldInputs(toStruct(this.withProvider(provider, oldInputs)));
+  }
+
   /** Diff(olds = previous outputs, news = checked inputs, oldInputs = previous inputs). */
   async diff(
     provider: SerializedProvider,
@@ -201,9 +214,7 @@ export class EngineHarness {
     const request = new provproto.DiffRequest();
     request.setId(id);
     this.identify(request, target);
-    request.setOlds(toStruct(this.withProvider(provider, olds)));
-    request.setNews(toStruct(this.withProvider(provider, news)));
-    request.setOldInputs(toStruct(this.withProvider(provider, oldInputs)));
+    this.setStates(request, provider, olds, news, oldInputs);
     const response = await this.unary("Diff", (r, m, o, cb: Callback<providerPb.DiffResponse>) => this.client.diff(r, m, o, cb), request);
     const changes = response.getChanges();
     return {
@@ -251,9 +262,7 @@ export class EngineHarness {
     const request = new provproto.UpdateRequest();
     request.setId(id);
     this.identify(request, target);
-    request.setOlds(toStruct(this.withProvider(provider, olds)));
-    request.setNews(toStruct(this.withProvider(provider, news)));
-    request.setOldInputs(toStruct(this.withProvider(provider, oldInputs)));
+    this.setStates(request, provider, olds, news, oldInputs);
     request.setTimeout(this.deadlineMs() / 1000);
     const response = await this.unary("Update", (r, m, o, cb: Callback<providerPb.UpdateResponse>) => this.client.update(r, m, o, cb), request);
     return { outputs: withoutProvider(fromStruct(response.getProperties())) };
