@@ -54,23 +54,44 @@ export const keyList = (pattern: RegExp, shape: string) =>
 /** Cross-variable checks run even when single variables failed, so one boot reports every problem. */
 export const everyProblemAtOnce = { when: () => true };
 
+/** One bad variable: its name and what is wrong with it, never its value. */
+export interface EnvProblem {
+  readonly variable: string;
+  readonly problem: string;
+}
+
+/** The environment cannot run the app: every bad variable at once. */
+export class EnvError extends Error {
+  readonly app: string;
+  readonly problems: readonly EnvProblem[];
+
+  constructor(app: string, problems: readonly EnvProblem[]) {
+    const list = problems.map(({ variable, problem }) => `  - ${variable}: ${problem}`).join("\n");
+    super(`${app}: invalid environment (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${list}`);
+    this.name = "EnvError";
+    this.app = app;
+    this.problems = problems;
+  }
+}
+
 /**
- * Parses the environment once at boot. Throws one Error that names every
+ * Parses the environment once at boot. Throws one EnvError that names every
  * missing or invalid variable and the problem — never a value.
  */
 export function parseEnv<S extends z.ZodType>(app: string, schema: S, raw: Record<string, string | undefined>): z.output<S> {
   const parsed = schema.safeParse(raw);
   if (parsed.success) return parsed.data;
-  const problems = new Set<string>();
+  const problems = new Map<string, EnvProblem>();
   for (const issue of parsed.error.issues) {
     const [name, ...within] = issue.path;
-    const key = String(name ?? "environment");
-    const unset = isBlank(raw[key]);
+    const variable = String(name ?? "environment");
+    const unset = isBlank(raw[variable]);
     const where = within.length > 0 ? `entry ${Number(within[0]) + 1}: ` : "";
-    problems.add(`${key}: ${unset && issue.code !== "custom" ? "is not set" : `${where}${issue.message}`}`);
+    const problem = unset && issue.code !== "custom" ? "is not set" : `${where}${issue.message}`;
+    const key = `${variable}\u0000${problem}`;
+    if (!problems.has(key)) problems.set(key, { variable, problem });
   }
-  const list = [...problems].map((problem) => `  - ${problem}`).join("\n");
-  throw new Error(`${app}: invalid environment (${problems.size} problem${problems.size === 1 ? "" : "s"}):\n${list}`);
+  throw new EnvError(app, [...problems.values()]);
 }
 
 /** Set by Heroku on every dyno (`DYNO`; `NODE_ENV` by the Node.js buildpack) and by its runtime-dyno-metadata feature. */

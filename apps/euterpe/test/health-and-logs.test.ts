@@ -95,7 +95,7 @@ describe("logs", () => {
       state = callback.searchParams.get("state") ?? "";
       expect((await browser.get(`${callback.pathname}${callback.search}`)).status).toBe(302);
       expect((await browser.get("/")).status).toBe(200);
-      await browser.request("GET", "/health", { headers: { "x-request-id": "heroku-router-req-12345678" } });
+      await browser.request("GET", "/", { headers: { "x-request-id": "heroku-router-req-12345678" } });
     } finally {
       await app.close();
     }
@@ -114,7 +114,7 @@ describe("logs", () => {
     const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
     for (const line of lines) for (const secret of secrets) expect(line).not.toContain(secret);
 
-    const requestLines = entries.filter((entry) => entry.msg === "incoming request");
+    const requestLines = entries.filter((entry) => entry.msg === "request completed");
     expect(requestLines.length).toBeGreaterThanOrEqual(4);
     for (const entry of requestLines) expect(entry.request_id).toEqual(expect.any(String));
     expect(requestLines.some((entry) => entry.request_id === "heroku-router-req-12345678")).toBe(true);

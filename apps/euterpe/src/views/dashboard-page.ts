@@ -1,7 +1,7 @@
 /** The dashboard: one server-rendered page, every value from Spotify escaped. */
 import type { UserRecord } from "../users.js";
 import { TIME_RANGES, type Artist, type PlayedTrack, type Playlist, type TimeRange, type Track } from "../spotify/web-api.js";
-import { html, safeUrl, toHtmlString, type SafeHtml } from "./html.js";
+import { html, safeUrl, toHtmlString, type SafeHtml } from "../shared/web/html.js";
 
 export interface DashboardData {
   readonly user: UserRecord;

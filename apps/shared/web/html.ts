@@ -6,7 +6,7 @@ export interface SafeHtml {
   readonly [RAW]: string;
 }
 
-type Interpolation = SafeHtml | string | number | null | undefined | readonly Interpolation[];
+export type Interpolation = SafeHtml | string | number | null | undefined | false | readonly Interpolation[];
 
 const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 
@@ -19,7 +19,7 @@ function isSafe(value: unknown): value is SafeHtml {
 }
 
 function render(value: Interpolation): string {
-  if (value === null || value === undefined) return "";
+  if (value === null || value === undefined || value === false) return "";
   if (isSafe(value)) return value[RAW];
   if (Array.isArray(value)) return value.map(render).join("");
   return escapeHtml(String(value));
@@ -33,12 +33,17 @@ export function html(strings: TemplateStringsArray, ...values: Interpolation[]):
   return { [RAW]: out };
 }
 
+/** Trusted markup (a constant, or output of `html`), taken as it is. */
+export function raw(markup: string): SafeHtml {
+  return { [RAW]: markup };
+}
+
 export function toHtmlString(fragment: SafeHtml): string {
   return fragment[RAW];
 }
 
-/** Only https links and images from outside make it into the page (no javascript: or data: URLs). */
-export function safeUrl(url: string | undefined): string | undefined {
+/** Only https links and images from outside make it into a page (no javascript: or data: URLs). */
+export function safeUrl(url: string | undefined | null): string | undefined {
   if (!url) return undefined;
   try {
     return new URL(url).protocol === "https:" ? url : undefined;
