@@ -24,7 +24,7 @@ import {
 
 const REPO = path.resolve(__dirname, "..", "..");
 const FIXTURE = path.join(__dirname, "fixtures", "hello-app");
-const FIXTURE_SPEC: CheckSpec = { healthPath: "/healthz", kinds: { release: "release", web: "web", worker: "worker" } };
+const FIXTURE_SPEC: CheckSpec = { healthPath: "/healthz", kinds: { release: "release", web: "web", worker: "worker" }, jobs: [] };
 const APP_TIMEOUT_MS = 15 * 60_000;
 const FIXTURE_TIMEOUT_MS = 120_000;
 
@@ -143,6 +143,24 @@ describe("the build check catches what Heroku would reject", () => {
       }).catch((e: unknown) => e);
       expect(String(error)).toMatch(/hello-bad-release release exited 1/);
       expect(String(error)).toContain("migration 002 failed");
+    },
+    FIXTURE_TIMEOUT_MS,
+  );
+
+  it(
+    "runs every scheduled job once after the release, and fails when one exits non-zero",
+    async () => {
+      const jobs = [
+        { name: "tick", command: `node -e "console.log('tick on ' + process.env.DYNO)"` },
+        { name: "sweep", command: `node -e "console.error('sweep: OPENAI_BASE_URL unreachable'); process.exit(3)"` },
+      ];
+      const error = await checkVariant("hello-jobs", {}, { spec: { ...FIXTURE_SPEC, jobs } }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(BuildCheckError);
+      expect(String(error)).toMatch(/hello-jobs job sweep exited 3/);
+      expect(String(error)).toContain("OPENAI_BASE_URL unreachable");
+      const report = await checkVariant("hello-job-ok", {}, { spec: { ...FIXTURE_SPEC, jobs: jobs.slice(0, 1) } });
+      expect(report.timings.map((t) => t.step)).toEqual(expect.arrayContaining(["release", "job tick", "web ready"]));
+      expect(report.timings.findIndex((t) => t.step === "job tick")).toBeLessThan(report.timings.findIndex((t) => t.step === "web ready"));
     },
     FIXTURE_TIMEOUT_MS,
   );

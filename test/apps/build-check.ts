@@ -9,7 +9,8 @@
  *  2. heroku-prebuild → npm ci (dev dependencies included) → heroku-postbuild
  *     or build → npm prune --omit=dev → heroku-cleanup, all with
  *     NODE_ENV=production and the config vars visible, as on Heroku
- *  3. release (must exit 0), then each other process: `web` must answer
+ *  3. release (must exit 0), then each scheduled job's command as a one-off
+ *     dyno (must exit 0), then each other process: `web` must answer
  *     GET <healthPath> with 200, `worker` must log a line containing "ready";
  *     then SIGTERM to the whole process group, exit 0 within 25 s.
  */
@@ -34,6 +35,8 @@ export interface CheckSpec {
   readonly healthPath: string;
   /** Kind of each Procfile process type; a type not listed is `web` if named so, else `worker`. */
   readonly kinds: Readonly<Record<string, ProcessKind>>;
+  /** Scheduler jobs: each command runs once as a one-off dyno after the release and must exit 0. @default [] */
+  readonly jobs?: readonly { readonly name: string; readonly command: string }[];
 }
 
 export interface BuildCheckOptions {
@@ -147,12 +150,19 @@ export async function loadCheckSpec(appDir: string): Promise<{ spec: CheckSpec; 
   if (!fs.existsSync(file)) return { spec: { healthPath: "/health", kinds: {} } };
   try {
     const loaded = (await import(pathToFileURL(file).href)) as { default?: unknown };
-    const spec = (loaded.default ?? {}) as { healthPath?: unknown; processes?: Record<string, { kind?: unknown }> };
+    const spec = (loaded.default ?? {}) as {
+      healthPath?: unknown;
+      processes?: Record<string, { kind?: unknown }>;
+      scheduledJobs?: readonly { name?: unknown; command?: unknown }[];
+    };
     const kinds: Record<string, ProcessKind> = {};
     for (const [type, process] of Object.entries(spec.processes ?? {})) {
       if (process.kind === "web" || process.kind === "worker" || process.kind === "release") kinds[type] = process.kind;
     }
-    return { spec: { healthPath: typeof spec.healthPath === "string" ? spec.healthPath : "/health", kinds } };
+    const jobs = (spec.scheduledJobs ?? []).flatMap((job) =>
+      typeof job.name === "string" && typeof job.command === "string" ? [{ name: job.name, command: job.command }] : [],
+    );
+    return { spec: { healthPath: typeof spec.healthPath === "string" ? spec.healthPath : "/health", kinds, jobs } };
   } catch (error) {
     const text = fs.readFileSync(file, "utf8");
     const healthPath = /healthPath:\s*["'`]([^"'`]+)["'`]/.exec(text)?.[1] ?? "/health";
@@ -249,6 +259,11 @@ export async function runBuildCheck(options: BuildCheckOptions): Promise<BuildCh
     if (release !== undefined) {
       await timed("release", () =>
         runToCompletion(`${options.name} release`, "bash", ["-c", release], buildDir, dynoEnv("release.1"), options.releaseTimeoutMs ?? 120_000),
+      );
+    }
+    for (const [index, job] of (spec.jobs ?? []).entries()) {
+      await timed(`job ${job.name}`, () =>
+        runToCompletion(`${options.name} job ${job.name}`, "bash", ["-c", job.command], buildDir, dynoEnv(`scheduler.${index + 1}`), options.releaseTimeoutMs ?? 120_000),
       );
     }
     for (const [type, command] of processes) {
