@@ -41,7 +41,7 @@ export interface FetchDeps {
   readonly logger: Logger;
   readonly now: () => Date;
   readonly signal?: AbortSignal | undefined;
-  readonly limits?: Partial<FetchLimits>;
+  readonly fetchLimits?: Partial<FetchLimits> | undefined;
 }
 
 export class FetchLoopError extends Error {
@@ -52,7 +52,7 @@ export class FetchLoopError extends Error {
 }
 
 export async function fetchNewReviews(deps: FetchDeps, app: TrackedApp): Promise<FetchReport> {
-  const limits = { ...DEFAULT_FETCH_LIMITS, ...deps.limits };
+  const limits = { ...DEFAULT_FETCH_LIMITS, ...deps.fetchLimits };
   const startedAt = deps.now();
   const cutoffMs = app.lastFetchedAt ? app.lastFetchedAt.getTime() - limits.overlapSeconds * 1000 : undefined;
   const seen = new Set<string>([FIRST_CURSOR]);
