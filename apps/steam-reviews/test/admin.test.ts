@@ -76,7 +76,7 @@ describe("admin", () => {
     const page = await response.text();
     expect(page).toContain("Signed in as admin@example.com");
     expect(page).toContain("Dota 2");
-    expect(page).toMatch(/in progress<\/span><br><span class="muted">3 pages, 300 stored of about 1,200/);
+    expect(page).toMatch(/in progress<\/span> <span class="muted">3 pages, 300 stored of about 1,200/);
     expect(page).toContain("<code>heroku run -a fleet-stg-steam-reviews -- node dist/jobs/backfill.js --app-id 570</code>");
     const cookie = response.headers.getSetCookie().find((header) => header.startsWith(`${CSRF_COOKIE}=`))!;
     expect(cookie).toMatch(/Path=\/admin/);
@@ -128,7 +128,7 @@ describe("admin", () => {
     const off = await admin.post("/admin/apps/570/deactivate", { _csrf: token });
     expect(off.status).toBe(303);
     expect(await apps().get(570)).toMatchObject({ active: false, deactivatedBy: "admin@example.com" });
-    expect(await (await admin.get("/admin")).text()).toMatch(/<tr id="app-570" data-active="false">/);
+    expect(await (await admin.get("/admin")).text()).toMatch(/<li class="card tracked-app" id="app-570" data-active="false">/);
     const on = await admin.post("/admin/apps/570/reactivate", { _csrf: token });
     expect(on.headers.get("location")).toBe("/admin?notice=reactivated&app=570");
     expect(await apps().get(570)).toMatchObject({ active: true, deactivatedAt: null });

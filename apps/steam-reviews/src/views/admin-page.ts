@@ -25,24 +25,23 @@ function backfillCell(app: TrackedApp, herokuApp: string | undefined): SafeHtml 
   const { backfill } = app;
   const command = `heroku run -a ${herokuApp ?? "<heroku app>"} -- node dist/jobs/backfill.js --app-id ${app.appId}`;
   if (backfill.state === "complete") {
-    return html`<span class="backfill-state">complete</span><br><span class="muted">${count(backfill.stored)} stored in ${count(backfill.pages)} pages, ${backfill.completedAt ? formatUtc(backfill.completedAt) : ""}</span>`;
+    return html`<span class="backfill-state">complete</span> <span class="muted">${count(backfill.stored)} stored in ${count(backfill.pages)} pages, ${backfill.completedAt ? formatUtc(backfill.completedAt) : ""}</span>`;
   }
   if (backfill.state === "in_progress") {
-    return html`<span class="backfill-state">in progress</span><br><span class="muted">${count(backfill.pages)} pages, ${count(backfill.stored)} stored${backfill.totalReported !== null ? ` of about ${count(backfill.totalReported)}` : ""}; last page ${backfill.updatedAt ? formatUtc(backfill.updatedAt) : "–"}. If it stopped, run again: <code>${command}</code></span>`;
+    return html`<span class="backfill-state">in progress</span> <span class="muted">${count(backfill.pages)} pages, ${count(backfill.stored)} stored${backfill.totalReported !== null ? ` of about ${count(backfill.totalReported)}` : ""}; last page ${backfill.updatedAt ? formatUtc(backfill.updatedAt) : "–"}. If it stopped, run again: <code>${command}</code></span>`;
   }
-  return html`<span class="backfill-state">not started</span><br><span class="muted">Run <code>${command}</code></span>`;
+  return html`<span class="backfill-state">not started</span> <span class="muted">Run <code>${command}</code></span>`;
 }
 
 function row(app: TrackedApp, data: AdminPageData): SafeHtml {
   const action = app.active
     ? html`<form class="inline" method="post" action="/admin/apps/${app.appId}/deactivate"><input type="hidden" name="_csrf" value="${data.csrfToken}"><button class="secondary" type="submit">Deactivate</button></form>`
     : html`<form class="inline" method="post" action="/admin/apps/${app.appId}/reactivate"><input type="hidden" name="_csrf" value="${data.csrfToken}"><button class="secondary" type="submit">Reactivate</button></form>`;
-  return html`<tr id="app-${app.appId}" data-active="${String(app.active)}">
-<td><a href="/games/${app.appId}">${app.name}</a>${app.nameSource === "placeholder" ? html` <span class="muted">(name not yet from Steam)</span>` : ""}<br><span class="muted">${app.appId}</span></td>
-<td>${app.active ? "active" : html`inactive<br><span class="muted">since ${app.deactivatedAt ? formatUtc(app.deactivatedAt) : "–"}${app.deactivatedBy ? ` by ${app.deactivatedBy}` : ""}</span>`}</td>
-<td class="muted">${currentAsOf(app.lastFetchedAt)}</td>
-<td>${backfillCell(app, data.herokuApp)}</td>
-<td>${action}</td></tr>`;
+  return html`<li class="card tracked-app" id="app-${app.appId}" data-active="${String(app.active)}">
+<div class="row"><div><strong><a href="/games/${app.appId}">${app.name}</a></strong> <span class="muted">${app.appId}</span>${app.nameSource === "placeholder" ? html` <span class="muted">(name not yet from Steam)</span>` : ""}</div>${action}</div>
+<p>${app.active ? html`<span class="badge positive">active</span>` : html`<span class="badge negative">inactive</span> <span class="muted">since ${app.deactivatedAt ? formatUtc(app.deactivatedAt) : "–"}${app.deactivatedBy ? ` by ${app.deactivatedBy}` : ""}</span>`}
+<span class="muted"> · ${currentAsOf(app.lastFetchedAt)}</span></p>
+<p>Backfill: ${backfillCell(app, data.herokuApp)}</p></li>`;
 }
 
 export function renderAdminPage(data: AdminPageData): string {
@@ -58,6 +57,6 @@ ${notice}
 <input id="app_id" name="app_id" type="text" inputmode="numeric" pattern="[0-9]{1,10}" required autocomplete="off">
 <button type="submit">Add</button></form></div>
 <h2>Tracked games</h2>
-${data.apps.length === 0 ? html`<p class="muted">None yet.</p>` : html`<div class="card table-wrap"><table><thead><tr><th>Game</th><th>Status</th><th>Fetched</th><th>Backfill</th><th></th></tr></thead><tbody>${data.apps.map((app) => row(app, data))}</tbody></table></div>`}`;
+${data.apps.length === 0 ? html`<p class="muted">None yet.</p>` : html`<ul class="tracked-apps">${data.apps.map((app) => row(app, data))}</ul>`}`;
   return renderLayout({ title: "Admin", nav: [{ href: "/", label: "Dashboard" }, { href: "/admin", label: "Admin", current: true }], body });
 }

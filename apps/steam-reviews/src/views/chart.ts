@@ -26,9 +26,9 @@ export interface ChartOptions {
   readonly weightLabel: string;
 }
 
-const WIDTH = 640;
-const HEIGHT = 240;
-const LEFT = 52;
+const WIDTH = 480;
+const HEIGHT = 220;
+const LEFT = 50;
 const RIGHT = 12;
 const TOP = 12;
 const BOTTOM = 32;
@@ -46,7 +46,7 @@ export function lineChart(options: ChartOptions): SafeHtml {
   const barWidth = Math.max(1, Math.min(24, points.length > 1 ? step * 0.7 : 24));
 
   const grid = options.ticks.map(
-    (tick) => html`<line x1="${LEFT}" x2="${WIDTH - RIGHT}" y1="${y(tick)}" y2="${y(tick)}" stroke="#e3e8ec"/><text x="${LEFT - 6}" y="${y(tick) + 4}" text-anchor="end" font-size="12" fill="#5d6d7e">${options.format(tick)}</text>`,
+    (tick) => html`<line x1="${LEFT}" x2="${WIDTH - RIGHT}" y1="${y(tick)}" y2="${y(tick)}" stroke="#e3e8ec"/><text x="${LEFT - 6}" y="${y(tick) + 4}" text-anchor="end" font-size="15" fill="#5d6d7e">${options.format(tick)}</text>`,
   );
   const bars = points.map((point, index) => {
     const height = round((point.weight / heaviest) * plotHeight * 0.9);
@@ -59,7 +59,12 @@ export function lineChart(options: ChartOptions): SafeHtml {
   );
   const labelIndexes = points.length === 0 ? [] : [...new Set([0, Math.floor((points.length - 1) / 2), points.length - 1])];
   const xLabels = labelIndexes.map(
-    (index) => html`<text x="${x(index)}" y="${HEIGHT - 10}" text-anchor="middle" font-size="12" fill="#5d6d7e">${points[index]!.label}</text>`,
+    (index) => {
+      // The first and last labels keep inside the frame.
+      const anchor = points.length === 1 ? "middle" : index === 0 ? "start" : index === points.length - 1 ? "end" : "middle";
+      const at = points.length === 1 ? x(index) : index === 0 ? LEFT : index === points.length - 1 ? WIDTH - RIGHT : x(index);
+      return html`<text x="${at}" y="${HEIGHT - 10}" text-anchor="${anchor}" font-size="15" fill="#5d6d7e">${points[index]!.label}</text>`;
+    },
   );
   return html`<svg class="chart" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label="${options.title}" xmlns="http://www.w3.org/2000/svg">
 <title>${options.title}</title>${grid}${bars}

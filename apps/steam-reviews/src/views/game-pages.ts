@@ -29,7 +29,7 @@ export function renderGamesPage(games: readonly GameSummary[]): string {
 function reviewItem(review: RecentReview): SafeHtml {
   const translated = review.translatedText !== null && review.language !== "english";
   return html`<li class="card review">
-<div><span class="${review.votedUp ? "up" : "down"}">${review.votedUp ? "👍 Recommended" : "👎 Not recommended"}</span>
+<div><span class="${review.votedUp ? "up" : "down"}">${review.votedUp ? "Recommended" : "Not recommended"}</span>
 ${review.sentiment ? html` <span class="badge ${review.sentiment}">${review.sentiment} ${signed(review.sentimentScore ?? 0)}</span>` : html` <span class="badge">not analysed yet</span>`}
 <span class="muted"> · ${formatUtc(review.createdAt)} · ${languageName(review.language)} · ${hours(review.playtimeAtReviewMinutes ?? review.playtimeForeverMinutes)} played</span></div>
 <p class="original" lang="${review.language === "english" ? "en" : ""}">${review.text}</p>

@@ -9,7 +9,7 @@ header a{color:#fff;text-decoration:none}header .brand{font-weight:700;font-size
 header nav{display:flex;flex-wrap:wrap;gap:.25rem 1rem}header nav a{color:#c7d5e0}header nav a.current{color:#66c0f4;font-weight:600}
 main{max-width:60rem;margin:0 auto;padding:1rem}
 h1{font-size:1.5rem;margin:.5rem 0}h2{font-size:1.15rem;margin:1.5rem 0 .5rem}
-.card{background:#fff;border-radius:8px;padding:1rem;margin:.75rem 0;box-shadow:0 1px 2px rgba(0,0,0,.08);overflow-wrap:anywhere}
+.card{background:#fff;border-radius:8px;padding:1rem;margin:.75rem 0;box-shadow:0 1px 2px rgba(0,0,0,.08);overflow-wrap:break-word}
 .muted{color:#5d6d7e;font-size:.9rem}
 .stats{display:grid;grid-template-columns:repeat(auto-fit,minmax(9rem,1fr));gap:.75rem}
 .stat{background:#fff;border-radius:8px;padding:.75rem 1rem;box-shadow:0 1px 2px rgba(0,0,0,.08)}
@@ -22,8 +22,8 @@ h1{font-size:1.5rem;margin:.5rem 0}h2{font-size:1.15rem;margin:1.5rem 0 .5rem}
 .review p{margin:.4rem 0;white-space:pre-wrap}.review .translation{border-left:3px solid #66c0f4;padding-left:.6rem}
 .themes{display:flex;flex-wrap:wrap;gap:.35rem;padding:0;list-style:none}
 svg.chart{width:100%;height:auto;display:block}
-table{border-collapse:collapse;width:100%;font-size:.92rem}th,td{text-align:left;padding:.45rem .4rem;border-bottom:1px solid #e3e8ec;vertical-align:top}
-.table-wrap{overflow-x:auto}
+.tracked-apps{list-style:none;padding:0}.tracked-apps p{margin:.4rem 0}
+.row{display:flex;justify-content:space-between;align-items:flex-start;gap:.75rem}
 form.inline{display:inline}
 input[type=text]{font-size:1rem;padding:.45rem .6rem;border:1px solid #aab7c4;border-radius:6px;width:12rem;max-width:100%}
 button{font-size:.95rem;padding:.45rem .9rem;border-radius:6px;border:1px solid #1b2838;background:#1b2838;color:#fff;cursor:pointer}
