@@ -22,7 +22,7 @@ export const GAME_SQL = `SELECT app_id, name, active, last_fetched_timestamp FRO
 
 export const DAYS_SQL = `
 SELECT day::text AS day, reviews, positive, analysed, sentiment_sum::float8 AS sentiment_sum, sentiment_positive, sentiment_negative
-FROM review_days WHERE app_id = $1 ORDER BY day`;
+FROM review_days WHERE app_id = $1 ORDER BY review_days.day`;
 
 export const RECENT_REVIEWS_SQL = `
 SELECT recommendation_id, language, review_text, translated_text, voted_up, playtime_at_review_minutes,

@@ -15,14 +15,18 @@ export function percent(part: number, whole: number): string {
   return whole === 0 ? "–" : `${Math.round((part / whole) * 100)}%`;
 }
 
+// Made once: an Intl formatter is costly to build, cheap to use.
+const WHOLE = new Intl.NumberFormat("en-US");
+const ONE_DECIMAL = new Intl.NumberFormat("en-US", { maximumFractionDigits: 1 });
+
 export function count(value: number): string {
-  return value.toLocaleString("en-US");
+  return WHOLE.format(value);
 }
 
 /** Minutes of play as `12.5 h`. */
 export function hours(minutes: number | null): string {
   if (minutes === null) return "–";
-  return `${(minutes / 60).toLocaleString("en-US", { maximumFractionDigits: 1 })} h`;
+  return `${ONE_DECIMAL.format(minutes / 60)} h`;
 }
 
 /** Steam's API language codes, as people name the languages. */

@@ -43,22 +43,39 @@ export function bucketSizeFor(days: readonly DayCounts[]): BucketSize {
   return spanDays <= 45 ? "day" : spanDays <= 730 ? "week" : "month";
 }
 
+const DAY_MS = 86_400_000;
+
+/** Days since 1970-01-01 of a `YYYY-MM-DD` day, without parsing a Date (the chart does this for every day of a game's history). */
+function epochDay(day: string): number {
+  return Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10))) / DAY_MS;
+}
+
+/** A number per bucket: equal for the days of one bucket, increasing with time. */
+function bucketKey(day: string, size: BucketSize): number {
+  if (size === "month") return Number(day.slice(0, 4)) * 12 + Number(day.slice(5, 7)) - 1;
+  const days = epochDay(day);
+  // 1970-01-01 was a Thursday: weeks counted from Monday 1969-12-29.
+  return size === "day" ? days : Math.floor((days + 3) / 7);
+}
+
 export function bucketStart(day: string, size: BucketSize): string {
   if (size === "day") return day;
   if (size === "month") return `${day.slice(0, 7)}-01`;
-  const date = new Date(`${day}T00:00:00Z`);
-  const sinceMonday = (date.getUTCDay() + 6) % 7;
-  return new Date(date.getTime() - sinceMonday * 86_400_000).toISOString().slice(0, 10);
+  return new Date((bucketKey(day, "week") * 7 - 3) * DAY_MS).toISOString().slice(0, 10);
 }
 
 /** Buckets in date order; a bucket without reviews is absent (the chart joins its neighbours). */
 export function bucketise(days: readonly DayCounts[], size: BucketSize): Bucket[] {
-  const buckets = new Map<string, Totals>();
+  const buckets = new Map<number, { start: string; totals: Totals }>();
   for (const day of days) {
-    const start = bucketStart(day.day, size);
-    buckets.set(start, add(buckets.get(start) ?? EMPTY, day));
+    const key = bucketKey(day.day, size);
+    const bucket = buckets.get(key);
+    if (bucket) bucket.totals = add(bucket.totals, day);
+    else buckets.set(key, { start: bucketStart(day.day, size), totals: add(EMPTY, day) });
   }
-  return [...buckets].sort(([a], [b]) => a.localeCompare(b)).map(([start, totals]) => ({ start, ...totals }));
+  return [...buckets]
+    .sort(([a], [b]) => a - b)
+    .map(([, bucket]) => ({ start: bucket.start, ...bucket.totals }));
 }
 
 /** Mean sentiment of the analysed reviews, -1 … +1; undefined when none is analysed. */
