@@ -83,6 +83,8 @@ describe("admin", () => {
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Strict/);
     expect(cookie).toMatch(/Secure/);
+    const slash = await admin.get("/admin/");
+    expect([slash.status, slash.headers.get("location")]).toEqual([301, "/admin"]);
   });
 
   it("adds a game by id, named by Steam's store, and records who added it", async () => {

@@ -46,7 +46,6 @@ describe("incremental fetch", () => {
     const old = makeReviews(appId, 300, { newestAt: BASE_TIME, spacingSeconds: 600 });
     suite.steam.setApp(appId, "Game", old);
     await suite.track(appId, "Game", { lastFetchedAt: new Date((BASE_TIME + 60) * 1000) });
-    await suite.db.query("SELECT 1");
     // Steam publishes 150 newer reviews after our last fetch.
     const fresh = makeReviews(appId, 150, { newestAt: BASE_TIME + 150 * 600, spacingSeconds: 600, idBase: appId * 1000 + 5000 });
     suite.steam.publish(appId, fresh);

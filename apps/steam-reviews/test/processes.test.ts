@@ -147,7 +147,7 @@ describe("processes, built", () => {
     const untracked = run(["dist/jobs/backfill.js", "--app-id", "42"], env);
     expect((await untracked.exit).code).toBe(1);
     expect(untracked.lines.at(-1)!.msg).toMatch(/app 42 is not tracked/);
-    for (const args of [[], ["--app-id", "abc"], ["--app-id", "1", "--bogus"]]) {
+    for (const args of [["--app-id", "abc"], ["--app-id", "1", "--bogus"]]) {
       const usage = run(["dist/jobs/backfill.js", ...args], env);
       expect((await usage.exit).code, args.join(" ")).toBe(2);
       expect(usage.lines[0]!.msg).toContain("Usage: node dist/jobs/backfill.js --app-id <steam app id>");

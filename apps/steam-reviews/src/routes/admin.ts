@@ -51,6 +51,8 @@ export async function adminRoutes(app: FastifyInstance, options: AdminRoutesOpti
     return reply.type("text/html; charset=utf-8").header("cache-control", "no-store").send(html);
   });
 
+  app.get("/admin/", async (_request, reply) => reply.redirect("/admin", 301));
+
   app.post("/admin/apps", { preHandler: app.csrfProtection }, async (request, reply) => {
     const form = addForm.safeParse(request.body);
     if (!form.success) throw new HttpProblem(400, "bad_app_id", BAD_APP_ID);
