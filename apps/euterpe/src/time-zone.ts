@@ -63,8 +63,8 @@ function cached(formats: Map<string, Intl.DateTimeFormat>, timeZone: string, opt
 
 /** The hour of the day (0–23) the instant falls in, in the zone. */
 export function hourIn(instant: Date, timeZone: string): number {
-  const parts = cached(hourFormats, timeZone, { hour: "numeric", hourCycle: "h23" }).formatToParts(instant);
-  return Number(parts.find((part) => part.type === "hour")?.value ?? 0) % 24;
+  // en-GB with only the hour formats as "00"…"23".
+  return Number(cached(hourFormats, timeZone, { hour: "2-digit", hourCycle: "h23" }).format(instant)) % 24;
 }
 
 /** "Fri 21 Nov, 19:05" in the zone. */

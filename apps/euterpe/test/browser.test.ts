@@ -4,7 +4,8 @@
  * fake's consent screen, they continue as Alice and land on their dashboard
  * with pictures, genres and a chart in their own time zone; after a browser
  * restart they are still logged in; logging out shows the signed-out page,
- * and logging in again makes Spotify ask instead of logging them straight back in.
+ * logging in again makes Spotify ask instead of logging them straight back
+ * in, and cancelling there shows a page with a way back.
  */
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -55,8 +56,9 @@ describe.skipIf(!existsSync(CHROMIUM))("in headless Chromium", () => {
   }
 
   function watch(page: Page): Page {
-    // A script refused by the CSP, or any other error, shows up here.
-    page.on("console", (message) => void (message.type() === "error" && problems.push(message.text())));
+    // A script refused by the CSP, or any other error, shows up here (a page answered with a 4xx on purpose does not count).
+    const expected = /^Failed to load resource: the server responded with a status of 4\d\d/;
+    page.on("console", (message) => void (message.type() === "error" && !expected.test(message.text()) && problems.push(message.text())));
     page.on("pageerror", (error) => void problems.push(error.message));
     return page;
   }
@@ -114,6 +116,12 @@ describe.skipIf(!existsSync(CHROMIUM))("in headless Chromium", () => {
       await page.waitForURL(/\/authorize/);
       expect(new URL(page.url()).searchParams.get("show_dialog")).toBe("true");
       expect(await page.textContent("#consent")).toBe("Log in to Spotify");
+
+      // Cancelling at Spotify's screen: a page that says so, with a way back.
+      await page.click("#cancel");
+      await page.waitForURL(/\/callback\?/);
+      expect(await page.textContent("h1")).toBe("Spotify login cancelled");
+      expect(await page.getAttribute("#way-on", "href")).toBe("/login/spotify?switch=1");
       await page.goto(`${app.url}/`);
       expect(page.url()).toBe(`${app.url}/login`);
     } finally {

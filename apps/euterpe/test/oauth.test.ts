@@ -79,6 +79,8 @@ describe("OAuth login", () => {
     expect(dashboard.status).toBe(200);
     expect(dashboard.headers.get("content-type")).toMatch(/text\/html/);
     expect(await dashboard.text()).toContain("Alice Liddell");
+    // The login page has nothing to offer someone logged in.
+    expect((await browser.get("/login")).headers.get("location")).toBe("/");
 
     const { rows } = await suite.db.query("SELECT spotify_user_id, display_name, email FROM euterpe.users WHERE spotify_user_id = 'alice'");
     expect(rows).toEqual([{ spotify_user_id: "alice", display_name: "Alice Liddell", email: "alice@example.com" }]);
@@ -162,6 +164,17 @@ describe("OAuth login", () => {
     const stalePage = await stale.text();
     expect(stalePage).toContain("This login has gone stale");
     expect(stalePage).toContain('href="/login">Log in again</a>');
+  });
+
+  it("shows a 403 page when Spotify refuses the account (not on the app's allow-list in development mode)", async () => {
+    const browser = new Browser(app.url);
+    const callback = await suite.fake.approve((await authorizeUrl(browser)).toString(), "mallory");
+    const refused = await browser.request("GET", `${callback.pathname}${callback.search}`, { headers: { accept: "text/html" } });
+    expect(refused.status).toBe(403);
+    const page = await refused.text();
+    expect(page).toContain("Spotify said no");
+    expect(page).toContain('href="/login/spotify?switch=1">Use another Spotify account</a>');
+    expect((await browser.get("/")).status).toBe(302);
   });
 
   it("log out is a form POST with a CSRF token; a POST without it changes nothing", async () => {

@@ -85,6 +85,13 @@ describe("error pages", () => {
     expect(wayOn(renderProblemPage(problem, request("POST", "/logout")))).toEqual(["/", "Try again"]);
   });
 
+  it("names our own failure plainly and offers to try again", () => {
+    const page = renderProblemPage({ status: 500, code: "internal_error", message: "Something went wrong on our side. Please try again." }, request("GET", "/"));
+    expect(page).toContain("<title>Euterpe · Something went wrong</title>");
+    expect(page).toContain("Something went wrong on our side. Please try again.");
+    expect(wayOn(page)).toEqual(["/", "Try again"]);
+  });
+
   it("escapes what it shows", () => {
     const page = renderProblemPage({ status: 404, code: "not_found", message: 'There is nothing at /<img src=x onerror="alert(1)">.' }, request("GET", "/x"));
     expect(page).not.toContain("<img src=x");
