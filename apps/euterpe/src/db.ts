@@ -1,9 +1,10 @@
 /** euterpe's Postgres pool: the shared settings (own schema only, TLS off this machine), named for the app. */
 import type pg from "pg";
-import type { Env } from "./env.js";
+import { APP_NAME, type Env } from "./env.js";
 import { connectionConfig as sharedConnectionConfig, createPool as createSharedPool, type DatabaseSettings } from "./shared/postgres.js";
 
-export const APPLICATION_NAME = "euterpe";
+/** Shown in pg_stat_activity. */
+export const APPLICATION_NAME = APP_NAME;
 
 /** A page waits at most this long for a database connection before the person sees the outage page (503). */
 export const CONNECTION_TIMEOUT_MS = 2_000;

@@ -128,31 +128,32 @@ export class UserRepository {
    */
   async replaceTokens(userId: string, replace: (current: TokenSet) => Promise<TokenSet | null>): Promise<TokenSet | null> {
     const client = await this.#pool.connect();
+    let unreadable: UnreadableTokens | undefined;
+    let stored: TokenSet | null;
     try {
       await client.query("BEGIN");
       const result = await client.query<TokenRow>(`SELECT ${TOKEN_COLUMNS} FROM user_tokens WHERE user_id = $1 FOR UPDATE`, [userId]);
       const row = result.rows[0];
+      const opened = row ? this.#tryDecrypt(row) : undefined;
       if (!row) {
-        await client.query("COMMIT");
-        return null;
+        stored = null;
+      } else if (!opened) {
+        unreadable = new UnreadableTokens(userId, await this.#deleteIfUnchanged(client, userId, row));
+        stored = null;
+      } else {
+        const next = await replace(opened.tokens);
+        if (next) await this.#writeTokens(client, userId, next);
+        stored = next ?? opened.tokens;
       }
-      const opened = this.#tryDecrypt(row);
-      if (!opened) {
-        const cleared = await this.#deleteIfUnchanged(client, userId, row);
-        await client.query("COMMIT");
-        throw new UnreadableTokens(userId, cleared);
-      }
-      const current = opened.tokens;
-      const next = await replace(current);
-      if (next) await this.#writeTokens(client, userId, next);
       await client.query("COMMIT");
-      return next ?? current;
     } catch (error) {
       await client.query("ROLLBACK").catch(() => undefined);
       throw error;
     } finally {
       client.release();
     }
+    if (unreadable) throw unreadable;
+    return stored;
   }
 
   async deleteTokens(userId: string): Promise<void> {

@@ -167,7 +167,7 @@ describe("access token refresh", () => {
     expect(forPerson.headers.get("retry-after")).toBe("90");
     const text = await forPerson.text();
     expect(text).toContain("Spotify is busy");
-    expect(text).toContain("Worth another try in about 90 s.");
+    expect(text).toContain("Spotify asked us to slow down. Please try again in 90 s.");
     expect(text).toContain('href="/">Try again</a>');
   });
 
@@ -276,6 +276,42 @@ describe("a token row no configured key can read", () => {
       expect(decryptWith(KEY_B, (await storedTokens(suite, ALICE.id))?.access_token_encrypted ?? "")).toMatch(/^access-/);
     } finally {
       await underB.close();
+    }
+  });
+});
+
+describe("UserRepository and an unreadable row", () => {
+  let suite: Suite;
+
+  beforeAll(async () => {
+    suite = await startSuite("unreadable_repo", [ALICE]);
+  });
+  afterAll(async () => {
+    await suite?.close();
+  });
+
+  it("a refresh that finds the locked row unreadable removes it and says so, without refreshing", async () => {
+    const underC = await startApp({ env: suite.env({ ENCRYPTION_KEY: KEY_C }) });
+    await logIn(new Browser(underC.url), suite.fake, ALICE);
+    await underC.close();
+    const { rows } = await suite.db.query<{ id: string }>("SELECT id FROM euterpe.users WHERE spotify_user_id = 'alice'");
+    const userId = rows[0]?.id ?? "";
+
+    const env = suite.env({ ENCRYPTION_KEY: KEY_A });
+    const pool = createPool(env, () => undefined);
+    try {
+      const users = new UserRepository(pool, new FernetKeyring(env.ENCRYPTION_KEY));
+      let refreshed = false;
+      const attempt = users.replaceTokens(userId, async () => {
+        refreshed = true;
+        return null;
+      });
+      await expect(attempt).rejects.toMatchObject({ name: "UnreadableTokens", userId, cleared: true });
+      expect(refreshed).toBe(false);
+      expect(await storedTokens(suite, ALICE.id)).toBeUndefined();
+      await expect(users.replaceTokens(userId, async () => null)).resolves.toBeNull();
+    } finally {
+      await pool.end();
     }
   });
 });

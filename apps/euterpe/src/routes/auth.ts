@@ -47,14 +47,14 @@ function badQuery(error: z.ZodError): HttpProblem {
   return new HttpProblem(400, "bad_request", `Invalid query parameter(s): ${names}.`);
 }
 
-const html = "text/html; charset=utf-8";
+const HTML = "text/html; charset=utf-8";
 
 export async function authRoutes(app: FastifyInstance, options: AuthRoutesOptions): Promise<void> {
   const { accounts, webApi, users, tokens, listening } = options;
 
   app.get("/login", async (request, reply) => {
     if (sessionUserId(request)) return reply.redirect("/");
-    return reply.type(html).header("cache-control", "no-store").send(renderLoginPage(loginNotice(request)));
+    return reply.type(HTML).header("cache-control", "no-store").send(renderLoginPage(loginNotice(request)));
   });
 
   app.get("/login/spotify", async (request, reply) => {
@@ -107,7 +107,7 @@ export async function authRoutes(app: FastifyInstance, options: AuthRoutesOption
     const userId = sessionUserId(request);
     const user = userId ? await users.findUser(userId) : null;
     if (!user) return reply.redirect("/login");
-    return reply.type(html).header("cache-control", "no-store").send(renderLogoutPage(user.displayName, reply.generateCsrf()));
+    return reply.type(HTML).header("cache-control", "no-store").send(renderLogoutPage(user.displayName, reply.generateCsrf()));
   });
 
   app.post(

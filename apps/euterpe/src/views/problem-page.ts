@@ -43,13 +43,11 @@ function waysOn(page: PageFor, request: FastifyRequest): SafeHtml {
 export function renderProblemPage(problem: Problem, request: FastifyRequest): string {
   const page = PAGES[problem.code] ?? {};
   const title = page.title ?? problemTitle(problem.status);
-  const wait = problem.retryAfterSeconds !== undefined ? html`<p class="muted">Worth another try in about ${Math.ceil(problem.retryAfterSeconds)} s.</p>` : "";
   return renderPage({
     title: `Euterpe · ${title}`,
     main: html`<section class="card message" id="problem" data-code="${problem.code}">
 <h1>${title}</h1>
 <p>${problem.message}</p>
-${wait}
 <div class="actions">${waysOn(page, request)}</div>
 </section>`,
   });
