@@ -60,17 +60,19 @@ export function describeSession(session: string, source: string): SessionInfo {
   const data = Buffer.from(body, "base64");
   const dcId = data.readUInt8(0);
   const telethonAddressBytes = data.length - 1 - 2 - AUTH_KEY_BYTES;
+  const gramjsAddressBytes = data.length >= 3 ? data.readUInt16BE(1) : -1;
   let serverAddress: string;
   let portAt: number;
+  // The order GramJS reads them in: Telethon IPv4, then a length-prefixed address (≤ 100 bytes), then Telethon IPv6.
   if (telethonAddressBytes === 4) {
     serverAddress = [...data.subarray(1, 5)].join(".");
     portAt = 5;
+  } else if (gramjsAddressBytes >= 0 && gramjsAddressBytes <= 100 && data.length === 1 + 2 + gramjsAddressBytes + 2 + AUTH_KEY_BYTES) {
+    serverAddress = data.subarray(3, 3 + gramjsAddressBytes).toString("utf8");
+    portAt = 3 + gramjsAddressBytes;
   } else if (telethonAddressBytes === 16) {
     serverAddress = (data.subarray(1, 17).toString("hex").match(/.{4}/g) ?? []).join(":");
     portAt = 17;
-  } else if (data.length >= 3 && data.length === 1 + 2 + data.readUInt16BE(1) + 2 + AUTH_KEY_BYTES) {
-    serverAddress = data.subarray(3, 3 + data.readUInt16BE(1)).toString("utf8");
-    portAt = 3 + data.readUInt16BE(1);
   } else {
     throw new InvalidSessionError(source, `its session data has ${data.length} bytes, which no session layout has`);
   }
