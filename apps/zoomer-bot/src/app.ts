@@ -117,6 +117,13 @@ export class Bot {
   /** Listens, resumes what a previous run left, catches up on missed posts, then reports ready. */
   async start(): Promise<void> {
     const { logger, env } = this.#options;
+    const loadStarted = performance.now();
+    this.memory.loaded().then(
+      (pairs) => {
+        if (pairs !== undefined) logger.info({ event: "memory_loaded", pairs, loadMs: Math.round(performance.now() - loadStarted) }, `translation memory loaded: ${pairs} pairs`);
+      },
+      (error: unknown) => logger.error({ event: "tm_recall_failed", err: error }, "TM recall failed: the translation memory could not be read; recalls try again"),
+    );
     await this.adapter.start((post) => this.#receive(post));
     for (const row of await this.pipeline.processed.unfinished()) this.queue.push(postFromRow(row));
     await this.catchUp();

@@ -19,12 +19,15 @@ export interface RecallSettings {
   readonly threshold: number;
 }
 
-/** pgvector where the database has it, else the exact search in process (`prefer` forces one, for tests and the bench). */
+/**
+ * pgvector where the database has it, else the exact search in process, whose
+ * embeddings load in the background (`prefer` forces one, for tests and the bench).
+ */
 export async function openSearch(pool: pg.Pool, prefer?: "pgvector" | "exact"): Promise<SimilaritySearch> {
   const schema = prefer === "exact" ? undefined : await pgvectorSchema(pool);
   if (schema !== undefined) return new PgvectorSearch(pool, schema);
   if (prefer === "pgvector") throw new Error("pgvector is not installed in this database");
-  return ExactSearch.load(pool);
+  return ExactSearch.open(pool);
 }
 
 export class TranslationMemory {
@@ -46,6 +49,13 @@ export class TranslationMemory {
 
   get model(): string {
     return this.#settings.model;
+  }
+
+  /** Resolves with the number of pairs held in process once the exact search has read them; undefined for pgvector (nothing to load). */
+  async loaded(): Promise<number | undefined> {
+    if (!(this.#search instanceof ExactSearch)) return undefined;
+    await this.#search.loaded();
+    return this.#search.size;
   }
 
   /** The most similar past pairs, most similar first; logs how many and how similar. */
