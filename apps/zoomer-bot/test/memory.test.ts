@@ -94,6 +94,21 @@ describe("exact search (in process)", () => {
     expect((await search.nearest(queries[0]!))[0]).toMatchObject({ pairId: 42, similarity: expect.closeTo(1, 6) });
   });
 
+  it("a recall made while the embeddings are still loading waits for them", async () => {
+    const search = ExactSearch.open(pool);
+    expectSameMatches(await search.nearest(queries[1]!), reference(queries[1]!));
+    expect(search.size).toBe(PAIRS);
+  });
+
+  it("scores vectors whose size is not a multiple of four like any other", async () => {
+    const search = await ExactSearch.load(pool);
+    const odd = [[3, 1, 0, 0, 2], [1, 1, 1, 1, 1], [0, 0, 0, 0, 1]];
+    odd.forEach((embedding, index) => search.added({ id: 900_000 + index, model: "odd", embedding }));
+    const matches = await search.nearest({ embedding: [0, 0, 0, 0, 1], model: "odd", limit: 3, threshold: 0 });
+    expect(matches.map((match) => match.pairId)).toEqual([900_002, 900_000, 900_001]);
+    expect(matches.map((match) => match.similarity)).toEqual([expect.closeTo(1, 6), expect.closeTo(2 / Math.sqrt(14), 6), expect.closeTo(1 / Math.sqrt(5), 6)]);
+  });
+
   it("finds a pair added after loading, and refuses a query of another dimension", async () => {
     const search = await ExactSearch.load(pool);
     const probe = vector();
