@@ -8,10 +8,16 @@
 import type pg from "pg";
 import type { Match, SimilarityQuery, SimilaritySearch } from "./search.js";
 
-/** The schema holding pgvector in this database, or undefined when it is not installed. */
+/**
+ * The schema holding pgvector in this database, or undefined when it is not
+ * installed — or installed where this role may not use it (a role confined to
+ * its own schema may lack USAGE on Supabase's `extensions`): then the exact
+ * search serves rather than every recall failing.
+ */
 export async function pgvectorSchema(pool: pg.Pool): Promise<string | undefined> {
   const { rows } = await pool.query<{ schema: string }>(
-    "SELECT n.nspname AS schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'vector'",
+    `SELECT n.nspname AS schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+     WHERE e.extname = 'vector' AND has_schema_privilege(n.oid, 'USAGE')`,
   );
   return rows[0]?.schema;
 }

@@ -8,6 +8,7 @@
  * Not exercised against Telegram in tests (no network): the pieces it is made
  * of (entities, messages, session codec) are tested on their own.
  */
+import bigInt from "big-integer";
 import { Api, TelegramClient } from "telegram";
 import { NewMessage, type NewMessageEvent } from "telegram/events/index.js";
 import { StringSession } from "telegram/sessions/index.js";
@@ -83,9 +84,9 @@ export class TelegramChannelAdapter implements ChannelAdapter {
     this.#options.logger.info({ source: channel.id, sourceTitle: channel.title }, "telegram: listening to the source channel");
   }
 
-  /** @username resolves directly; a -100… id only once the account's dialogs are cached. */
+  /** @username resolves directly; a -100… id (a marked peer id) only once the account's dialogs are cached. */
   async #resolve(client: TelegramClient, configured: string): Promise<Api.Channel> {
-    const lookup = configured.startsWith("@") ? configured.slice(1) : configured;
+    const lookup = configured.startsWith("@") ? configured.slice(1) : bigInt(configured);
     let entity: unknown;
     try {
       entity = await client.getEntity(lookup);
