@@ -130,13 +130,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   await server.register(landingRoutes, { webAppUrl: env.WEB_APP_URL });
   await server.register(authRoutes, { oauth, graph, users, families, tokens, cookies, origins, webAppUrl: env.WEB_APP_URL, now });
-  await server.register(meRoutes, { auth, users, posts: new PostQueries(pool, env.TOXICITY_THRESHOLD), cache, cookies, toxicityThreshold: env.TOXICITY_THRESHOLD });
+  await server.register(meRoutes, { auth, users, posts: new PostQueries(pool, env.TOXICITY_THRESHOLD), cache, cookies, redis, toxicityThreshold: env.TOXICITY_THRESHOLD });
   const guard = accessGuard({
     teamDomain: env.CF_ACCESS_TEAM_DOMAIN,
     audience: env.CF_ACCESS_AUD,
     development: env.APP_ENV === "development",
     ...(options.accessKeys ? { keys: options.accessKeys } : {}),
   });
-  await server.register(adminRoutes, { guard, origins, metrics, audit: new AuditLog(pool), users, queue, cache });
+  await server.register(adminRoutes, { guard, origins, metrics, audit: new AuditLog(pool), users, queue, cache, redis });
   return server;
 }

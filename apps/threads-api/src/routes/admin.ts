@@ -9,9 +9,11 @@ import { z } from "zod";
 import type { OriginPolicy } from "../auth/origins.js";
 import type { AuditLog } from "../data/audit-log.js";
 import type { ReadCache } from "../data/cache.js";
+import { forgetUser } from "../data/forget-user.js";
 import type { UserRepository } from "../data/users.js";
 import type { WorkQueue } from "../ingestion/work-queue.js";
 import type { WebMetrics } from "../metrics/web-metrics.js";
+import type { Redis } from "../redis.js";
 import { integer } from "../shared/env.js";
 import type { AccessGuard } from "../shared/web/access.js";
 import { HttpProblem } from "../shared/web/errors.js";
@@ -24,6 +26,7 @@ export interface AdminRoutesOptions {
   readonly users: UserRepository;
   readonly queue: WorkQueue;
   readonly cache: ReadCache;
+  readonly redis: Redis;
 }
 
 const userParams = z.object({ id: z.string().uuid() });
@@ -41,7 +44,7 @@ function userIdOf(request: FastifyRequest): string {
 }
 
 export async function adminRoutes(app: FastifyInstance, options: AdminRoutesOptions): Promise<void> {
-  const { guard, origins, metrics, audit, users, queue, cache } = options;
+  const { guard, origins, metrics, audit, users, queue, cache, redis } = options;
   const admin = {
     preHandler: [
       guard,
@@ -71,8 +74,7 @@ export async function adminRoutes(app: FastifyInstance, options: AdminRoutesOpti
 
   app.delete("/admin/users/:id", admin, async (request, reply) => {
     const userId = userIdOf(request);
-    if (!(await users.delete(userId))) throw new HttpProblem(404, "user_not_found", "No user has that id.");
-    await cache.forgetUser(userId).catch((error: unknown) => request.log.warn({ err: error, userId }, "cache entries of the deleted user could not be dropped (they expire)"));
+    if (!(await forgetUser({ users, cache, redis }, userId, request.log))) throw new HttpProblem(404, "user_not_found", "No user has that id.");
     await audit.record({ actor: actorOf(request), action: "user.deleted", target: userId, requestId: request.id });
     request.log.info({ userId, actor: actorOf(request) }, "account deleted by an administrator");
     return reply.code(204).send();

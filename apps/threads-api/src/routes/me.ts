@@ -8,8 +8,10 @@ import { z } from "zod";
 import type { Authenticator, Caller } from "../auth/authenticate.js";
 import type { SessionCookies } from "../auth/cookies.js";
 import { ReadCache } from "../data/cache.js";
+import { forgetUser } from "../data/forget-user.js";
 import { countsJson, postJson, POST_SORTS, SORT_ORDERS, type Counts, type PostQueries } from "../data/posts.js";
 import type { User, UserRepository } from "../data/users.js";
+import type { Redis } from "../redis.js";
 import { integer } from "../shared/env.js";
 import { HttpProblem } from "../shared/web/errors.js";
 
@@ -19,6 +21,7 @@ export interface MeRoutesOptions {
   readonly posts: PostQueries;
   readonly cache: ReadCache;
   readonly cookies: SessionCookies;
+  readonly redis: Redis;
   readonly toxicityThreshold: number;
 }
 
@@ -45,7 +48,7 @@ function parseQuery<T extends z.ZodType>(schema: T, request: FastifyRequest): z.
 }
 
 export async function meRoutes(app: FastifyInstance, options: MeRoutesOptions): Promise<void> {
-  const { auth, users, posts, cache, cookies, toxicityThreshold } = options;
+  const { auth, users, posts, cache, cookies, redis, toxicityThreshold } = options;
   const onRequest = { preHandler: auth.required };
 
   function callerOf(request: FastifyRequest): Caller {
@@ -104,8 +107,7 @@ export async function meRoutes(app: FastifyInstance, options: MeRoutesOptions): 
 
   app.delete("/api/v1/me", onRequest, async (request, reply) => {
     const { userId } = callerOf(request);
-    const deleted = await users.delete(userId);
-    await cache.forgetUser(userId).catch((error: unknown) => request.log.warn({ err: error, userId }, "account deleted, but its cache entries could not be dropped (they expire)"));
+    const deleted = await forgetUser({ users, cache, redis }, userId, request.log);
     cookies.clearSession(reply);
     if (!deleted) throw new HttpProblem(401, "unauthenticated", "This account no longer exists.");
     request.log.info({ userId }, "account deleted with all of its data");
