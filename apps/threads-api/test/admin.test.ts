@@ -117,7 +117,9 @@ describe("GET /admin/metrics", () => {
       const sample = family!.metrics[0]!;
       expect(Number(sample.count), name).toBeGreaterThanOrEqual(1);
       // Cumulative buckets, the last (+Inf) equal to the count.
-      const counts = Object.values(sample.buckets ?? {}).map(Number);
+      const counts = Object.entries(sample.buckets ?? {})
+        .sort(([a], [b]) => (a === "+Inf" ? Infinity : Number(a)) - (b === "+Inf" ? Infinity : Number(b)))
+        .map(([, count]) => Number(count));
       expect(counts, name).toEqual([...counts].sort((a, b) => a - b));
       expect(sample.buckets?.["+Inf"], name).toBe(sample.count);
     }
