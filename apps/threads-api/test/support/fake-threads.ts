@@ -63,6 +63,7 @@ export class FakeThreads {
   readonly #codes = new Map<string, { userId: string; redirectUri: string; used: boolean }>();
   readonly #grants = new Map<string, Grant>();
   readonly #failures = new Map<string, InjectedFailure[]>();
+  readonly #delays = new Map<string, number>();
   #clockOffsetMs = 0;
   #url = "";
 
@@ -123,6 +124,11 @@ export class FakeThreads {
   /** The next `count` calls to a path answer `status` (a 5xx outage). */
   failNext(path: string, status = 500, count = 1): void {
     this.#inject(path, count, { status, body: graphError("An unexpected error has occurred. Please retry your request later.", 2, { is_transient: true }), headers: {} });
+  }
+
+  /** Calls to a path take `ms` longer from now on (0 to stop). */
+  delay(path: string, ms: number): void {
+    this.#delays.set(path, ms);
   }
 
   /** Every token of the user stops working (as if revoked or expired). */
@@ -196,6 +202,8 @@ export class FakeThreads {
     if (request.method === "GET" && path === "/oauth/authorize") return this.#authorize(url, response);
     if (request.method === "GET" && path === "/oauth/authorize/decide") return this.#decide(url, response);
 
+    const delay = this.#delays.get(path) ?? 0;
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
     const failure = this.#takeFailure(path);
     if (failure) return this.#json(response, failure.status, failure.body, failure.headers);
 
