@@ -23,9 +23,10 @@ CREATE TABLE IF NOT EXISTS posts (
   category_scores jsonb,
   ingested_at timestamptz NOT NULL DEFAULT now()
 );
-CREATE INDEX IF NOT EXISTS posts_by_score ON posts (user_id, engagement_score DESC, published_at DESC, id);
-CREATE INDEX IF NOT EXISTS posts_by_recent ON posts (user_id, published_at DESC, id);
-CREATE INDEX IF NOT EXISTS posts_by_engagement ON posts (user_id, engagement DESC, published_at DESC, id);
+-- One index per sort of /api/v1/me/posts, in the exact order of its ORDER BY (ascending reads it backwards).
+CREATE INDEX IF NOT EXISTS posts_by_score ON posts (user_id, engagement_score DESC, published_at DESC, id DESC);
+CREATE INDEX IF NOT EXISTS posts_by_recent ON posts (user_id, published_at DESC, id DESC);
+CREATE INDEX IF NOT EXISTS posts_by_engagement ON posts (user_id, engagement DESC, published_at DESC, id DESC);
 CREATE INDEX IF NOT EXISTS posts_published ON posts (published_at);
 
 CREATE TABLE IF NOT EXISTS replies (
@@ -40,7 +41,7 @@ CREATE TABLE IF NOT EXISTS replies (
   category_scores jsonb,
   ingested_at timestamptz NOT NULL DEFAULT now()
 );
-CREATE INDEX IF NOT EXISTS replies_by_toxicity ON replies (user_id, toxicity DESC NULLS LAST, published_at DESC, id);
+CREATE INDEX IF NOT EXISTS replies_by_toxicity ON replies (user_id, toxicity DESC, published_at DESC, id DESC);
 CREATE INDEX IF NOT EXISTS replies_post ON replies (post_id);
 CREATE INDEX IF NOT EXISTS replies_published ON replies (published_at);
 

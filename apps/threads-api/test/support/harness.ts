@@ -80,12 +80,12 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** Builds the app and listens on loopback (any free port). */
-export async function startApp(options: AppOptions): Promise<RunningApp> {
+/** Builds the app and listens on loopback (`port` 0: any free port). */
+export async function startApp(options: AppOptions, port = 0): Promise<RunningApp> {
   const server = await buildApp({ threadsHttp: { sleep: async () => undefined }, ...options });
-  await server.listen({ host: "127.0.0.1", port: 0 });
-  const { port } = server.server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, server, close: () => server.close() };
+  await server.listen({ host: "127.0.0.1", port });
+  const address = server.server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${address.port}`, server, close: () => server.close() };
 }
 
 /** A database with the app's migrations applied, a Redis prefix, and the fake Threads. */
