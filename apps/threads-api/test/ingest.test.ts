@@ -206,6 +206,15 @@ describe("Threads tokens", () => {
     await queueIsEmpty();
   });
 
+  it("asks for a new sign-in when the user did not grant a permission the calls need", async () => {
+    const bob = await signedIn("bob");
+    suite.threads.refuseNext("/v1.0/me/threads");
+    expect((await run().run()).outcomes).toEqual({ signin_required: 1 });
+    const { rows } = await pool.query<{ invalid_since: Date | null }>("SELECT invalid_since FROM threads_tokens WHERE user_id = $1", [bob]);
+    expect(rows[0]!.invalid_since).not.toBeNull();
+    await queueIsEmpty();
+  });
+
   it("refreshes a long-lived token in its last week, and keeps the refreshed one sealed", async () => {
     const alice = await signedIn("alice");
     const before = await repository.readToken(alice);

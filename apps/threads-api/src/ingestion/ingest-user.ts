@@ -13,7 +13,7 @@ import { SCORING_DURATION, type JobMetrics } from "../metrics/job-metrics.js";
 import { MODERATION_BATCH, ModerationUnavailable, type ModerationClient } from "../moderation/client.js";
 import { toxicityOf } from "../scoring/toxicity.js";
 import type { ThreadsGraph } from "../threads/graph.js";
-import { ThreadsTokenRefused, ThreadsUnavailable } from "../threads/http.js";
+import { ThreadsPermissionMissing, ThreadsTokenRefused, ThreadsUnavailable } from "../threads/http.js";
 import type { ThreadsOAuth } from "../threads/oauth.js";
 
 /** How far back each run reads posts: their metrics still move, and older posts' scores have decayed to nothing. */
@@ -75,7 +75,7 @@ export async function ingestUser(deps: IngestDependencies, userId: string): Prom
       replies += found.length;
     }
   } catch (error) {
-    if (!(error instanceof ThreadsTokenRefused)) throw error;
+    if (!(error instanceof ThreadsTokenRefused || error instanceof ThreadsPermissionMissing)) throw error;
     await users.markTokenInvalid(userId);
     return { kind: "signin_required", reason: error.message };
   }

@@ -33,6 +33,14 @@ export const QUEUE_KEYS = {
   heartbeat: (runId: string) => `${Q}heartbeat:${runId}`,
 };
 
+/** KEYS: members, pending; ARGV: user id, job. */
+const ENQUEUE_SCRIPT = `
+  if redis.call('SADD', KEYS[1], ARGV[1]) == 1 then
+    redis.call('LPUSH', KEYS[2], ARGV[2])
+    return 1
+  end
+  return 0`;
+
 export class WorkQueue {
   readonly runId: string;
   readonly #heartbeatTtlSeconds: number;
@@ -46,12 +54,11 @@ export class WorkQueue {
     this.#heartbeatTtlSeconds = options.heartbeatTtlSeconds ?? 60;
   }
 
-  /** Queues ingestion for a user unless already queued; true when queued now. */
+  /** Queues ingestion for a user unless already queued; true when queued now. One script, so a crash cannot leave a member without its job. */
   async enqueue(userId: string, now = new Date()): Promise<boolean> {
-    const added = await this.redis.sadd(QUEUE_KEYS.members, userId);
-    if (added === 0) return false;
-    await this.redis.lpush(QUEUE_KEYS.pending, JSON.stringify({ userId, attempts: 0, enqueuedAt: now.toISOString() } satisfies IngestJob));
-    return true;
+    const job = JSON.stringify({ userId, attempts: 0, enqueuedAt: now.toISOString() } satisfies IngestJob);
+    const added = await this.redis.eval(ENQUEUE_SCRIPT, 2, QUEUE_KEYS.members, QUEUE_KEYS.pending, userId, job);
+    return Number(added) === 1;
   }
 
   /** Announces this run and keeps its heartbeat alive until `stop`. */

@@ -46,8 +46,11 @@ export class ThreadsRateLimited extends ThreadsError {
 /** The user's token is expired, revoked or invalid (Graph error 190): they must sign in again. */
 export class ThreadsTokenRefused extends ThreadsError {}
 
-/** Threads refused the request itself (an used authorization code, a missing permission). */
+/** Threads refused the request itself (a used authorization code, a missing permission). */
 export class ThreadsRejected extends ThreadsError {}
+
+/** The user did not grant a permission the call needs (Graph error 10 or 200–299): they must sign in again and allow it. */
+export class ThreadsPermissionMissing extends ThreadsRejected {}
 
 /** Network failure, timeout, 5xx, or an answer we cannot read. */
 export class ThreadsUnavailable extends ThreadsError {}
@@ -109,6 +112,9 @@ function classify(endpoint: string, response: Response, body: unknown): ThreadsE
   if (facts.code !== undefined && USER_THROTTLE_CODES.has(facts.code)) return new ThreadsRateLimited(endpoint, status, retryAfterSeconds(response), "user");
   if (facts.code === 190 || status === 401) return new ThreadsTokenRefused(endpoint, status, `token refused: ${facts.message}`);
   if (status >= 500) return new ThreadsUnavailable(endpoint, status, `answered HTTP ${status}`);
+  if (facts.code === 10 || (facts.code !== undefined && facts.code >= 200 && facts.code <= 299)) {
+    return new ThreadsPermissionMissing(endpoint, status, `permission missing (${facts.code}): ${facts.message}`);
+  }
   return new ThreadsRejected(endpoint, status, `${facts.type ?? "error"} ${facts.code ?? status}: ${facts.message}`);
 }
 

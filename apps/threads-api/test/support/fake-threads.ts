@@ -126,6 +126,11 @@ export class FakeThreads {
     this.#inject(path, count, { status, body: graphError("An unexpected error has occurred. Please retry your request later.", 2, { is_transient: true }), headers: {} });
   }
 
+  /** The next call to a path answers a Graph permission error (the user did not grant a scope). */
+  refuseNext(path: string, code = 10): void {
+    this.#inject(path, 1, { status: 403, body: graphError("Application does not have permission for this action", code), headers: {} });
+  }
+
   /** Calls to a path take `ms` longer from now on (0 to stop). */
   delay(path: string, ms: number): void {
     this.#delays.set(path, ms);
