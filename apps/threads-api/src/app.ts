@@ -18,7 +18,7 @@ import { AuditLog } from "./data/audit-log.js";
 import { ReadCache } from "./data/cache.js";
 import { PostQueries } from "./data/posts.js";
 import { UserRepository } from "./data/users.js";
-import { createPool } from "./db.js";
+import { createPool, WEB_CONNECTION_TIMEOUT_MS } from "./db.js";
 import type { Env } from "./env.js";
 import { WorkQueue } from "./ingestion/work-queue.js";
 import { createLogger } from "./logger.js";
@@ -56,7 +56,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { env } = options;
   const now = options.now ?? (() => new Date());
   const logger = createLogger(env, options.logDestination);
-  const pool = createPool(env, (error) => logger.error({ err: error }, "idle database connection failed"));
+  const pool = createPool(env, (error) => logger.error({ err: error }, "idle database connection failed"), { connectionTimeoutMs: WEB_CONNECTION_TIMEOUT_MS });
   const redis = createRedis(env, { connectionName: "threads-api:web" });
   redis.on("error", (error: Error) => logger.warn({ err: error }, "redis connection error"));
 
