@@ -99,7 +99,7 @@ export const releaseSchema = () =>
 export type ReleaseBody = z.infer<ReturnType<typeof releaseSchema>>;
 type _ReleaseConforms = Conforms<Omit<ReleaseBody, "status">, Heroku.Release>;
 
-/** One entry of `GET /apps/{app}/formation`. */
+/** One entry of `GET /apps/{app}/formation`: the schema's `size`; `dyno_size` where some answers add it. */
 export const formationSchema = () =>
   z.object({
     id: z.string(),
