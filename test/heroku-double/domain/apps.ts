@@ -45,6 +45,8 @@ export interface CreateAppInput {
   locked?: boolean | undefined;
   internalRouting?: boolean | undefined;
   featureFlags?: readonly string[] | undefined;
+  /** Seeding only: when the app was made (ISO time). @default now */
+  createdAt?: string | undefined;
 }
 
 export function validateAppName(name: string): void {
@@ -99,7 +101,7 @@ export function createApp(world: World, input: CreateAppInput): AppRecord {
     maintenance: false,
     acm: false,
     webUrlHash: world.ids.hex(12),
-    createdAt: now,
+    createdAt: input.createdAt ?? now,
     updatedAt: now,
     releasedAt: null,
     userConfig: new Map(),

@@ -222,6 +222,7 @@ export async function startHost(spec: HostSpec, deps: ServerDeps): Promise<Runni
     if (decision?.kind === "drop") return finish(null);
     if (decision && typeof decision.kind === "number") {
       const ids: Record<number, [string, string]> = {
+        404: ["not_found", "Couldn't find that record."],
         429: ["rate_limit", "Your account reached the API rate limit\nPlease wait a few minutes before making new requests"],
         500: ["internal_server_error", "Internal server error."],
         503: ["service_unavailable", "The service is temporarily unavailable. Please try again later."],
