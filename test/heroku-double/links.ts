@@ -12,8 +12,8 @@
  * only for the links the double serves — not a copy of the schema.
  *
  * The data API (api.data.heroku.com) and the Scheduler back end publish no
- * schema: their request rows come from the Heroku CLI and herokux sources
- * (research sheet §11, §12a); their answers are not checked.
+ * schema: their request rows follow what the Heroku CLI (pg and redis
+ * commands) and herokux (scheduler client) send; their answers are not checked.
  */
 import type * as Heroku from "@heroku-cli/schema";
 import { answerShape, type Shape } from "./http/answer-shape";
