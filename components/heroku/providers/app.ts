@@ -150,14 +150,13 @@ async function createApp(api: HerokuClient, inputs: AppInputs): Promise<AppBody>
   const began = Date.now();
   // Set once a POST of this create may have been carried out without its answer reaching us.
   let answerLost = false;
-  const madeByThisCreate = async (): Promise<AppBody | undefined> => {
-    const found = await api.find(`/apps/${seg(inputs.name)}`, appSchema());
-    if (!found || matchProblems(found, inputs).length > 0) return undefined;
-    return (await looksNew(api, found, began)) ? found : undefined;
-  };
+  const findByName = () => api.find(`/apps/${seg(inputs.name)}`, appSchema());
+  const madeByThisCreate = async (app: AppBody): Promise<boolean> =>
+    answerLost && matchProblems(app, inputs).length === 0 && (await looksNew(api, app, began));
   const recover = async (): Promise<AppBody | undefined> => {
     answerLost = true;
-    return madeByThisCreate();
+    const found = await findByName();
+    return found && (await madeByThisCreate(found)) ? found : undefined;
   };
   const body = { name: inputs.name, region: inputs.region, stack: inputs.stack };
   const hint = "App names are global across Heroku.";
@@ -168,18 +167,18 @@ async function createApp(api: HerokuClient, inputs: AppInputs): Promise<AppBody>
   } catch (error) {
     if (!isRejected(error)) throw error;
     let existing: AppBody | undefined;
+    let mine = false;
     try {
-      const mine = answerLost ? await madeByThisCreate() : undefined;
-      if (mine) {
-        herokuStats().recoveries++;
-        api.log.info(`app ${inputs.name} was made by this create (its answer was lost); resuming with it`);
-        return mine;
-      }
-      existing = await api.find(`/apps/${seg(inputs.name)}`, appSchema());
+      existing = await findByName();
+      mine = existing !== undefined && (await madeByThisCreate(existing));
     } catch (lookupError) {
       throw derivedError(error, `${messageOf(error)} Looking up the app of that name failed too: ${messageOf(lookupError)}`);
     }
-    throw derivedError(error, nameTakenMessage(inputs, existing, messageOf(error)));
+    if (existing === undefined || !mine) throw derivedError(error, nameTakenMessage(inputs, existing, messageOf(error)));
+    // A resend refused because an earlier POST of this create had made the app (the lookup after it missed it).
+    herokuStats().recoveries++;
+    api.log.info(`app ${inputs.name} was made by this create (its answer was lost); resuming with it`);
+    return existing;
   }
 }
 
@@ -199,7 +198,7 @@ function nameTakenMessage(inputs: AppInputs, existing: AppBody | undefined, refu
   const key = inputs.configKey ?? "<app>";
   const rename = `pulumi config set --path 'fleet:apps.${key}.herokuName' <another-name>`;
   if (existing === undefined) {
-    return `${refusal} No app named ${inputs.name} is visible to HEROKU_API_KEY, so another account has it: choose another name (${rename}).`;
+    return `${refusal} No app named ${inputs.name} is visible to HEROKU_API_KEY: if the name is taken, another account has it; choose another name (${rename}).`;
   }
   return (
     `App ${inputs.name} already exists on Heroku and this create did not make it: fleet never takes over an app it did not create. ` +
