@@ -73,7 +73,7 @@ export const domainProvider: pulumi.dynamic.ResourceProvider = {
             body: { hostname: inputs.hostname, sni_endpoint: null },
             schema: domainSchema(),
             recover: mineOnly(lookup),
-            hint: `A hostname belongs to one Heroku app: another app has ${inputs.hostname}; remove it there first (heroku domains:remove ${inputs.hostname} --app <that app>).`,
+            hint: `A hostname belongs to one Heroku app: if another app has ${inputs.hostname}, remove it there first (heroku domains:remove ${inputs.hostname} --app <that app>).`,
           }),
         lookup,
       );
