@@ -210,6 +210,7 @@ export class HerokuService extends pulumi.ComponentResource {
         acm: args.hostname !== undefined,
         features: { "runtime-dyno-metadata": true },
         adopt: args.adopt ?? false,
+        configKey: name,
       },
       // An adopted app existed before fleet: removing it from the program must not destroy it.
       { parent: this, protect, retainOnDelete: protect || (args.adopt ?? false), deleteBeforeReplace: true },

@@ -63,6 +63,7 @@ beforeAll(async () => {
 afterEach(() => {
   heroku.faults.clear();
   expect(heroku.internalErrors).toEqual([]);
+  expect(heroku.violations).toEqual([]);
 });
 
 afterAll(async () => {

@@ -82,6 +82,7 @@ afterAll(async () => {
   process.stderr.write = originalWrite.err;
   setLogSink(undefined);
   await new Promise<void>((resolve) => echo.close(() => resolve()));
+  expect(heroku.violations).toEqual([]);
   await heroku.close();
   process.env = savedEnv;
 });

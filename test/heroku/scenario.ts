@@ -37,6 +37,13 @@ export async function startDouble(options: HerokuDoubleOptions = {}, extraEnv: R
   return double;
 }
 
+/** Throws when the double refused a request as one the API does not accept (a field outside links.ts). */
+export function assertRequestsValid(double: HerokuDouble): void {
+  if (double.violations.length === 0) return;
+  const shown = double.violations.slice(0, 5).map((v) => `${v.method} ${v.link}: ${v.problem}`);
+  throw new Error(`the providers sent ${double.violations.length} request(s) the Heroku API refuses: ${shown.join("; ")}`);
+}
+
 /** Requests that reached the Heroku APIs (platform, data, scheduler), not the blob host. */
 export function apiRequestCount(double: HerokuDouble): number {
   return double.requests.filter((r) => r.host !== "blob").length;
@@ -251,6 +258,7 @@ export async function measureHerokuProviders(options: { seed?: number; probabili
       if (refresh.some((r) => r.gone)) throw new Error(`a no-op refresh lost resources: ${JSON.stringify(refresh)}`);
       expected = appSnapshot(clean, "bench-app");
       cleanCounts = objectCounts(clean, "bench-app");
+      assertRequestsValid(clean);
     } finally {
       await clean.close();
     }
@@ -265,6 +273,7 @@ export async function measureHerokuProviders(options: { seed?: number; probabili
       const stats = { ...herokuStats() };
       const dupes = duplicates(objectCounts(faulty, "bench-app"), cleanCounts);
       const actual = appSnapshot(faulty, "bench-app");
+      assertRequestsValid(faulty);
       return {
         createCalls,
         createBlobCalls,
