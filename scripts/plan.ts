@@ -5,18 +5,20 @@
  * config vars each app gets and where each comes from (never a secret value),
  * secrets still to set, the connection budgets and a monthly cost estimate.
  */
+import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { buildEnvironment } from "../stacks/environment";
-import { formatProblems, type Problem } from "../stacks/problems";
+import { checkAgainstLastDeployment, DEPLOYMENT_RECORD_OUTPUT } from "../stacks/last-deployment";
+import { formatProblems, missingSecrets, realProblems, type Problem } from "../stacks/problems";
 import { APP_SPECS } from "../stacks/specs";
 import { runMocked } from "./lib/mock-run";
-import { buildPlan, renderPlan } from "./lib/plan-report";
+import { buildPlan, rejectedPlan, renderPlan } from "./lib/plan-report";
 import { availableStacks, placeholderFor, readStackFiles, StackFileError } from "./lib/stack-files";
 
 const REPO = path.resolve(__dirname, "..");
 
-const HELP = `Usage: npm run plan -- --stack <stack> [--json]
+const HELP = `Usage: npm run plan -- --stack <stack> [--json] [--dir <path>] [--outputs <file>]
 
 Evaluates the fleet program offline for a stack (Pulumi.<stack>.yaml) and prints
 what \`pulumi up\` would manage: resources per app, config-var names and their
@@ -24,13 +26,21 @@ sources (never secret values), secrets still to set, connection budgets and a
 monthly cost estimate. Needs no Pulumi CLI, no credentials and no network.
 
 Options:
-  --stack <name>   the stack to plan (${availableStacks(REPO).join(", ")})
-  --json           print the plan as JSON (structure documented in README.md)
-  --dir <path>     folder holding Pulumi.yaml and the stack files (default: this repository)
-  --help           show this help
+  --stack <name>    the stack to plan (${availableStacks(REPO).join(", ")})
+  --json            print one JSON object: the plan, or the problems (structure in README.md)
+  --dir <path>      folder holding Pulumi.yaml and the stack files (default: this repository)
+  --outputs <file>  the stack's outputs (\`pulumi stack output --json --stack <name> > file\`), to
+                    check rotation generations and data-store owners against the last deployment
+  --help            show this help
 
 Exit status: 0 when the stack is valid (secrets not yet set are listed, not
 fatal), 1 when the stack configuration has problems, 2 on bad arguments.`;
+
+/** What the plan cannot see offline unless it is given the stack's outputs. */
+const NEEDS_OUTPUTS =
+  "rotation generations, data-store owners, Postgres plan families and the Heroku region against the last `pulumi up` (pulumi preview and up check them; pass --outputs with `pulumi stack output --json` to check them here)";
+
+class ArgumentError extends Error {}
 
 /** Adds placeholder values for secrets the stack does not set yet, so the plan can show everything else. */
 function withPlaceholders(config: Record<string, string>, secretKeys: string[], missing: readonly Problem[]): void {
@@ -42,47 +52,92 @@ function withPlaceholders(config: Record<string, string>, secretKeys: string[], 
   }
 }
 
+function projectRoot(dir: string | undefined): string {
+  const root = path.resolve(dir ?? REPO);
+  if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new ArgumentError(`--dir ${dir}: no such folder`);
+  if (!fs.existsSync(path.join(root, "Pulumi.yaml"))) throw new ArgumentError(`--dir ${dir}: no Pulumi.yaml there (it should be the folder of the fleet project)`);
+  return root;
+}
+
+/** The record of the last deployment in a `pulumi stack output --json` file. */
+function lastDeploymentFrom(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch {
+    throw new ArgumentError(`--outputs ${file}: cannot read that file`);
+  }
+  let outputs: unknown;
+  try {
+    outputs = JSON.parse(text);
+  } catch {
+    throw new ArgumentError(`--outputs ${file}: not JSON; write it with \`pulumi stack output --json --stack <stack> > ${file}\``);
+  }
+  if (typeof outputs !== "object" || outputs === null || Array.isArray(outputs)) {
+    throw new ArgumentError(`--outputs ${file}: not the JSON object \`pulumi stack output --json\` prints`);
+  }
+  return outputs as Record<string, unknown>;
+}
+
+interface Output {
+  readonly json: boolean;
+  readonly stack: string | null;
+}
+
+async function reject(out: Output, problems: readonly Problem[]): Promise<number> {
+  if (out.json) await writeOut(`${JSON.stringify(rejectedPlan(out.stack, problems), null, 2)}\n`);
+  else console.error(formatProblems(out.stack ?? "", problems));
+  return 1;
+}
+
+async function fail(out: Output, message: string, code: number): Promise<number> {
+  if (out.json) await writeOut(`${JSON.stringify(rejectedPlan(out.stack, [], message), null, 2)}\n`);
+  else console.error(`plan: ${message}`);
+  return code;
+}
+
 async function main(): Promise<number> {
+  const wantsJson = process.argv.includes("--json");
   let args;
   try {
-    args = parseArgs({ options: { stack: { type: "string" }, json: { type: "boolean" }, dir: { type: "string" }, help: { type: "boolean" } }, strict: true });
+    args = parseArgs({
+      options: { stack: { type: "string" }, json: { type: "boolean" }, dir: { type: "string" }, outputs: { type: "string" }, help: { type: "boolean" } },
+      strict: true,
+    });
   } catch (e) {
-    console.error(`plan: ${e instanceof Error ? e.message : String(e)}\n\n${HELP}`);
+    const message = e instanceof Error ? e.message : String(e);
+    if (wantsJson) return fail({ json: true, stack: null }, message, 2);
+    console.error(`plan: ${message}\n\n${HELP}`);
     return 2;
   }
   if (args.values.help) {
     console.log(HELP);
     return 0;
   }
-  const root = path.resolve(args.values.dir ?? REPO);
-  const stack = args.values.stack;
-  if (!stack) {
-    console.error(`plan: --stack is required (one of ${availableStacks(root).join(", ")})`);
-    return 2;
-  }
-
+  const out: Output = { json: args.values.json ?? false, stack: args.values.stack ?? null };
   let files;
+  let lastOutputs: Record<string, unknown> | undefined;
   try {
-    files = readStackFiles(root, stack);
+    const root = projectRoot(args.values.dir);
+    if (!out.stack) throw new ArgumentError(`--stack is required (one of ${availableStacks(root).join(", ")})`);
+    if (args.values.outputs !== undefined) lastOutputs = lastDeploymentFrom(args.values.outputs);
+    files = readStackFiles(root, out.stack);
   } catch (e) {
-    if (e instanceof StackFileError) {
-      console.error(`plan: ${e.message}`);
-      return 1;
-    }
+    if (e instanceof ArgumentError || (e instanceof StackFileError && e.kind === "argument")) return fail(out, e.message, 2);
+    if (e instanceof StackFileError) return fail(out, e.message, 1);
     throw e;
   }
+  const stack = out.stack!;
 
   const first = buildEnvironment({ stack, specs: APP_SPECS, raw: { values: files.config, secretKeys: new Set(files.secretKeys) } });
-  const missing = first.ok ? [] : first.problems.filter((p) => p.missingSecret);
-  if (!first.ok && missing.length < first.problems.length) {
-    console.error(formatProblems(stack, first.problems));
-    return 1;
-  }
+  const missing = first.ok ? [] : missingSecrets(first.problems);
+  if (!first.ok && realProblems(first.problems).length > 0) return reject(out, first.problems);
   withPlaceholders(files.config, files.secretKeys, missing);
   const second = buildEnvironment({ stack, specs: APP_SPECS, raw: { values: files.config, secretKeys: new Set(files.secretKeys) } });
-  if (!second.ok) {
-    console.error(formatProblems(stack, second.problems));
-    return 1;
+  if (!second.ok) return reject(out, [...second.problems, ...missing]);
+  if (lastOutputs) {
+    const destructive = checkAgainstLastDeployment(second.model, lastOutputs[DEPLOYMENT_RECORD_OUTPUT]);
+    if (destructive.length > 0) return reject(out, [...destructive, ...missing]);
   }
 
   const started = process.hrtime.bigint();
@@ -91,15 +146,13 @@ async function main(): Promise<number> {
     config: files.config,
     secretKeys: files.secretKeys,
     preview: true,
+    ...(lastOutputs ? { stackOutputs: lastOutputs } : {}),
     load: () => require("../stacks/index.ts") as unknown,
   });
   const programMs = Number(process.hrtime.bigint() - started) / 1e6;
-  if (run.error) {
-    console.error(`plan: the program failed: ${run.error.message}`);
-    return 1;
-  }
-  const plan = buildPlan(second.model, run.resources, missing, programMs);
-  await writeOut(`${args.values.json ? JSON.stringify(plan, null, 2) : renderPlan(plan)}\n`);
+  if (run.error) return fail(out, `the program failed: ${run.error.message}`, 1);
+  const plan = buildPlan(second.model, run.resources, missing, programMs, lastOutputs ? [] : [NEEDS_OUTPUTS]);
+  await writeOut(`${out.json ? JSON.stringify(plan, null, 2) : renderPlan(plan)}\n`);
   return 0;
 }
 

@@ -86,6 +86,9 @@ export const appOverrideSchema = z.strictObject({
   rotate: z.record(envVarName, z.number().int().min(1).max(1000)).optional(),
 });
 
+/** The three ways a database can exist; a database is exactly one of them. */
+export const DATABASE_MODES = ["owner", "attach", "external"] as const;
+
 /** A Postgres database several apps may share. Exactly one of `owner`, `attach`, `external`. */
 export const databaseSchema = z
   .strictObject({
@@ -101,12 +104,18 @@ export const databaseSchema = z
     reservedConnections: z.number().int().min(0).optional(),
   })
   .superRefine((db, ctx) => {
-    const modes = [db.owner, db.attach, db.external].filter((m) => m !== undefined).length;
-    if (modes !== 1) {
-      ctx.addIssue({ code: "custom", message: "needs exactly one of owner, attach or external" });
+    const modes = DATABASE_MODES.filter((m) => db[m] !== undefined);
+    if (modes.length > 1) {
+      ctx.addIssue({
+        code: "custom",
+        message: `has ${modes.join(" and ")}, but a database is exactly one of: owner (a fleet app bills its add-on), attach (an add-on billed outside fleet) or external (outside Heroku)`,
+        params: { databaseModes: modes },
+      });
+    } else if (modes.length === 0) {
+      ctx.addIssue({ code: "custom", message: "says neither owner, attach nor external: a database is exactly one of them", params: { databaseModes: [] } });
     }
     if (db.external === undefined && db.plan === undefined) {
-      ctx.addIssue({ code: "custom", path: ["plan"], message: "is required for a Heroku Postgres database" });
+      ctx.addIssue({ code: "custom", path: ["plan"], message: "is missing; a Heroku Postgres database needs its plan (essential-0…2, standard-N, premium-N…)" });
     }
   });
 
@@ -122,8 +131,11 @@ export const redisSchema = z.strictObject({
 export const stackConfigSchema = z.strictObject({
   /** `staging` (cheap) or `production` (protected, backed up); picks the defaults. */
   tier: z.enum(TIERS),
-  /** Heroku Team that owns the apps; personal account when empty. */
-  herokuTeam: z.string().optional(),
+  /** Heroku Team that owns the apps (the name in dashboard.heroku.com/teams/<name>); personal account when empty. */
+  herokuTeam: z
+    .string()
+    .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, { message: "is not a Heroku Team name (lowercase letters, digits and dashes, as in dashboard.heroku.com/teams/<name>)" })
+    .optional(),
   /** Heroku region. @default "us" */
   herokuRegion: z.enum(["us", "eu"]).optional(),
   /** Prefix of every Heroku app name. */

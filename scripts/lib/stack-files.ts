@@ -35,8 +35,18 @@ export interface StackFiles {
   readonly secretKeys: string[];
 }
 
+/**
+ * A stack file that cannot be read. `argument`: the stack named does not exist
+ * (a bad argument); `config`: a file exists but is not usable configuration.
+ */
 export class StackFileError extends Error {
   override name = "StackFileError";
+  constructor(
+    message: string,
+    readonly kind: "argument" | "config" = "config",
+  ) {
+    super(message);
+  }
 }
 
 /** Stacks that have a `Pulumi.<stack>.yaml` next to `Pulumi.yaml`. */
@@ -86,7 +96,10 @@ function readYaml(file: string): unknown {
 export function readStackFiles(root: string, stack: string): StackFiles {
   const stacks = availableStacks(root);
   if (!stacks.includes(stack)) {
-    throw new StackFileError(`there is no stack '${stack}': no Pulumi.${stack}.yaml. Stacks: ${stacks.join(", ") || "none"}`);
+    throw new StackFileError(
+      `there is no stack '${stack}': no Pulumi.${stack}.yaml. Stacks: ${stacks.join(", ") || "none"} (a new stack needs its file: copy one, set fleet:tier, then \`pulumi stack init ${stack}\`)`,
+      "argument",
+    );
   }
   const project = projectSchema.safeParse(readYaml(path.join(root, "Pulumi.yaml")));
   if (!project.success) throw new StackFileError(`Pulumi.yaml is not a Pulumi project file: ${project.error.message}`);

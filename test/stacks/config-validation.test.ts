@@ -31,15 +31,19 @@ describe("bad stack configurations", () => {
     config.values["fleet:tier"] = "prod";
     const p = onlyProblem(config);
     expect(p.where).toBe("fleet:tier");
-    expect(p.what).toMatch(/staging.*production/);
-    expect(p.fix).toBe("pulumi config set fleet:tier <value> --stack staging");
+    expect(p.what).toBe('is "prod" (text); expected one of staging, production');
+    expect(p.fix).toBe("pulumi config set fleet:tier staging --stack staging");
   });
 
   it("requires the app-name prefix", () => {
     const config = staging();
     delete config.values["fleet:appPrefix"];
     const p = onlyProblem(config);
-    expect(p).toEqual({ where: "fleet:appPrefix", what: "is required", fix: "pulumi config set fleet:appPrefix <value> --stack staging" });
+    expect(p).toEqual({
+      where: "fleet:appPrefix",
+      what: "is missing; expected the prefix of every Heroku app name (1–12 lowercase letters, digits or dashes, such as fleet)",
+      fix: "pulumi config set fleet:appPrefix <value> --stack staging",
+    });
   });
 
   it("rejects a region Heroku does not have", () => {
@@ -178,7 +182,13 @@ describe("bad stack configurations", () => {
       dbs["shared"] = { ...dbs["shared"], external: { connectionLimit: 50 } };
     });
     const p = onlyProblem(config);
-    expect(p).toMatchObject({ where: "fleet:databases.shared", what: "needs exactly one of owner, attach or external" });
+    expect(p.where).toBe("fleet:databases.shared");
+    expect(p.what).toBe(
+      "has owner and external, but a database is exactly one of: owner (a fleet app bills its add-on), attach (an add-on billed outside fleet) or external (outside Heroku)",
+    );
+    expect(p.fix).toBe(
+      "keep the one that describes the database and remove the other: pulumi config rm --path 'fleet:databases.shared.owner' --stack staging, or pulumi config rm --path 'fleet:databases.shared.external' --stack staging",
+    );
   });
 
   it("reports a database defined but used by no app", () => {

@@ -255,7 +255,7 @@ describe("a rejected stack registers nothing", () => {
     config.values["fleet:herokuRegion"] = "asia";
     const result = await run("production", config);
     expect(result.resources).toEqual([]);
-    expect(result.error?.message).toContain("stack 'production' has 2 problems; nothing was registered");
+    expect(result.error?.message).toContain("stack 'production' has 1 problem and 1 secret not set; nothing was registered");
     expect(result.error?.message).toContain("pulumi config set --secret euterpe:SPOTIFY_CLIENT_SECRET <value> --stack production");
     expect(result.error?.message).toContain("fleet:herokuRegion");
     expect(result.error?.message).not.toContain(fakeSecret("euterpe:SPOTIFY_CLIENT_ID"));
