@@ -19,6 +19,11 @@ export const DEDICATED = "dedicated";
 /** README section that says how to bill a database to another app without losing it. */
 export const MOVING_A_DATABASE = 'README, "Moving a database to another owner"';
 
+/** Some app's choice of store was set aside (its settings, or all of fleet:apps): whether a store is used is unknown. */
+function usersUnknown(ctx: StoreContext): boolean {
+  return ctx.setAside.apps.size > 0 || ctx.setAside.keys.has("apps");
+}
+
 export interface StoreContext {
   readonly stack: string;
   readonly config: StackConfig;
@@ -78,7 +83,7 @@ export function resolveDatabases(ctx: StoreContext, databaseUrls: ReadonlyMap<st
       continue;
     }
     if (!shared[choice]) {
-      if (ctx.setAside.databases.has(choice)) continue;
+      if (ctx.setAside.databases.has(choice) || ctx.setAside.keys.has("databases")) continue;
       const names = Object.keys(shared);
       problems.add(
         `fleet:apps.${spec.name}.database`,
@@ -95,7 +100,7 @@ export function resolveDatabases(ctx: StoreContext, databaseUrls: ReadonlyMap<st
   for (const [name, db] of Object.entries(shared)) {
     const users = usersOf.get(name) ?? [];
     if (users.length === 0) {
-      if (ctx.setAside.apps.size === 0) problems.add(`fleet:databases.${name}`, "is defined but no app uses it", `set fleet:apps.<app>.database to ${name}, or remove it`);
+      if (!usersUnknown(ctx)) problems.add(`fleet:databases.${name}`, "is defined but no app uses it", `set fleet:apps.<app>.database to ${name}, or remove it`);
       continue;
     }
     if (db.owner !== undefined && !users.includes(db.owner)) {
@@ -125,7 +130,7 @@ function reportStrayDatabaseUrls(ctx: StoreContext, databaseUrls: ReadonlyMap<st
     .filter(([, d]) => d.external)
     .map(([n]) => n);
   for (const name of databaseUrls.keys()) {
-    if (shared[name]?.external || ctx.setAside.databases.has(name)) continue;
+    if (shared[name]?.external || ctx.setAside.databases.has(name) || ctx.setAside.keys.has("databases")) continue;
     const key = `fleet:databaseUrls.${name}`;
     const what = shared[name]
       ? `is set, but fleet:databases.${name} is not external: Heroku gives its URL, and this one would be ignored`
@@ -190,7 +195,7 @@ export function resolveRedis(ctx: StoreContext): RedisModel[] {
       continue;
     }
     if (!shared[choice]) {
-      if (!ctx.setAside.redis.has(choice)) {
+      if (!ctx.setAside.redis.has(choice) && !ctx.setAside.keys.has("redis")) {
         problems.add(`fleet:apps.${spec.name}.redis`, `names Redis '${choice}', which fleet:redis does not define`, `use ${DEDICATED} or define fleet:redis.${choice} in Pulumi.${stack}.yaml`);
       }
       continue;
@@ -203,7 +208,7 @@ export function resolveRedis(ctx: StoreContext): RedisModel[] {
   for (const [name, r] of Object.entries(shared)) {
     const users = usersOf.get(name) ?? [];
     if (users.length === 0) {
-      if (ctx.setAside.apps.size === 0) problems.add(`fleet:redis.${name}`, "is defined but no app uses it", `set fleet:apps.<app>.redis to ${name}, or remove it`);
+      if (!usersUnknown(ctx)) problems.add(`fleet:redis.${name}`, "is defined but no app uses it", `set fleet:apps.<app>.redis to ${name}, or remove it`);
       continue;
     }
     if (!users.includes(r.owner)) {

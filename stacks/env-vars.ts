@@ -6,6 +6,7 @@ import type { AppSpec, EnvSchema } from "./app-spec";
 import type { AppOverride, Tier } from "./config-schema";
 import type { VarModel } from "./environment-model";
 import type { Problems } from "./problems";
+import { secretLooking } from "./secret-looking";
 import { configRmCommand, configSetCommand } from "./stack-command";
 import { DATABASE_VARS, DYNO_METADATA_VARS, HEROKU_VARS, ownerOf, PREVIOUS_SUFFIX, REDIS_VARS } from "./variable-owners";
 
@@ -163,9 +164,16 @@ function checkDeclarations(ctx: VarContext, problems: Problems): void {
       continue;
     }
     const owner = ownerOf(spec, name, stack);
-    // A credential there is already reported as one; saying who owns it as well would only repeat it.
-    if (owner && !problems.has(setting)) {
-      problems.add(setting, `cannot be set here: ${owner.owner}, so this value would be ignored`, [configRmCommand(stack, setting, { path: true }), owner.instead].filter(Boolean).join("; "));
+    const value = override.config?.[name] ?? "";
+    const looks = ctx.secretConfig ? undefined : secretLooking(value);
+    if (owner) {
+      problems.add(
+        setting,
+        `cannot be set here: ${owner.owner}, so this value would be ignored${looks ? `; it also looks like a credential (${looks}) stored in plaintext` : ""}`,
+        [configRmCommand(stack, setting, { path: true }), owner.instead].filter(Boolean).join("; "),
+      );
+    } else if (looks) {
+      reportPlainCredential(stack, app, name, looks, problems);
     }
   }
   for (const name of Object.keys(override.rotate ?? {})) {
@@ -188,6 +196,16 @@ function checkDeclarations(ctx: VarContext, problems: Problems): void {
       );
     }
   }
+}
+
+/** A credential in `fleet:apps.<app>.config`: plain text in the stack file, the plan and the state. */
+export function reportPlainCredential(stack: string, app: string, name: string, looks: string, problems: Problems): void {
+  const setting = `fleet:apps.${app}.config.${name}`;
+  problems.add(
+    setting,
+    `looks like a credential (${looks}) stored in plaintext in Pulumi.${stack}.yaml`,
+    `store it encrypted: ${configSetCommand(stack, setting, "<value>", { secret: true, path: true })}; rotate it at its issuer if the file was ever shared`,
+  );
 }
 
 /** ` (did you mean X?)` when a close name exists. */

@@ -12,8 +12,9 @@ import type { AppSpec } from "./app-spec";
 import type { AppOverride, StackConfig, Tier } from "./config-schema";
 import { resolveDatabases, resolveRedis, type StoreContext } from "./data-stores";
 import type { AppDatabaseModel, AppModel, EnvironmentModel, ProcessModel, ScheduledJobModel } from "./environment-model";
-import { isOptional, resolveVars } from "./env-vars";
+import { isOptional, reportPlainCredential, resolveVars } from "./env-vars";
 import { Problems, type Problem } from "./problems";
+import { secretLooking } from "./secret-looking";
 import { configSetCommand, parseStackConfig, type ParsedStackConfig, type RawConfig } from "./stack-config";
 import { isProductionName, TIER_DEFAULTS, type TierDefaults } from "./tiers";
 import { checkWrittenValues } from "./written-values";
@@ -64,6 +65,13 @@ export function buildEnvironment(options: BuildOptions): BuildResult {
   reportPlaintextAppKeys(stack, parsed, specByName, problems);
 
   const enabled = specs.filter((s) => overrides[s.name]?.enabled !== false);
+  // A disabled app's settings are not deployed, but a credential in them is still in the file.
+  for (const spec of specs.filter((s) => !enabled.includes(s))) {
+    for (const [name, value] of Object.entries(overrides[spec.name]?.config ?? {})) {
+      const looks = parsed.secretSettings.has("apps") ? undefined : secretLooking(value);
+      if (looks) reportPlainCredential(stack, spec.name, name, looks, problems);
+    }
+  }
   const ov = (app: string): AppOverride => overrides[app] ?? {};
   const heroku = { team: config.herokuTeam || undefined, region: config.herokuRegion ?? "us", appPrefix: config.appPrefix };
 
@@ -183,7 +191,7 @@ export function buildEnvironment(options: BuildOptions): BuildResult {
       logDrain: parsed.logDrainUrl !== undefined,
     });
   }
-  checkWrittenValues(stack, tier, apps, config.cloudflareZone, problems);
+  checkWrittenValues({ stack, tier, apps, zone: config.cloudflareZone }, problems);
   checkAccess(stack, config, apps, aside.keys, problems);
 
   if (problems.any) return { ok: false, problems: problems.all };

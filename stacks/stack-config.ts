@@ -26,8 +26,12 @@ const PROVIDER_NAMESPACES = new Set(["cloudflare", "postgresql", "random", "pulu
 /** Provider settings that are credentials whatever they look like. */
 const PROVIDER_CREDENTIALS = new Set(["cloudflare:apiToken", "cloudflare:apiKey", "cloudflare:apiUserServiceKey", "postgresql:password", "heroku:apiKey"]);
 
-/** Settings whose format the schema pins to something that is not a secret, though it may look random. */
-const NOT_SECRET_PATHS = [/^cloudflareAccountId$/, /^databases\.[^.]+\.attach\.addon$/];
+/**
+ * Settings not scanned here: formats the schema pins to something that is not
+ * a secret though it may look random, and app variables, which the variable
+ * check scans knowing who owns each (stacks/env-vars.ts).
+ */
+const NOT_SCANNED = [/^cloudflareAccountId$/, /^databases\.[^.]+\.attach\.addon$/, /^apps\.[^.]+\.config\./];
 
 export interface ParsedStackConfig {
   /** The settings, with every value the schema refused set aside (see `setAside`). */
@@ -92,7 +96,15 @@ export function parseStackConfig(stack: string, raw: RawConfig, problems: Proble
     const words = wordsForIssue(stack, issue, secretSettings.has(top));
     problems.add(words.where, words.what, words.fix);
   }
-  return { config: parsed.config, setAside: parsed.setAside, secretSettings, appSecrets, plaintextAppKeys, databaseUrls, logDrainUrl };
+  return {
+    config: parsed.config,
+    setAside: parsed.setAside,
+    secretSettings,
+    appSecrets,
+    plaintextAppKeys,
+    databaseUrls,
+    logDrainUrl,
+  };
 }
 
 /**
@@ -114,18 +126,14 @@ function decode(text: string, kind: "string" | "json"): unknown {
 function reportSecretLooking(stack: string, key: string, value: unknown, problems: Problems): void {
   for (const leaf of stringLeaves(value)) {
     const path = leaf.path ? `${key}${leaf.path.startsWith("[") ? "" : "."}${leaf.path}` : key;
-    if (NOT_SECRET_PATHS.some((p) => p.test(path))) continue;
+    if (NOT_SCANNED.some((p) => p.test(path))) continue;
     const looks = secretLooking(leaf.value);
     if (!looks) continue;
     const full = `${PROJECT}:${path}`;
-    const nested = path !== key;
-    const isAppVariable = /^apps\.[^.]+\.config\.[^.]+$/.test(path);
     problems.add(
       full,
       `looks like a credential (${looks}) stored in plaintext in Pulumi.${stack}.yaml`,
-      isAppVariable
-        ? `store it encrypted: ${configSetCommand(stack, full, "<value>", { secret: true, path: true })}; rotate it at its issuer if the file was ever shared`
-        : `remove it (${configRmCommand(stack, full, { path: nested })}): fleet:${key} holds no credential; rotate it at its issuer if the file was ever shared`,
+      `remove it (${configRmCommand(stack, full, { path: path !== key })}): fleet:${key} holds no credential; rotate it at its issuer if the file was ever shared`,
     );
   }
 }

@@ -7,15 +7,18 @@
  *
  * Values that exist only after deploy are checked by shape: Heroku's web URL
  * stands in as `https://<app name>.herokuapp.com`, and a generated secret as
- * bytes of its kind and length. Provided secrets and add-on URLs are not
- * known here; the app checks those at boot.
+ * bytes of its kind and length. A secret plain value is checked too (never
+ * shown), except offline, where only a stand-in is known. Provided secrets and
+ * add-on URLs are the app's to check at boot.
  */
 import { fernetKeyFromBase64, variablePlan } from "../components/secrets/generation-plan";
 import { appContext } from "./app-context";
 import type { AppContext, EnvField, GeneratedSecretSpec } from "./app-spec";
 import type { AppModel, VarModel } from "./environment-model";
 import type { Problems } from "./problems";
+import { secretLooking } from "./secret-looking";
 import { configSetCommand } from "./stack-command";
+import { isStandIn } from "./stand-ins";
 
 /** The public URL each app would have: its custom domain, else a herokuapp.com URL of the same shape. */
 function publicUrlOf(app: AppModel): string {
@@ -71,8 +74,16 @@ function reasons(field: EnvField, value: string): string | undefined {
   return messages.length > 0 ? messages.join("; ") : "invalid value";
 }
 
-function checkApp(stack: string, tier: string, app: AppModel, apps: readonly AppModel[], zone: string | undefined, problems: Problems): void {
-  const context = contextFor(stack, app, apps, zone);
+export interface WrittenValuesContext {
+  readonly stack: string;
+  readonly tier: string;
+  readonly apps: readonly AppModel[];
+  readonly zone: string | undefined;
+}
+
+function checkApp(ctx: WrittenValuesContext, app: AppModel, problems: Problems): void {
+  const { stack, tier } = ctx;
+  const context = contextFor(stack, app, ctx.apps, ctx.zone);
   const setByStack = (name: string): string => `fleet:apps.${app.name}.config.${name}`;
   for (const v of app.vars) {
     const field = app.spec.env.shape[v.name];
@@ -102,9 +113,9 @@ function checkApp(stack: string, tier: string, app: AppModel, apps: readonly App
       );
       continue;
     }
-    const why = reasons(field, value);
+    const why = isStandIn(value) ? undefined : reasons(field, value);
     if (!why) continue;
-    const shown = v.secret ? "a secret value" : JSON.stringify(value);
+    const shown = v.secret ? "a secret value" : secretLooking(value) ? "a value that looks like a credential" : JSON.stringify(value);
     const consequence = `which ${app.name}'s env schema rejects (${why}): the app would fail its first boot after \`pulumi up\``;
     if (v.setting) {
       problems.add(v.setting, `is ${shown}, ${consequence}`, configSetCommand(stack, v.setting, `<a value ${app.name} accepts>`, { path: true, secret: v.secret }));
@@ -127,6 +138,6 @@ function checkApp(stack: string, tier: string, app: AppModel, apps: readonly App
   }
 }
 
-export function checkWrittenValues(stack: string, tier: string, apps: readonly AppModel[], zone: string | undefined, problems: Problems): void {
-  for (const app of apps) checkApp(stack, tier, app, apps, zone, problems);
+export function checkWrittenValues(ctx: WrittenValuesContext, problems: Problems): void {
+  for (const app of ctx.apps) checkApp(ctx, app, problems);
 }

@@ -83,6 +83,14 @@ export interface RunResult {
   readonly error: Error | undefined;
   /** Invokes the program made (token and inputs). */
   readonly invokes: readonly { token: string; inputs: Record<string, unknown> }[];
+  /** Existing resources the program read (a StackReference, `get`), by type, name and id. */
+  readonly reads: readonly Read[];
+}
+
+export interface Read {
+  readonly type: string;
+  readonly name: string;
+  readonly id: string;
 }
 
 function containsSecret(value: unknown): boolean {
@@ -121,6 +129,8 @@ export interface Recording {
   readonly resources: Registered[];
   /** Invokes the program made (token and inputs). */
   readonly invokes: { token: string; inputs: Record<string, unknown> }[];
+  /** Reads of existing resources. */
+  readonly reads: Read[];
   /** Waits until every registration has reached the monitor. */
   settle(): Promise<void>;
 }
@@ -129,9 +139,11 @@ export interface Recording {
 export async function startRecording(options: { stack: string; preview?: boolean; outputs?: MockOutputs; stackOutputs?: Readonly<Record<string, unknown>> }): Promise<Recording> {
   const resources: Registered[] = [];
   const invokes: { token: string; inputs: Record<string, unknown> }[] = [];
+  const reads: Read[] = [];
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
+        if (args.id !== undefined && args.id !== "") reads.push({ type: args.type, name: args.name, id: args.id });
         if (args.type === STACK_REFERENCE) {
           // A read of a stack's outputs, as the engine answers it (preview included).
           return { id: args.id ?? args.name, state: { name: args.inputs["name"], outputs: { ...(options.stackOutputs ?? {}) }, secretOutputNames: [] } };
@@ -179,7 +191,7 @@ export async function startRecording(options: { stack: string; preview?: boolean
       callback(err, res);
     });
   };
-  return { resources, invokes, settle: () => settings.waitForRPCs() };
+  return { resources, invokes, reads, settle: () => settings.waitForRPCs() };
 }
 
 async function resolveDeep(value: unknown): Promise<unknown> {
@@ -226,7 +238,7 @@ export async function runMocked(options: RunOptions): Promise<RunResult> {
   }
   await recording.settle();
   process.off("unhandledRejection", onRejection);
-  return { resources: recording.resources.filter((r) => r.type !== "pulumi:pulumi:Stack"), outputs, error, invokes: recording.invokes };
+  return { resources: recording.resources.filter((r) => r.type !== "pulumi:pulumi:Stack"), outputs, error, invokes: recording.invokes, reads: recording.reads };
 }
 
 /** Config map from a plain object: objects and arrays become JSON text, as the engine passes them. */

@@ -9,11 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { parse } from "yaml";
 import { z } from "zod";
-
-/** What an encrypted value becomes offline. Never a real secret. */
-export const SECRET_PLACEHOLDER = "[secret: encrypted in the stack file]";
-/** The same for secrets that must be connection URLs. */
-export const URL_PLACEHOLDER = "postgres://secret:secret@encrypted.invalid:5432/secret";
+import { SECRET_STAND_IN, URL_STAND_IN } from "../../stacks/stand-ins";
 
 /** Keys whose values are maps of connection URLs. */
 const URL_KEYS = new Set(["fleet:databaseUrls"]);
@@ -78,7 +74,7 @@ function decryptOffline(value: unknown, placeholder: string): { value: unknown; 
 
 /** What an offline secret stands in for, shaped like the real value where the program parses it. */
 export function placeholderFor(key: string): string {
-  return URL_KEYS.has(key) ? URL_PLACEHOLDER : SECRET_PLACEHOLDER;
+  return URL_KEYS.has(key) ? URL_STAND_IN : SECRET_STAND_IN;
 }
 
 function asText(value: unknown): string {
