@@ -121,7 +121,7 @@ export function checkAgainstLastDeployment(model: EnvironmentModel, last: unknow
       problems.push({
         where: planKey,
         what: `moves from ${was.plan} to ${db.plan}: between Essential and Standard-or-higher plans the owner's attachment of the add-on changes, which replaces the add-on — an empty database`,
-        fix: `${configSetCommand(stack, planKey, was.plan!, { path: true })}, or a larger plan of the same family; to cross families, see ${MOVING_A_DATABASE}`,
+        fix: `${configSetCommand(stack, planKey, was.plan!, { path: true })}, or a larger plan of the same family; to cross families, make the new plan a new database (${MOVING_A_DATABASE})`,
       });
     }
   }
