@@ -54,7 +54,7 @@ export function describeGiven(input: unknown, hidden: boolean): string {
     return `"${shown}" (text)`;
   }
   if (typeof input === "number") return `${input} (a number)`;
-  if (typeof input === "boolean") return `${input} (true/false)`;
+  if (typeof input === "boolean") return String(input);
   if (Array.isArray(input)) return "a list";
   if (typeof input === "object") return "a map";
   return String(input);
@@ -131,9 +131,10 @@ function fixOf(stack: string, issue: z.core.$ZodIssue, path: Path): string {
     return `pulumi config rm ${key} --stack ${stack}; then ${configSetCommand(stack, `${key}[0]`, "<item>", { path: true })}, one index per item`;
   }
   if (issue.code === "invalid_type" && (issue.expected === "object" || issue.expected === "record") && given !== undefined) {
-    return isTop
-      ? `write ${key} in Pulumi.${stack}.yaml as a map (see README, "Stack settings")`
-      : `give it settings, or remove the empty entry: pulumi config rm --path '${key}' --stack ${stack}`;
+    if (isTop) return `write ${key} in Pulumi.${stack}.yaml as a map (see README, "Stack settings")`;
+    return given === null
+      ? `give it settings, or remove the empty entry: ${configRmCommand(stack, key, { path: true })}`
+      : `write it as a map of settings in Pulumi.${stack}.yaml, or remove it: ${configRmCommand(stack, key, { path: true })}`;
   }
   if (issue.code === "invalid_type" && issue.expected === "string" && given !== undefined && given !== null) {
     return `quote it in Pulumi.${stack}.yaml: ${String(path[path.length - 1])}: "${String(given)}"`;

@@ -75,7 +75,7 @@ export const appOverrideSchema = z.strictObject({
   /** Add-on plans for the app's own data stores. */
   plans: z.strictObject({ postgres: postgresPlan.optional(), redis: redisPlan.optional() }).optional(),
   /** Custom hostname, or false for none. @default `<domainPrefix>.<cloudflareZone>` when the spec names a prefix */
-  domain: z.union([hostname, z.literal(false)]).optional(),
+  domain: z.union([hostname, z.literal(false)], { error: "must be a lowercase DNS hostname such as api.example.com, or false for none" }).optional(),
   /** `dedicated` (an add-on of its own) or the name of an entry of `fleet:databases`. @default "dedicated" */
   database: z.string().min(1).optional(),
   /** `dedicated` or the name of an entry of `fleet:redis`. @default "dedicated" */
@@ -155,7 +155,7 @@ export const stackConfigSchema = z.strictObject({
   /** URL of the Cloudflare Zero Trust team (`https://<team>.cloudflareaccess.com`), where apps fetch Access's signing keys. */
   accessTeamDomain: z.url({ protocol: /^https$/, error: "must be the https:// URL of the Zero Trust team, such as https://acme.cloudflareaccess.com" }).optional(),
   /** Emails allowed through Cloudflare Access to admin paths. */
-  accessEmails: z.array(z.email()).optional(),
+  accessEmails: z.array(z.email({ error: "is not an email address" })).optional(),
   /** Per-app settings, keyed by app name. */
   apps: z.record(z.string(), appOverrideSchema).optional(),
   /** Shared Postgres databases, keyed by a name apps refer to. */

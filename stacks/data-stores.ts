@@ -45,6 +45,7 @@ function reportOwnerNotUser(ctx: StoreContext, kind: "databases" | "redis", name
   const { stack, problems } = ctx;
   const key = `fleet:${kind}.${name}.owner`;
   const store = kind === "databases" ? "database" : "Redis";
+  const contents = kind === "databases" ? "every schema and row in it" : "every key in it";
   const uses = kind === "databases" ? "database" : "redis";
   if (ctx.setAside.apps.has(owner)) return;
   if (!ctx.specs.some((s) => s.name === owner)) {
@@ -54,7 +55,7 @@ function reportOwnerNotUser(ctx: StoreContext, kind: "databases" | "redis", name
   if (!ctx.enabled.some((s) => s.name === owner)) {
     problems.add(
       key,
-      `'${owner}' bills this ${store}'s add-on but is disabled in stack ${stack}: removing its Heroku app would delete the add-on with every schema and key in it`,
+      `'${owner}' bills this ${store}'s add-on but is disabled in stack ${stack}: removing its Heroku app would delete the add-on with ${contents}`,
       `keep ${owner} in the stack: ${configRmCommand(stack, `fleet:apps.${owner}.enabled`, { path: true })}, and scale it to nothing with fleet:apps.${owner}.formation.<process>.quantity: 0 if it should not run; to bill the ${store} to another app, see ${MOVING_A_DATABASE}`,
     );
     return;
@@ -100,7 +101,11 @@ export function resolveDatabases(ctx: StoreContext, databaseUrls: ReadonlyMap<st
   for (const [name, db] of Object.entries(shared)) {
     const users = usersOf.get(name) ?? [];
     if (users.length === 0) {
-      if (!usersUnknown(ctx)) problems.add(`fleet:databases.${name}`, "is defined but no app uses it", `set fleet:apps.<app>.database to ${name}, or remove it`);
+      if (!usersUnknown(ctx)) problems.add(
+        `fleet:databases.${name}`,
+        "is defined but no app uses it",
+        `set fleet:apps.<app>.database to ${name}; remove it only once its data is no longer needed (outside production its add-on is deleted with it)`,
+      );
       continue;
     }
     if (db.owner !== undefined && !users.includes(db.owner)) {
@@ -208,7 +213,11 @@ export function resolveRedis(ctx: StoreContext): RedisModel[] {
   for (const [name, r] of Object.entries(shared)) {
     const users = usersOf.get(name) ?? [];
     if (users.length === 0) {
-      if (!usersUnknown(ctx)) problems.add(`fleet:redis.${name}`, "is defined but no app uses it", `set fleet:apps.<app>.redis to ${name}, or remove it`);
+      if (!usersUnknown(ctx)) problems.add(
+        `fleet:redis.${name}`,
+        "is defined but no app uses it",
+        `set fleet:apps.<app>.redis to ${name}; remove it only once its keys are no longer needed (outside production its add-on is deleted with it)`,
+      );
       continue;
     }
     if (!users.includes(r.owner)) {

@@ -195,7 +195,7 @@ describe("accepted although harmful, now refused", () => {
     const p = await onlyProblem("owner-off", config);
     expect(p.where).toBe("fleet:databases.shared.owner");
     expect(p.what).toBe(
-      "'steam-reviews' bills this database's add-on but is disabled in stack owner-off: removing its Heroku app would delete the add-on with every schema and key in it",
+      "'steam-reviews' bills this database's add-on but is disabled in stack owner-off: removing its Heroku app would delete the add-on with every schema and row in it",
     );
     expect(p.fix).toBe(
       "keep steam-reviews in the stack: pulumi config rm --path 'fleet:apps.steam-reviews.enabled' --stack owner-off, and scale it to nothing with fleet:apps.steam-reviews.formation.<process>.quantity: 0 if it should not run; to bill the database to another app, see README, \"Moving a database to another owner\"",
