@@ -110,7 +110,7 @@ function whatOf(issue: z.core.$ZodIssue, hidden: boolean): string {
   return quoted || hidden ? issue.message : `${issue.message} (given ${given})`;
 }
 
-function fixOf(stack: string, issue: z.core.$ZodIssue, path: Path): string {
+function fixOf(stack: string, issue: z.core.$ZodIssue, path: Path, hidden: boolean): string {
   const key = configPath(path);
   const params = issue.code === "custom" ? (issue.params as IssueParams | undefined) : undefined;
   if (issue.code === "unrecognized_keys") {
@@ -128,7 +128,7 @@ function fixOf(stack: string, issue: z.core.$ZodIssue, path: Path): string {
   const given = "input" in issue ? issue.input : undefined;
   if (isTop && path[0] === "tier") return configSetCommand(stack, key, tierSuggestedBy(stack));
   if (issue.code === "invalid_type" && issue.expected === "array" && given !== undefined) {
-    return `pulumi config rm ${key} --stack ${stack}; then ${configSetCommand(stack, `${key}[0]`, "<item>", { path: true })}, one index per item`;
+    return `${configRmCommand(stack, key)}; then ${configSetCommand(stack, `${key}[0]`, "<item>", { path: true })}, one index per item`;
   }
   if (issue.code === "invalid_type" && (issue.expected === "object" || issue.expected === "record") && given !== undefined) {
     if (isTop) return `write ${key} in Pulumi.${stack}.yaml as a map (see README, "Stack settings")`;
@@ -137,9 +137,9 @@ function fixOf(stack: string, issue: z.core.$ZodIssue, path: Path): string {
       : `write it as a map of settings in Pulumi.${stack}.yaml, or remove it: ${configRmCommand(stack, key, { path: true })}`;
   }
   if (issue.code === "invalid_type" && issue.expected === "string" && given !== undefined && given !== null) {
-    return `quote it in Pulumi.${stack}.yaml: ${String(path[path.length - 1])}: "${String(given)}"`;
+    return `quote it in Pulumi.${stack}.yaml: ${String(path[path.length - 1])}: "${hidden ? "<value>" : String(given)}"`;
   }
-  const value = issue.code === "invalid_type" && typeof given === "string" && /^\d+$/.test(given.trim()) ? given.trim() : "<value>";
+  const value = !hidden && issue.code === "invalid_type" && typeof given === "string" && /^\d+$/.test(given.trim()) ? given.trim() : "<value>";
   return configSetCommand(stack, key, value, { path: !isTop });
 }
 
@@ -165,5 +165,5 @@ function knownKeysAt(path: Path): string | undefined {
  */
 export function wordsForIssue(stack: string, issue: z.core.$ZodIssue, hidden: boolean): IssueWords {
   const path = issuePath(issue);
-  return { where: path.length === 0 ? `${PROJECT}:` : configPath(path), what: whatOf(issue, hidden), fix: fixOf(stack, issue, path) };
+  return { where: path.length === 0 ? `${PROJECT}:` : configPath(path), what: whatOf(issue, hidden), fix: fixOf(stack, issue, path, hidden) };
 }

@@ -451,6 +451,7 @@ describe("a secure value inside fleet:apps", () => {
     });
     const problems = problemsOf(build("staging", config));
     expect(problems.map((p) => p.what)).toEqual(["is a secret value (not shown); expected text (YAML read it as a number or boolean: put it in quotes)"]);
+    expect(problems.map((p) => p.fix)).toEqual(['quote it in Pulumi.staging.yaml: SITE_URL: "<value>"']);
   });
 });
 
