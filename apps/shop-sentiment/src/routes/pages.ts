@@ -36,6 +36,9 @@ function readReviewForm(body: unknown): { input: ReviewInput } | { form: ReviewF
 const PAGE_HEADERS = { "content-type": "text/html; charset=utf-8", "cache-control": "private, no-store" };
 
 export const pageRoutes: FastifyPluginAsyncZod<ApiRoutesOptions> = async (app, { catalog, writeLimit }) => {
+  // Browsers ask for it on every first visit; an empty answer beats a logged 404.
+  app.get("/favicon.ico", { schema: { hide: true } }, async (_request, reply) => reply.code(204).header("cache-control", "public, max-age=86400").send());
+
   app.get("/", { schema: { hide: true, querystring: ProductListQuery } }, async (request, reply) => {
     const { value } = await catalog.listProducts(request.query);
     return reply.headers(PAGE_HEADERS).send(renderProductsPage(value, request.query));
