@@ -67,8 +67,9 @@ export class ReadThroughCache {
     redis.on("ready", () => {
       this.#everConnected = true;
     });
-    // Invalidations may have been missed while away, by this process or by a restored Redis.
-    redis.on("close", () => {
+    // Invalidations may have been missed while away, by this process or by a
+    // restored Redis. (`reconnecting`, not `close`: a deliberate quit does not reconnect.)
+    redis.on("reconnecting", () => {
       if (this.#everConnected) this.#distrust("connection lost");
     });
   }
@@ -120,6 +121,14 @@ export class ReadThroughCache {
     }
   }
 
+  /**
+   * Retires every entry at once by renewing the epoch: after a database
+   * restore, or whenever the cache may hold what the database no longer does.
+   */
+  async retireAll(): Promise<void> {
+    await this.#redis.set(EPOCH, newToken());
+  }
+
   /** Whether reads are served from Redis right now. */
   get trusted(): boolean {
     return this.#trusted;
@@ -140,7 +149,7 @@ export class ReadThroughCache {
 
   async #renewEpoch(): Promise<void> {
     try {
-      await this.#redis.set(EPOCH, newToken());
+      await this.retireAll();
       this.#trusted = true;
       this.#logger.info("cache trusted again: every entry written before the outage is retired");
     } catch (error) {

@@ -6,8 +6,10 @@
  * served stale.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { API_KEY_A, addReview, call, createProduct, startSuite, type PageBody, type ProductBody, type ReviewBody, type RunningApp, type Suite } from "./support/harness.js";
-import { keysUnder, rawRedis, RedisProxy } from "./support/redis.js";
+import { API_KEY_A, addReview, call, createProduct, silentLogger, startSuite, type PageBody, type ProductBody, type ReviewBody, type RunningApp, type Suite } from "./support/harness.js";
+import { ReadThroughCache } from "../src/cache.js";
+import { closeRedis, createRedis } from "../src/redis.js";
+import { keysUnder, rawRedis, REDIS_URL, RedisProxy } from "./support/redis.js";
 
 async function getProduct(app: RunningApp, id: string) {
   const response = await call<ProductBody>(app.url, "GET", `/api/v1/products/${id}`);
@@ -97,6 +99,22 @@ describe("cache", () => {
       expect((await call(other.url, "DELETE", `/api/v1/products/${product.id}`, { key: API_KEY_A })).status).toBe(204);
       expect((await call(app.url, "GET", `/api/v1/products/${product.id}`)).status).toBe(404);
       expect((await call(app.url, "GET", reviewsPath)).status).toBe(404);
+    });
+
+    it("retireAll (the reset-cache job) retires every entry on every dyno at once", async () => {
+      const product = await createProduct(app.url, { name: "Restored" });
+      await getProduct(app, product.id);
+      await getProduct(other, product.id);
+      expect((await getProduct(app, product.id)).cache).toBe("hit");
+      const redis = createRedis({ REDIS_URL, REDIS_KEY_PREFIX: suite.redisPrefix }, silentLogger);
+      try {
+        await new Promise((resolve) => redis.once("ready", resolve));
+        await new ReadThroughCache(redis, { ttlSeconds: 60, logger: silentLogger }).retireAll();
+      } finally {
+        await closeRedis(redis);
+      }
+      expect((await getProduct(app, product.id)).cache).toBe("miss");
+      expect((await getProduct(other, product.id)).cache).toBe("hit"); // app's miss stored it again, under the new epoch
     });
 
     it("keeps every key under REDIS_KEY_PREFIX", async () => {

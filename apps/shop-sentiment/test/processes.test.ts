@@ -155,6 +155,15 @@ describe("Procfile processes, built", () => {
     }
   });
 
+  it("reset-cache retires every cached entry and exits 0; exits 1 when Redis cannot be reached", async () => {
+    const done = run("dist/reset-cache.js", env);
+    expect(await done.exit).toEqual({ code: 0, signal: null });
+    expect(done.lines.at(-1)).toMatchObject({ msg: "every cached entry retired", keyPrefix: redisPrefix });
+    const failed = run("dist/reset-cache.js", { ...env, REDIS_URL: "redis://127.0.0.1:1" });
+    expect((await failed.exit).code).toBe(1);
+    expect(failed.lines.find((line) => line.level === "fatal")).toMatchObject({ msg: "could not reset the cache" });
+  });
+
   it(".env.example loads in a plain shell with set -a and names every variable", () => {
     const printed = execFileSync("sh", ["-c", "set -a; . ./.env.example; set +a; node -e 'process.stdout.write(JSON.stringify(process.env))'"], {
       cwd: APP_DIR,
