@@ -129,11 +129,6 @@ export class ReadThroughCache {
     await this.#redis.set(EPOCH, newToken());
   }
 
-  /** Whether reads are served from Redis right now. */
-  get trusted(): boolean {
-    return this.#trusted;
-  }
-
   async #usable(): Promise<boolean> {
     if (this.#redis.status !== "ready") return false;
     if (this.#trusted) return true;
