@@ -53,6 +53,17 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   return { url: `http://127.0.0.1:${port}`, server, close: () => server.close() };
 }
 
+/** Resolves once the app's /health reports its Redis connection up (bounded). */
+export async function redisConnected(app: RunningApp): Promise<void> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const response = await fetch(`${app.url}/health`);
+    const body = (await response.json()) as { checks?: Record<string, string> };
+    if (body.checks?.redis === "ok") return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error("the app's Redis never connected");
+}
+
 /** A database with the app's migrations and a Redis prefix, both removed by `close`. */
 export interface Suite {
   readonly db: TestDatabase;
@@ -75,6 +86,8 @@ export async function startSuite(label: string): Promise<Suite> {
     async start(overrides, options) {
       const app = await startApp({ env: env(overrides), ...options });
       running.push(app);
+      // Redis connects in the background; tests that expect it should not race its first connection.
+      if (overrides?.REDIS_URL === undefined) await redisConnected(app);
       return app;
     },
     async close() {
