@@ -20,7 +20,7 @@ const HELP = `Usage: npm run bench -- [--duration <seconds>] [--connections <n>]
 
 Boots dist/server.js twice against a throwaway database (one with Redis, one
 with Redis unreachable) and prints:
-  boot to listening (ms), RSS after warm-up (MiB), and GET /api/v1/products/:id
+  boot to listening (ms), RSS at listening and after warm-up (MiB), and GET /api/v1/products/:id
   requests per second with p50 and p99 latency, cached vs uncached.
 
   --duration     seconds of load per run (default 5)
@@ -127,14 +127,18 @@ async function startWeb(extraEnv) {
   const started = performance.now();
   const child = spawn(process.execPath, ["dist/server.js"], { cwd: appDir, env: { ...env, ...extraEnv, PORT: String(port), LOG_LEVEL: "info" }, stdio: ["ignore", "pipe", "inherit"] });
   let bootMs = NaN;
+  let listeningRss = NaN;
   await new Promise((resolve, reject) => {
     child.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
     createInterface({ input: child.stdout }).on("line", (line) => {
-      if (line.includes('"msg":"listening"')) bootMs = performance.now() - started;
+      if (line.includes('"msg":"listening"')) {
+        bootMs = performance.now() - started;
+        listeningRss = rssMiB(child.pid);
+      }
       if (line.includes('"msg":"sentiment model loaded"')) resolve();
     });
   });
-  return { child, port, bootMs };
+  return { child, port, bootMs, listeningRss };
 }
 
 async function stopWeb(web) {
@@ -204,6 +208,7 @@ try {
 
   const results = {
     boot_to_listening_ms: Math.round(cachedWeb.bootMs),
+    rss_at_listening_mib: Math.round(cachedWeb.listeningRss * 10) / 10,
     rss_after_warmup_mib: Math.round(rss * 10) / 10,
     cached,
     uncached,
@@ -213,6 +218,7 @@ try {
     node: process.version,
   };
   console.log(`boot to listening:          ${results.boot_to_listening_ms} ms`);
+  console.log(`RSS at listening:           ${results.rss_at_listening_mib} MiB (before the sentiment model loads)`);
   console.log(`RSS after warm-up:          ${results.rss_after_warmup_mib} MiB (sentiment model loaded)`);
   console.log(`product reads, cached:      ${cached.requests_per_second}/s, p50 ${cached.p50_ms} ms, p99 ${cached.p99_ms} ms (${cached.non_200} non-200)`);
   console.log(`product reads, uncached:    ${uncached.requests_per_second}/s, p50 ${uncached.p50_ms} ms, p99 ${uncached.p99_ms} ms (${uncached.non_200} non-200)`);

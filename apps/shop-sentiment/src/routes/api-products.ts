@@ -1,17 +1,11 @@
 /** /api/v1/products: list (paging, search, sort), get, create, update, delete. */
-import type { RateLimitOptions } from "@fastify/rate-limit";
 import type { FastifyPluginAsyncZod } from "@fastify/type-provider-zod";
-import type { Catalog } from "../catalog/catalog.js";
 import { Product, ProductCreate, ProductListQuery, ProductPage, ProductParams, ProductUpdate } from "../catalog/schemas.js";
 import { requireApiKey } from "../security/write-guard.js";
 import { errorResponses, NoContent, SERVER_WRITE } from "./openapi-parts.js";
+import type { CatalogRouteOptions } from "./options.js";
 
-export interface ApiRoutesOptions {
-  readonly catalog: Catalog;
-  readonly writeLimit: RateLimitOptions;
-}
-
-export const productRoutes: FastifyPluginAsyncZod<ApiRoutesOptions> = async (app, { catalog, writeLimit }) => {
+export const productRoutes: FastifyPluginAsyncZod<CatalogRouteOptions> = async (app, { catalog, writeLimit }) => {
   app.get(
     "/products",
     {

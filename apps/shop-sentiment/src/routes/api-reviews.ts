@@ -6,10 +6,10 @@ import type { FastifyPluginAsyncZod } from "@fastify/type-provider-zod";
 import { z } from "zod";
 import { Review, ReviewCreate, ReviewListQuery, ReviewPage, ReviewParams, ProductParams } from "../catalog/schemas.js";
 import { requireApiKey } from "../security/write-guard.js";
-import type { ApiRoutesOptions } from "./api-products.js";
+import type { CatalogRouteOptions } from "./options.js";
 import { ANY_WRITE, errorResponses, NoContent, SERVER_WRITE } from "./openapi-parts.js";
 
-export const reviewRoutes: FastifyPluginAsyncZod<ApiRoutesOptions> = async (app, { catalog, writeLimit }) => {
+export const reviewRoutes: FastifyPluginAsyncZod<CatalogRouteOptions> = async (app, { catalog, writeLimit }) => {
   app.get(
     "/products/:productId/reviews",
     {

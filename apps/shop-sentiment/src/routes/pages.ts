@@ -5,10 +5,10 @@
  */
 import type { FastifyPluginAsyncZod } from "@fastify/type-provider-zod";
 import { z } from "zod";
-import { ProductListQuery, ProductParams, ReviewCreate, ReviewListQuery, type ReviewCreate as ReviewInput } from "../catalog/schemas.js";
+import { ProductListQuery, ProductParams, ReviewCreate, ReviewListQuery } from "../catalog/schemas.js";
 import { renderProductPage, type ReviewForm } from "../views/product-page.js";
 import { renderProductsPage } from "../views/products-page.js";
-import type { ApiRoutesOptions } from "./api-products.js";
+import type { CatalogRouteOptions } from "./options.js";
 
 /** What a browser posts: strings, any of them possibly missing. */
 const ReviewFormBody = z.object({
@@ -20,7 +20,7 @@ const ReviewFormBody = z.object({
 const FIELD_LABELS: Record<string, string> = { author: "Your name", rating: "Rating", text: "Your review" };
 
 /** The form's values as the API's input, or the problems to show next to the form. */
-function readReviewForm(body: unknown): { input: ReviewInput } | { form: ReviewForm } {
+function readReviewForm(body: unknown): { input: ReviewCreate } | { form: ReviewForm } {
   const values = ReviewFormBody.safeParse(body ?? {});
   const raw = values.success ? values.data : {};
   const parsed = ReviewCreate.safeParse({
@@ -35,7 +35,7 @@ function readReviewForm(body: unknown): { input: ReviewInput } | { form: ReviewF
 
 const PAGE_HEADERS = { "content-type": "text/html; charset=utf-8", "cache-control": "private, no-store" };
 
-export const pageRoutes: FastifyPluginAsyncZod<ApiRoutesOptions> = async (app, { catalog, writeLimit }) => {
+export const pageRoutes: FastifyPluginAsyncZod<CatalogRouteOptions> = async (app, { catalog, writeLimit }) => {
   // Browsers ask for it on every first visit; an empty answer beats a logged 404.
   app.get("/favicon.ico", { schema: { hide: true } }, async (_request, reply) => reply.code(204).header("cache-control", "public, max-age=86400").send());
 
