@@ -178,6 +178,12 @@ describe("products API", () => {
       expect(patchMissing.status).toBe(404);
     });
 
+    it("answers 404, not a CSRF refusal, for a write to a path that does not exist", async () => {
+      const response = await call(app.url, "POST", "/api/v1/nothing-here", { body: { name: "x" } });
+      expect(response.status).toBe(404);
+      expect(response.body.error).toBe("not_found");
+    });
+
     it("needs an API key to change the catalog", async () => {
       const before = await productCount();
       const anonymous = await call(app.url, "POST", "/api/v1/products", { body: { name: "Sneaky" } });

@@ -42,7 +42,8 @@ export function installWriteGuard(server: FastifyInstance, keyring: ApiKeyring):
   });
 
   server.addHook("preValidation", (request, reply, done) => {
-    if (!STATE_CHANGING_METHODS.has(request.method)) return done();
+    // Reads, and writes to paths that do not exist (they get their 404), need nothing.
+    if (!STATE_CHANGING_METHODS.has(request.method) || request.is404) return done();
     if (request.apiKeyRejected) return done(INVALID_API_KEY);
     if (request.apiClient !== undefined) {
       request.log.info({ apiKeyId: request.apiClient }, "write with an API key");
