@@ -7,7 +7,6 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { readFileSync } from "node:fs";
-import { createServer, type AddressInfo } from "node:net";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
@@ -15,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "./support/database.js";
 import { parseEnvFile } from "./support/env-file.js";
 import { API_KEY_A, SESSION_KEY_A } from "./support/harness.js";
-import { deleteKeysUnder, REDIS_URL, testKeyPrefix } from "./support/redis.js";
+import { deleteKeysUnder, freePort, REDIS_URL, testKeyPrefix } from "./support/redis.js";
 
 const APP_DIR = fileURLToPath(new URL("..", import.meta.url));
 const MIGRATION = "1767225600000_products-and-reviews";
@@ -52,14 +51,6 @@ function run(script: string, env: Record<string, string>): Run {
       });
     },
   };
-}
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
 }
 
 describe("Procfile processes, built", () => {
