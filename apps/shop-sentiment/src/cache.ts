@@ -66,6 +66,11 @@ export class ReadThroughCache {
     if (redis.status === "ready") this.#everConnected = true;
     redis.on("ready", () => {
       this.#everConnected = true;
+      // Back: renew the epoch now rather than on the next request, so every dyno stops serving stale entries at once.
+      if (!this.#trusted) {
+        this.#nextRecoveryAt = 0;
+        void this.#usable();
+      }
     });
     // Invalidations may have been missed while away, by this process or by a
     // restored Redis. (`reconnecting`, not `close`: a deliberate quit does not reconnect.)
@@ -105,7 +110,7 @@ export class ReadThroughCache {
 
   /** Retires every entry stamped with these generations. Call after the write has committed. */
   async invalidate(generations: readonly string[]): Promise<void> {
-    if (!this.#trusted) return; // renewing the epoch will retire everything anyway
+    // Even an untrusted process retires what it wrote: other dynos may be serving from Redis.
     if (this.#redis.status !== "ready") {
       this.#distrust("invalidation missed: not connected");
       return;
@@ -118,7 +123,10 @@ export class ReadThroughCache {
       if (failed) throw failed[0];
     } catch (error) {
       this.#distrust("invalidation failed", error);
+      return;
     }
+    // A process that missed invalidations renews the epoch as soon as Redis answers, whether it serves reads or not.
+    if (!this.#trusted) await this.#usable();
   }
 
   /**

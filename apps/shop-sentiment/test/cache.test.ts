@@ -175,6 +175,24 @@ describe("cache", () => {
       expect((await getProduct(app, product.id)).cache).toBe("hit");
     });
 
+    it("a dyno that lost Redis retires what others cached as soon as it is back, even if it only writes", async () => {
+      const direct = await suite.start(); // another dyno, whose Redis never went away
+      const product = await createProduct(direct.url, { name: "Seen elsewhere" });
+      const other = await createProduct(direct.url, { name: "Written later" });
+      await getProduct(direct, product.id);
+      expect((await getProduct(direct, product.id)).cache).toBe("hit");
+
+      await proxy.stop();
+      await addReview(app.url, product.id, { text: "Written while this dyno had no Redis" }); // its invalidation is lost
+      await proxy.start();
+      await eventually(async () => (await call(app.url, "GET", "/health")).body.status === "ok");
+
+      // This dyno only writes (another product); that is enough to renew the epoch for everyone.
+      await addReview(app.url, other.id, { text: "A later write" });
+      const seen = await getProduct(direct, product.id);
+      expect(seen).toMatchObject({ cache: "miss", product: { review_count: 1 } });
+    });
+
     it("does not hang when Redis accepts connections but never answers", async () => {
       const product = await createProduct(app.url, { name: "Hung cache" });
       await getProduct(app, product.id);
