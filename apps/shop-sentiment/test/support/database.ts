@@ -41,6 +41,8 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
   await adminQuery(`CREATE DATABASE ${name}`);
   const url = withDatabase(SERVER_URL, name);
   const pool = new pg.Pool({ connectionString: url, max: 2 });
+  // pool.end() resolves before its connections have closed; the forced drop may end them first.
+  pool.on("error", () => undefined);
   return {
     name,
     url,
