@@ -52,8 +52,10 @@ export function createWebServer(options: WebServerOptions): FastifyInstance {
     logController: new LogController({ requestIdLogLabel: "request_id", disableRequestLogging: true }),
     keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
     bodyLimit: options.bodyLimit ?? 16 * 1024,
-    // Heroku's router is the one proxy in front of the dyno.
-    trustProxy: true,
+    // Heroku's router is the one proxy in front of the dyno: `request.ip` is the address it
+    // saw (the right-most X-Forwarded-For entry), which a client cannot forge. Behind
+    // Cloudflare's proxy that is a Cloudflare edge address.
+    trustProxy: 1,
     return503OnClosing: true,
   });
 
