@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import { attachmentProvider } from "./providers/attachment";
+import { providerStub } from "./provider-stub";
 import { withSecretOutputs } from "./resource-options";
+
+const provider = providerStub("attachment");
 
 /** An add-on shared with an app. */
 export interface AddonAttachmentArgs {
@@ -41,7 +43,7 @@ export class AddonAttachment extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: AddonAttachmentArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      attachmentProvider,
+      provider,
       name,
       { ...args, attachmentId: undefined, configVarNames: undefined, configVars: undefined, addonId: undefined, appId: undefined },
       withSecretOutputs(opts, ["configVars"]),

@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import { addonProvider } from "./providers/addon";
+import { providerStub } from "./provider-stub";
 import { withSecretOutputs } from "./resource-options";
+
+const provider = providerStub("addon");
 
 /** An add-on billed to an app. */
 export interface AddonArgs {
@@ -48,7 +50,7 @@ export class Addon extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: AddonArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      addonProvider,
+      provider,
       name,
       { ...args, addonId: undefined, name: args.name, state: undefined, appId: undefined, configVarNames: undefined, configVars: undefined },
       withSecretOutputs(opts, ["configVars"]),

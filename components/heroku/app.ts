@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { appProvider } from "./providers/app";
+import { providerStub } from "./provider-stub";
+
+const provider = providerStub("app");
 
 /** A Heroku app: what `App` creates or adopts. */
 export interface AppArgs {
@@ -60,7 +62,7 @@ export class App extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: AppArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      appProvider,
+      provider,
       name,
       {
         ...args,

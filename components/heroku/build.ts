@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import { buildProvider } from "./providers/build";
+import { providerStub } from "./provider-stub";
 import { packSource } from "./source-archive";
+
+const provider = providerStub("build");
 
 /** A build of a local folder on Heroku. */
 export interface BuildArgs {
@@ -45,7 +47,7 @@ export class Build extends pulumi.dynamic.Resource {
   constructor(name: string, args: BuildArgs, opts?: pulumi.CustomResourceOptions) {
     const sourceSha256 = args.sourceSha256 ?? pulumi.output(packSource(args.sourceDir).then((archive) => archive.sha256));
     super(
-      buildProvider,
+      provider,
       name,
       {
         ...args,

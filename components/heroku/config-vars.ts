@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import { configVarsProvider } from "./providers/config-vars";
+import { providerStub } from "./provider-stub";
 import { withSecretOutputs } from "./resource-options";
+
+const provider = providerStub("configVars");
 
 /** The config vars fleet owns on one app. */
 export interface ConfigVarsArgs {
@@ -31,7 +33,7 @@ export class ConfigVars extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: ConfigVarsArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      configVarsProvider,
+      provider,
       name,
       { ...args, keys: undefined, unmanagedKeys: undefined, appId: undefined },
       withSecretOutputs(opts, ["vars"]),

@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { domainProvider } from "./providers/domain";
+import { providerStub } from "./provider-stub";
+
+const provider = providerStub("domain");
 
 /** A custom hostname of an app. */
 export interface DomainArgs {
@@ -32,7 +34,7 @@ export class Domain extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: DomainArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      domainProvider,
+      provider,
       name,
       { ...args, domainId: undefined, cname: undefined, acmStatus: undefined, certificateIssued: undefined, status: undefined },
       opts,

@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import { drainProvider } from "./providers/drain";
+import { providerStub } from "./provider-stub";
 import { withSecretOutputs } from "./resource-options";
+
+const provider = providerStub("drain");
 
 /** A log drain of an app. */
 export interface DrainArgs {
@@ -25,6 +27,6 @@ export class Drain extends pulumi.dynamic.Resource {
   declare readonly url: pulumi.Output<string>;
 
   constructor(name: string, args: DrainArgs, opts?: pulumi.CustomResourceOptions) {
-    super(drainProvider, name, { ...args, drainId: undefined, token: undefined }, withSecretOutputs(opts, ["url"]), "heroku", "Drain");
+    super(provider, name, { ...args, drainId: undefined, token: undefined }, withSecretOutputs(opts, ["url"]), "heroku", "Drain");
   }
 }

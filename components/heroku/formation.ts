@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { formationProvider } from "./providers/formation";
+import { providerStub } from "./provider-stub";
+
+const provider = providerStub("formation");
 
 /** Size and quantity of one process type. */
 export interface ProcessFormation {
@@ -29,6 +31,6 @@ export class Formation extends pulumi.dynamic.Resource {
   declare readonly processes: pulumi.Output<Record<string, ProcessFormation>>;
 
   constructor(name: string, args: FormationArgs, opts?: pulumi.CustomResourceOptions) {
-    super(formationProvider, name, { ...args }, opts, "heroku", "Formation");
+    super(provider, name, { ...args }, opts, "heroku", "Formation");
   }
 }

@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { pipelineCouplingProvider } from "./providers/pipeline-coupling";
+import { providerStub } from "./provider-stub";
+
+const provider = providerStub("pipelineCoupling");
 
 /** An app's stage in a pipeline. */
 export interface PipelineCouplingArgs {
@@ -24,6 +26,6 @@ export class PipelineCoupling extends pulumi.dynamic.Resource {
   declare readonly stage: pulumi.Output<string>;
 
   constructor(name: string, args: PipelineCouplingArgs, opts?: pulumi.CustomResourceOptions) {
-    super(pipelineCouplingProvider, name, { ...args, couplingId: undefined }, opts, "heroku", "PipelineCoupling");
+    super(provider, name, { ...args, couplingId: undefined }, opts, "heroku", "PipelineCoupling");
   }
 }

@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { pipelineProvider } from "./providers/pipeline";
+import { providerStub } from "./provider-stub";
+
+const provider = providerStub("pipeline");
 
 /** A Heroku pipeline. */
 export interface PipelineArgs {
@@ -22,6 +24,6 @@ export class Pipeline extends pulumi.dynamic.Resource {
   declare readonly name: pulumi.Output<string>;
 
   constructor(name: string, args: PipelineArgs, opts?: pulumi.CustomResourceOptions) {
-    super(pipelineProvider, name, { ...args, pipelineId: undefined, owner: args.owner }, opts, "heroku", "Pipeline");
+    super(provider, name, { ...args, pipelineId: undefined, owner: args.owner }, opts, "heroku", "Pipeline");
   }
 }

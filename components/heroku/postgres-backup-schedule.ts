@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { pgBackupScheduleProvider } from "./providers/pg-backup-schedule";
+import { providerStub } from "./provider-stub";
+
+const provider = providerStub("pgBackupSchedule");
 
 /** The daily PGBackups capture of a Postgres add-on. */
 export interface PostgresBackupScheduleArgs {
@@ -29,7 +31,7 @@ export class PostgresBackupSchedule extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: PostgresBackupScheduleArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      pgBackupScheduleProvider,
+      provider,
       name,
       { ...args, scheduleId: undefined, retainWeeks: undefined, retainMonths: undefined },
       opts,

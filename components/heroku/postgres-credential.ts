@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import { postgresCredentialProvider } from "./providers/postgres-credential";
+import { providerStub } from "./provider-stub";
 import { withSecretOutputs } from "./resource-options";
+
+const provider = providerStub("postgresCredential");
 
 /** An extra role on a Heroku Postgres database (Standard plans and up). */
 export interface PostgresCredentialArgs {
@@ -35,7 +37,7 @@ export class PostgresCredential extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: PostgresCredentialArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      postgresCredentialProvider,
+      provider,
       name,
       { ...args, credentialName: undefined, user: undefined, password: undefined, url: undefined, state: undefined },
       withSecretOutputs(opts, ["password", "url"]),

@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { redisConfigProvider } from "./providers/redis-config";
+import { providerStub } from "./provider-stub";
+
+const provider = providerStub("redisConfig");
 
 /** Settings of a Heroku Key-Value Store (Redis) add-on. */
 export interface RedisConfigArgs {
@@ -27,6 +29,6 @@ export class RedisConfig extends pulumi.dynamic.Resource {
   declare readonly timeout: pulumi.Output<number | undefined>;
 
   constructor(name: string, args: RedisConfigArgs, opts?: pulumi.CustomResourceOptions) {
-    super(redisConfigProvider, name, { ...args, timeout: args.timeout }, opts, "heroku", "RedisConfig");
+    super(provider, name, { ...args, timeout: args.timeout }, opts, "heroku", "RedisConfig");
   }
 }

@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { schedulerJobProvider } from "./providers/scheduler-job";
+import { providerStub } from "./provider-stub";
+
+const provider = providerStub("schedulerJob");
 
 /** A Heroku Scheduler job (needs the `scheduler:standard` add-on; each run is a billed one-off dyno). */
 export interface SchedulerJobArgs {
@@ -29,6 +31,6 @@ export class SchedulerJob extends pulumi.dynamic.Resource {
   declare readonly dynoSize: pulumi.Output<string>;
 
   constructor(name: string, args: SchedulerJobArgs, opts?: pulumi.CustomResourceOptions) {
-    super(schedulerJobProvider, name, { ...args, jobId: undefined }, opts, "heroku", "SchedulerJob");
+    super(provider, name, { ...args, jobId: undefined }, opts, "heroku", "SchedulerJob");
   }
 }

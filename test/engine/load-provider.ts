@@ -63,3 +63,13 @@ export async function loadProvider(modulePath: string, exportName: string): Prom
   const serialized = await serializeProviderObject(provider, `${modulePath}#${exportName}`, exportName);
   return { ...serialized, modulePath };
 }
+
+/**
+ * The provider a Heroku resource class hands to Pulumi (a stub that loads
+ * fleet's provider of `kind` in the host), serialized as the SDK does.
+ */
+export async function loadStub(kind: string): Promise<SerializedProvider> {
+  const mod = requireProjectModule("components/heroku/provider-stub.ts") as { providerStub(kind: string): object };
+  const serialized = await serializeProviderObject(mod.providerStub(kind), `components/heroku/provider-stub.ts#${kind}`, kind);
+  return { ...serialized, modulePath: "components/heroku/provider-stub.ts" };
+}
