@@ -5,6 +5,7 @@
  * config vars each app gets and where each comes from (never a secret value),
  * secrets still to set, the connection budgets and a monthly cost estimate.
  */
+import "./lib/lean-start";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { buildEnvironment } from "../stacks/environment";

@@ -1,8 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { providerStub } from "./provider-stub";
+import { HerokuResource } from "./heroku-resource";
 import { withSecretOutputs } from "./resource-options";
-
-const provider = providerStub("attachment");
 
 /** An add-on shared with an app. */
 export interface AddonAttachmentArgs {
@@ -27,7 +25,7 @@ export interface AddonAttachmentArgs {
  *   addon: db.addonId, app: euterpe.appId, name: "DATABASE", namespace: "credential:euterpe",
  * }, { dependsOn: [credential] });
  */
-export class AddonAttachment extends pulumi.dynamic.Resource {
+export class AddonAttachment extends HerokuResource {
   /** Heroku's UUID of the attachment. */
   declare readonly attachmentId: pulumi.Output<string>;
   /** Attachment name. */
@@ -43,12 +41,11 @@ export class AddonAttachment extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: AddonAttachmentArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      provider,
+      "attachment",
+      "AddonAttachment",
       name,
       { ...args, attachmentId: undefined, configVarNames: undefined, configVars: undefined, addonId: undefined, appId: undefined },
       withSecretOutputs(opts, ["configVars"]),
-      "heroku",
-      "AddonAttachment",
     );
   }
 }

@@ -1,8 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { providerStub } from "./provider-stub";
+import { HerokuResource } from "./heroku-resource";
 import { withSecretOutputs } from "./resource-options";
-
-const provider = providerStub("addon");
 
 /** An add-on billed to an app. */
 export interface AddonArgs {
@@ -32,7 +30,7 @@ export interface AddonArgs {
  * }, { protect: true, retainOnDelete: true });
  * const url = db.configVars.apply((vars) => vars["DATABASE_URL"]);
  */
-export class Addon extends pulumi.dynamic.Resource {
+export class Addon extends HerokuResource {
   /** Heroku's UUID of the add-on. */
   declare readonly addonId: pulumi.Output<string>;
   /** Its global name. */
@@ -50,12 +48,11 @@ export class Addon extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: AddonArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      provider,
+      "addon",
+      "Addon",
       name,
       { ...args, addonId: undefined, name: args.name, state: undefined, appId: undefined, configVarNames: undefined, configVars: undefined },
       withSecretOutputs(opts, ["configVars"]),
-      "heroku",
-      "Addon",
     );
   }
 }

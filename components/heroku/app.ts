@@ -1,7 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { providerStub } from "./provider-stub";
-
-const provider = providerStub("app");
+import { HerokuResource } from "./heroku-resource";
 
 /** A Heroku app: what `App` creates or adopts. */
 export interface AppArgs {
@@ -38,7 +36,7 @@ export interface AppArgs {
  * @example Adopting an app that existed before fleet
  * new App("legacy", { name: "acme-legacy", region: "us", adopt: true }, { retainOnDelete: true });
  */
-export class App extends pulumi.dynamic.Resource {
+export class App extends HerokuResource {
   /** Heroku's UUID of the app; stable across renames (pass it to the app's other resources). */
   declare readonly appId: pulumi.Output<string>;
   /** The app's name. */
@@ -62,7 +60,8 @@ export class App extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: AppArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      provider,
+      "app",
+      "App",
       name,
       {
         ...args,
@@ -77,8 +76,6 @@ export class App extends pulumi.dynamic.Resource {
         adopted: undefined,
       },
       opts,
-      "heroku",
-      "App",
     );
   }
 }

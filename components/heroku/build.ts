@@ -1,8 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { providerStub } from "./provider-stub";
+import { HerokuResource } from "./heroku-resource";
 import { packSource } from "./source-archive";
-
-const provider = providerStub("build");
 
 /** A build of a local folder on Heroku. */
 export interface BuildArgs {
@@ -28,7 +26,7 @@ export interface BuildArgs {
  * @example
  * const build = new Build("shop-build", { app: app.appId, sourceDir: "apps/shop-sentiment" }, { dependsOn: [config] });
  */
-export class Build extends pulumi.dynamic.Resource {
+export class Build extends HerokuResource {
   /** Heroku's UUID of the build. */
   declare readonly buildId: pulumi.Output<string>;
   /** The release it made. */
@@ -47,7 +45,8 @@ export class Build extends pulumi.dynamic.Resource {
   constructor(name: string, args: BuildArgs, opts?: pulumi.CustomResourceOptions) {
     const sourceSha256 = args.sourceSha256 ?? pulumi.output(packSource(args.sourceDir).then((archive) => archive.sha256));
     super(
-      provider,
+      "build",
+      "Build",
       name,
       {
         ...args,
@@ -60,8 +59,6 @@ export class Build extends pulumi.dynamic.Resource {
         processTypes: undefined,
       },
       opts,
-      "heroku",
-      "Build",
     );
   }
 }

@@ -1,7 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { providerStub } from "./provider-stub";
-
-const provider = providerStub("domain");
+import { HerokuResource } from "./heroku-resource";
 
 /** A custom hostname of an app. */
 export interface DomainArgs {
@@ -18,7 +16,7 @@ export interface DomainArgs {
  * @example
  * const domain = new Domain("shop-domain", { app: app.appId, hostname: "shop.example.com" });
  */
-export class Domain extends pulumi.dynamic.Resource {
+export class Domain extends HerokuResource {
   /** Heroku's UUID of the domain. */
   declare readonly domainId: pulumi.Output<string>;
   /** The hostname. */
@@ -34,12 +32,11 @@ export class Domain extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: DomainArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      provider,
+      "domain",
+      "Domain",
       name,
       { ...args, domainId: undefined, cname: undefined, acmStatus: undefined, certificateIssued: undefined, status: undefined },
       opts,
-      "heroku",
-      "Domain",
     );
   }
 }

@@ -1,8 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { providerStub } from "./provider-stub";
+import { HerokuResource } from "./heroku-resource";
 import { withSecretOutputs } from "./resource-options";
-
-const provider = providerStub("drain");
 
 /** A log drain of an app. */
 export interface DrainArgs {
@@ -18,7 +16,7 @@ export interface DrainArgs {
  * @example
  * new Drain("shop-drain", { app: app.appId, url: pulumi.secret(drainUrl) });
  */
-export class Drain extends pulumi.dynamic.Resource {
+export class Drain extends HerokuResource {
   /** Heroku's UUID of the drain. */
   declare readonly drainId: pulumi.Output<string>;
   /** The `d.<uuid>` token the receiver sees. */
@@ -27,6 +25,6 @@ export class Drain extends pulumi.dynamic.Resource {
   declare readonly url: pulumi.Output<string>;
 
   constructor(name: string, args: DrainArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, { ...args, drainId: undefined, token: undefined }, withSecretOutputs(opts, ["url"]), "heroku", "Drain");
+    super("drain", "Drain", name, { ...args, drainId: undefined, token: undefined }, withSecretOutputs(opts, ["url"]));
   }
 }

@@ -1,8 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { providerStub } from "./provider-stub";
+import { HerokuResource } from "./heroku-resource";
 import { withSecretOutputs } from "./resource-options";
-
-const provider = providerStub("postgresCredential");
 
 /** An extra role on a Heroku Postgres database (Standard plans and up). */
 export interface PostgresCredentialArgs {
@@ -23,7 +21,7 @@ export interface PostgresCredentialArgs {
  * @example
  * const cred = new PostgresCredential("euterpe-cred", { addon: db.addonId, name: "euterpe", plan: "standard-0" });
  */
-export class PostgresCredential extends pulumi.dynamic.Resource {
+export class PostgresCredential extends HerokuResource {
   /** The credential's name. */
   declare readonly credentialName: pulumi.Output<string>;
   /** Its database user. */
@@ -37,12 +35,11 @@ export class PostgresCredential extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: PostgresCredentialArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      provider,
+      "postgresCredential",
+      "PostgresCredential",
       name,
       { ...args, credentialName: undefined, user: undefined, password: undefined, url: undefined, state: undefined },
       withSecretOutputs(opts, ["password", "url"]),
-      "heroku",
-      "PostgresCredential",
     );
   }
 }

@@ -65,11 +65,10 @@ export async function loadProvider(modulePath: string, exportName: string): Prom
 }
 
 /**
- * The provider a Heroku resource class hands to Pulumi (a stub that loads
- * fleet's provider of `kind` in the host), serialized as the SDK does.
+ * The provider text a Heroku resource stores for `kind` (what
+ * `HerokuResource` puts in `__provider`), ready for the host.
  */
-export async function loadStub(kind: string): Promise<SerializedProvider> {
-  const mod = requireProjectModule("components/heroku/provider-stub.ts") as { providerStub(kind: string): object };
-  const serialized = await serializeProviderObject(mod.providerStub(kind), `components/heroku/provider-stub.ts#${kind}`, kind);
-  return { ...serialized, modulePath: "components/heroku/provider-stub.ts" };
+export function loadStub(kind: string): Promise<SerializedProvider> {
+  const mod = requireProjectModule("components/heroku/heroku-resource.ts") as { providerText(kind: string): string };
+  return Promise.resolve({ text: mod.providerText(kind), modulePath: "components/heroku/heroku-resource.ts", exportName: kind });
 }

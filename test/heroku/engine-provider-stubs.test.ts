@@ -1,6 +1,6 @@
 /**
- * What Heroku resources store in state as their provider: a stub that names
- * its kind and loads fleet's provider code in the dynamic-provider host.
+ * What Heroku resources store in state as their provider: a few lines that
+ * name its kind and load fleet's provider code in the dynamic-provider host.
  * Proven through the SDK's own host over gRPC, as the engine runs it:
  * - the stored text is small, names no path of this machine and no code of
  *   the providers, so a change of fleet's providers changes no state;
@@ -57,12 +57,12 @@ describe("the provider text in state", () => {
   it("is a few kilobytes naming only its kind: no path of this machine, no provider code", async () => {
     const app = await loadStub("app");
     const addon = await loadStub("addon");
-    expect(app.text.length).toBeLessThan(4_000);
-    expect(app.text).toContain('kind: "app"');
+    expect(app.text.length).toBeLessThan(1_000);
+    expect(app.text).toContain('.provider("app")');
     expect(app.text).not.toContain(PROJECT_ROOT);
     for (const code of ["api.heroku.com", "application/vnd.heroku+json", "safeParse", "appNameProblem"]) expect(app.text).not.toContain(code);
     // Every kind's stub is the same text but for its kind.
-    expect(addon.text.replace('kind: "addon"', 'kind: "app"')).toBe(app.text);
+    expect(addon.text.replace('.provider("addon")', '.provider("app")')).toBe(app.text);
   });
 });
 
