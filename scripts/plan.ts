@@ -6,6 +6,7 @@
  * secrets still to set, the connection budgets and a monthly cost estimate.
  * The work is scripts/lib/plan-command.ts; this file binds it to the process.
  */
+import "./lib/lean-start";
 import { runPlan } from "./lib/plan-command";
 
 /** Writes all of `text` before the process exits (a pipe takes stdout asynchronously). */

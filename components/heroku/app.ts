@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { appProvider } from "./providers/app";
+import { HerokuResource } from "./heroku-resource";
 
 /** A Heroku app: what `App` creates or adopts. */
 export interface AppArgs {
@@ -42,7 +42,7 @@ export interface AppArgs {
  * @example Adopting an app that existed before fleet (removing it later forgets it, never deletes it)
  * new App("legacy", { name: "acme-legacy", region: "us", adopt: true });
  */
-export class App extends pulumi.dynamic.Resource {
+export class App extends HerokuResource {
   /** Heroku's UUID of the app; stable across renames (pass it to the app's other resources). */
   declare readonly appId: pulumi.Output<string>;
   /** The app's name. */
@@ -66,7 +66,8 @@ export class App extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: AppArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      appProvider,
+      "app",
+      "App",
       name,
       {
         ...args,
@@ -81,8 +82,6 @@ export class App extends pulumi.dynamic.Resource {
         adopted: undefined,
       },
       opts,
-      "heroku",
-      "App",
     );
   }
 }

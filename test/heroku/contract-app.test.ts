@@ -4,7 +4,7 @@
  * without it), drift, and a create whose answer was lost.
  */
 import { describe, expect, it } from "vitest";
-import { providers } from "../../components/heroku/index";
+import { providers } from "../../components/heroku/providers/index";
 import type { HerokuDouble } from "../heroku-double/index";
 import {
   checkFailures,

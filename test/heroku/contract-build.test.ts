@@ -6,7 +6,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { providers } from "../../components/heroku/index";
+import { providers } from "../../components/heroku/providers/index";
 import { packSource } from "../../components/heroku/source-archive";
 import type { HerokuDouble } from "../heroku-double/index";
 import {

@@ -7,7 +7,7 @@
  * turns into "created but failed", secrets in state.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadProvider, secret, startEngineHarness, UNKNOWN, type EngineHarness, type SerializedProvider } from "../engine/index";
+import { loadStub, secret, startEngineHarness, UNKNOWN, type EngineHarness, type SerializedProvider } from "../engine/index";
 import type { HerokuDouble } from "../heroku-double/index";
 import { FAST_ENV, startDouble } from "./scenario";
 
@@ -41,7 +41,7 @@ function provider(kind: (typeof KINDS)[number]): SerializedProvider {
 
 beforeAll(async () => {
   heroku = await startDouble({ timing: { addonProvision: { requests: 100_000 } } });
-  for (const kind of KINDS) serialized[kind] = await loadProvider("components/heroku/index.ts", `providers.${kind}`);
+  for (const kind of KINDS) serialized[kind] = await loadStub(kind);
   // Add-on waits end after ~4 s here (the "created but not ready" case): long enough for a loaded
   // machine to read the add-on at least once, so the error can say what state it was in.
   engine = await startEngineHarness({ env: { ...heroku.env, ...FAST_ENV, FLEET_HEROKU_LOG: "info", FLEET_HEROKU_POLL_MS: "5", FLEET_HEROKU_WAIT_SCALE: "0.002" } });

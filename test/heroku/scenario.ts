@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import { herokuStats, resetHerokuStats } from "../../components/heroku/client";
-import { providers } from "../../components/heroku/index";
+import { providers } from "../../components/heroku/providers/index";
 import { startHerokuDouble, type HerokuDouble, type HerokuDoubleOptions } from "../heroku-double/index";
 
 /** Settings that make retries, polls and timeouts take milliseconds. */
