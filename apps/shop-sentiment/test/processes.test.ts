@@ -12,8 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp, runBuilt } from "./kit/processes.js";
 import { createTestDatabase, type TestDatabase } from "./support/database.js";
 import { parseEnvFile } from "./support/env-file.js";
-import { API_KEY_A, SESSION_KEY_A } from "./support/harness.js";
-import { deleteKeysUnder, freePort, REDIS_URL, testKeyPrefix } from "./support/redis.js";
+import { API_KEY_A, freePort, SESSION_KEY_A } from "./support/harness.js";
+import { deleteKeysUnder, REDIS_URL, testKeyPrefix } from "./support/redis.js";
 
 const APP_DIR = fileURLToPath(new URL("..", import.meta.url));
 const MIGRATION = "1767225600000_products-and-reviews";

@@ -10,15 +10,6 @@ import { Redis } from "ioredis";
 
 export const REDIS_URL = process.env.REDIS_URL || "redis://127.0.0.1:6379";
 
-/** A loopback port nobody listens on right now. */
-export async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
 /** A prefix no other test file or app uses. */
 export function testKeyPrefix(label: string): string {
   return `shop-sentiment-test:${label}:${randomBytes(4).toString("hex")}:`;
