@@ -9,8 +9,8 @@
  * path answer 429 with Retry-After or fail, slow an endpoint down.
  */
 import { randomBytes } from "node:crypto";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { LoopbackServer, readBody } from "../kit/fake-server.js";
 import { listeningData, paging, profileObject, type FakeUserProfile } from "./spotify-data.js";
 
 export interface FakeSpotifyOptions {
@@ -45,7 +45,7 @@ export class FakeSpotify {
   rotateRefreshTokens = false;
 
   readonly #options: FakeSpotifyOptions;
-  readonly #server: Server;
+  #server: LoopbackServer | undefined;
   readonly #codes = new Map<string, { userId: string; redirectUri: string }>();
   readonly #accessTokens = new Map<string, AccessGrant>();
   readonly #refreshTokens = new Map<string, { userId: string; revoked: boolean }>();
@@ -58,18 +58,12 @@ export class FakeSpotify {
 
   private constructor(options: FakeSpotifyOptions) {
     this.#options = options;
-    this.#server = createServer((request, response) => {
-      this.#handle(request, response).catch((error: unknown) => {
-        response.writeHead(500, { "content-type": "application/json" });
-        response.end(JSON.stringify({ error: { status: 500, message: String(error) } }));
-      });
-    });
   }
 
   static async start(options: FakeSpotifyOptions): Promise<FakeSpotify> {
     const fake = new FakeSpotify(options);
-    await new Promise<void>((resolve) => fake.#server.listen(0, "127.0.0.1", resolve));
-    fake.#url = `http://127.0.0.1:${(fake.#server.address() as AddressInfo).port}`;
+    fake.#server = await LoopbackServer.start((request, response) => fake.#handle(request, response));
+    fake.#url = fake.#server.origin;
     return fake;
   }
 
@@ -78,8 +72,7 @@ export class FakeSpotify {
   }
 
   async close(): Promise<void> {
-    this.#server.closeAllConnections();
-    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    await this.#server?.close();
   }
 
   /** The next `count` requests to `path` answer 429 with `Retry-After: retryAfterSeconds`. */
@@ -291,12 +284,6 @@ function cookieValue(request: IncomingMessage, name: string): string | undefined
 
 function token(kind: string): string {
   return `${kind}-${randomBytes(18).toString("base64url")}`;
-}
-
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
 }
 
 function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

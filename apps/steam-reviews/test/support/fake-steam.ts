@@ -8,8 +8,8 @@
  * Tests steer it: faults (429 with Retry-After, 5xx, a hang) for the next
  * requests, a review repeated on the next page, a cursor that gets stuck.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { LoopbackServer } from "../kit/fake-server.js";
 import type { RawSteamReview } from "./review-data.js";
 
 export interface Fault {
@@ -42,7 +42,7 @@ function cursorFor(appId: number, offset: number): string {
 
 export class FakeSteam {
   readonly requests: RecordedSteamRequest[] = [];
-  readonly #server: Server;
+  #server: LoopbackServer | undefined;
   readonly #reviews = new Map<number, RawSteamReview[]>();
   readonly #names = new Map<number, string>();
   readonly #behaviour = new Map<number, AppBehaviour>();
@@ -52,19 +52,12 @@ export class FakeSteam {
   delayMs = 0;
   #url = "";
 
-  private constructor() {
-    this.#server = createServer((request, response) => {
-      this.#handle(request, response).catch((error: unknown) => {
-        response.writeHead(500, { "content-type": "text/plain" });
-        response.end(String(error));
-      });
-    });
-  }
+  private constructor() {}
 
   static async start(): Promise<FakeSteam> {
     const fake = new FakeSteam();
-    await new Promise<void>((resolve) => fake.#server.listen(0, "127.0.0.1", resolve));
-    fake.#url = `http://127.0.0.1:${(fake.#server.address() as AddressInfo).port}`;
+    fake.#server = await LoopbackServer.start((request, response) => fake.#handle(request, response));
+    fake.#url = fake.#server.origin;
     return fake;
   }
 
@@ -74,8 +67,7 @@ export class FakeSteam {
 
   async close(): Promise<void> {
     for (const response of this.#hanging) response.destroy();
-    this.#server.closeAllConnections();
-    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    await this.#server?.close();
   }
 
   /** The app's reviews, newest first (filter=recent order), and its store name. */

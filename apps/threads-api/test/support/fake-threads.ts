@@ -10,8 +10,8 @@
  * its clock.
  */
 import { randomBytes } from "node:crypto";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { LoopbackServer, readBody, sendJson } from "../kit/fake-server.js";
 import type { FakePost, FakeThreadsUser } from "./threads-data.js";
 
 export interface FakeThreadsOptions {
@@ -59,7 +59,7 @@ export class FakeThreads {
   /** Long-lived tokens issued from now on last this long. */
   longLivedSeconds = LONG_LIVED_SECONDS;
   readonly #options: FakeThreadsOptions;
-  readonly #server: Server;
+  #server: LoopbackServer | undefined;
   readonly #codes = new Map<string, { userId: string; redirectUri: string; used: boolean }>();
   readonly #grants = new Map<string, Grant>();
   readonly #failures = new Map<string, InjectedFailure[]>();
@@ -69,15 +69,12 @@ export class FakeThreads {
 
   private constructor(options: FakeThreadsOptions) {
     this.#options = options;
-    this.#server = createServer((request, response) => {
-      this.#handle(request, response).catch((error: unknown) => this.#json(response, 500, graphError(`fake failed: ${String(error)}`, 1)));
-    });
   }
 
   static async start(options: FakeThreadsOptions): Promise<FakeThreads> {
     const fake = new FakeThreads(options);
-    await new Promise<void>((resolve) => fake.#server.listen(options.port ?? 0, "127.0.0.1", resolve));
-    fake.#url = `http://127.0.0.1:${(fake.#server.address() as AddressInfo).port}`;
+    fake.#server = await LoopbackServer.start((request, response) => fake.#handle(request, response), options.port);
+    fake.#url = fake.#server.origin;
     return fake;
   }
 
@@ -91,8 +88,7 @@ export class FakeThreads {
   }
 
   async close(): Promise<void> {
-    this.#server.closeAllConnections();
-    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    await this.#server?.close();
   }
 
   /** The fake's clock: tokens expire and become refreshable by it. */
@@ -361,8 +357,7 @@ export class FakeThreads {
   }
 
   #json(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-    response.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
-    response.end(JSON.stringify(body));
+    sendJson(response, status, body, { "content-type": "application/json; charset=utf-8", ...headers });
   }
 }
 
@@ -379,14 +374,4 @@ function postObject(post: FakePost) {
     ...(post.permalink ? { permalink: post.permalink } : {}),
     timestamp: graphTime(post.timestamp),
   };
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let body = "";
-    request.setEncoding("utf8");
-    request.on("data", (chunk: string) => (body += chunk));
-    request.on("end", () => resolve(body));
-    request.on("error", reject);
-  });
 }

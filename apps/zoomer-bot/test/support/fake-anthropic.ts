@@ -5,7 +5,7 @@
  * (`{"type":"error","error":{"type","message"}}`, `request-id` header, 529
  * overloaded, 429 with retry-after), and GET /v1/models/{id}.
  */
-import { FakeApi, type Fault, type RecordedRequest, type Reply } from "./fake-http.js";
+import { FakeApi, type Fault, type RecordedRequest, type Reply } from "../kit/fake-api.js";
 
 export const ANTHROPIC_KEY = "sk-ant-test-key-0123456789";
 

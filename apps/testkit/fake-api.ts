@@ -1,16 +1,18 @@
 /**
- * The part every fake API shares: a real HTTP server on loopback, recorded
- * requests, and scripted faults (the next N requests to a path answer with a
- * status, an error body and optional Retry-After) or a stall.
+ * A fake JSON API on loopback with what tests steer in every such fake:
+ * recorded requests, scripted faults (the next N requests to a path answer
+ * with a status, the API's error body and optional Retry-After) and stalls.
+ * A fake names its error body and request-id header and answers the rest.
  */
 import { randomBytes } from "node:crypto";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { LoopbackServer, readBody, sendJson } from "./fake-server.js";
 
 export interface RecordedRequest {
   readonly method: string;
   readonly path: string;
   readonly headers: IncomingMessage["headers"];
+  /** Parsed JSON, else the text; undefined when empty. */
   readonly body: unknown;
 }
 
@@ -30,32 +32,23 @@ export interface Reply {
 
 export abstract class FakeApi {
   readonly requests: RecordedRequest[] = [];
-  readonly #server: Server;
   readonly #faults = new Map<string, Fault[]>();
-  #stalled = new Set<string>();
-  #url = "";
+  readonly #stalled = new Set<string>();
+  #server: LoopbackServer | undefined;
 
-  protected constructor() {
-    this.#server = createServer((request, response) => {
-      this.#receive(request, response).catch((error: unknown) => {
-        response.writeHead(500, { "content-type": "application/json" });
-        response.end(JSON.stringify({ error: { type: "fake_bug", message: String(error) } }));
-      });
-    });
-  }
-
+  /** Starts answering; the subclass's `start` calls it once. */
   protected async listen(): Promise<void> {
-    await new Promise<void>((resolve) => this.#server.listen(0, "127.0.0.1", resolve));
-    this.#url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
+    this.#server = await LoopbackServer.start((request, response) => this.#receive(request, response));
   }
 
+  /** `http://127.0.0.1:<port>` */
   get origin(): string {
-    return this.#url;
+    if (this.#server === undefined) throw new Error("the fake is not listening yet");
+    return this.#server.origin;
   }
 
   async close(): Promise<void> {
-    this.#server.closeAllConnections();
-    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    await this.#server?.close();
   }
 
   /** The next `count` requests to `path` answer with `fault`. */
@@ -82,9 +75,7 @@ export abstract class FakeApi {
   protected abstract handle(request: RecordedRequest): Reply;
 
   async #receive(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    const text = Buffer.concat(chunks).toString("utf8");
+    const text = await readBody(request);
     let body: unknown = undefined;
     if (text !== "") {
       try {
@@ -93,7 +84,7 @@ export abstract class FakeApi {
         body = text;
       }
     }
-    const path = (request.url ?? "/").split("?")[0]!;
+    const path = (request.url ?? "/").split("?")[0] ?? "/";
     const recorded: RecordedRequest = { method: request.method ?? "GET", path, headers: request.headers, body };
     this.requests.push(recorded);
     if (this.#stalled.has(path)) return; // the client's deadline or abort ends it
@@ -102,7 +93,6 @@ export abstract class FakeApi {
     const reply: Reply = fault
       ? { status: fault.status, body: this.errorBody(fault), headers: fault.retryAfter !== undefined ? { "retry-after": String(fault.retryAfter) } : {} }
       : this.handle(recorded);
-    response.writeHead(reply.status, { "content-type": "application/json", [this.requestIdHeader]: requestId, ...reply.headers });
-    response.end(JSON.stringify(reply.body));
+    sendJson(response, reply.status, reply.body, { [this.requestIdHeader]: requestId, ...reply.headers });
   }
 }
