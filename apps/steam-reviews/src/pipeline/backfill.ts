@@ -12,8 +12,8 @@ import type pg from "pg";
 import { storeReviews } from "../data/reviews.js";
 import { TrackedApps, type BackfillProgress } from "../data/tracked-apps.js";
 import { Interrupted, throwIfStopped } from "../http/sleep.js";
+import { withAdvisoryLock } from "../shared/advisory-lock.js";
 import { FIRST_CURSOR, type SteamReviewsApi } from "../steam/reviews-api.js";
-import { withAdvisoryLock } from "./advisory-lock.js";
 
 export type BackfillOutcome =
   | { readonly status: "complete"; readonly progress: BackfillProgress; readonly pagesThisRun: number }

@@ -1,14 +1,15 @@
 /**
  * Postgres advisory locks, namespaced by the app's schema (the database may be
  * shared with other apps). Held on a connection of its own for as long as the
- * work runs; Postgres lets go by itself if the process dies.
+ * work runs; Postgres lets go by itself if the process dies. A role confined
+ * to its schema needs no privilege for them.
  */
 import pg from "pg";
 
 export interface LockKey {
   /** `pipeline`, `backfill`: combined with the schema into the first key. */
   readonly name: string;
-  /** The second key (a Steam app id), 0 when the lock is one per schema. */
+  /** The second key (an id of the thing locked), 0 when the lock is one per schema. */
   readonly id: number;
 }
 
