@@ -29,11 +29,12 @@ import { adminRoutes } from "./routes/admin.js";
 import { authRoutes } from "./routes/auth.js";
 import { landingRoutes, renderProblemPage } from "./routes/landing.js";
 import { meRoutes } from "./routes/me.js";
+import { sleep } from "./shared/http/sleep.js";
 import { accessGuard } from "./shared/web/access.js";
 import { HttpProblem, installErrorHandling } from "./shared/web/errors.js";
 import { healthRoute } from "./shared/web/health.js";
 import { createWebServer } from "./shared/web/server.js";
-import { sleep, type HttpOptions } from "./threads/http.js";
+import type { HttpOptions } from "./threads/http.js";
 import { ThreadsGraph } from "./threads/graph.js";
 import { ThreadsOAuth } from "./threads/oauth.js";
 
