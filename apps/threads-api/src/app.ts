@@ -24,7 +24,7 @@ import { WorkQueue } from "./ingestion/work-queue.js";
 import { createLogger } from "./logger.js";
 import { JobMetrics } from "./metrics/job-metrics.js";
 import { WebMetrics } from "./metrics/web-metrics.js";
-import { createRedis, REDIS_AREAS } from "./redis.js";
+import { closeRedis, createRedis, REDIS_AREAS } from "./redis.js";
 import { adminRoutes } from "./routes/admin.js";
 import { authRoutes } from "./routes/auth.js";
 import { landingRoutes, renderProblemPage } from "./routes/landing.js";
@@ -58,8 +58,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const now = options.now ?? (() => new Date());
   const logger = createLogger(env, options.logDestination);
   const pool = createPool(env, (error) => logger.error({ err: error }, "idle database connection failed"), { connectionTimeoutMs: WEB_CONNECTION_TIMEOUT_MS });
-  const redis = createRedis(env, { connectionName: "threads-api:web" });
-  redis.on("error", (error: Error) => logger.warn({ err: error }, "redis connection error"));
+  const redis = createRedis(env, logger, { connectionName: "threads-api:web" });
 
   const http: HttpOptions = { fetch: globalThis.fetch, sleep, maxAttempts: 2, ...options.threadsHttp };
   const oauth = new ThreadsOAuth(
@@ -87,7 +86,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: BODY_LIMIT_BYTES,
     onClose: async () => {
       await pool.end();
-      await redis.quit().catch(() => redis.disconnect());
+      await closeRedis(redis);
     },
   });
   const cache = new ReadCache(redis, env.REDIS_KEY_PREFIX, server.log);

@@ -10,7 +10,7 @@ import type { Logger } from "pino";
 import { createPool } from "../db.js";
 import { loadEnv, type Env } from "../env.js";
 import { createLogger } from "../logger.js";
-import { createRedis, type Redis } from "../redis.js";
+import { closeRedis, createRedis, type Redis } from "../redis.js";
 import { runJob as runSharedJob } from "../shared/job.js";
 
 export interface JobContext {
@@ -36,11 +36,10 @@ export function runJob(job: Job): Promise<void> {
     createLogger,
     open(env, logger) {
       const pool = createPool(env, (error) => logger.error({ err: error }, "idle database connection failed"));
-      const redis = createRedis(env, { connectionName: `threads-api:${job.name}`, failFast: false });
-      redis.on("error", (error: Error) => logger.warn({ err: error }, "redis connection error"));
+      const redis = createRedis(env, logger, { connectionName: `threads-api:${job.name}`, failFast: false });
       const close = async () => {
         await pool.end().catch(() => undefined);
-        await redis.quit().catch(() => redis.disconnect());
+        await closeRedis(redis);
       };
       return { pool, redis, close };
     },
