@@ -6,7 +6,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { LoopbackServer, readBody, sendJson } from "./fake-server.js";
+import { FakeHttpServer, readBody, sendJson } from "./fake-server.js";
 
 export interface RecordedRequest {
   readonly method: string;
@@ -30,26 +30,10 @@ export interface Reply {
   readonly headers?: Record<string, string>;
 }
 
-export abstract class FakeApi {
+export abstract class FakeApi extends FakeHttpServer {
   readonly requests: RecordedRequest[] = [];
   readonly #faults = new Map<string, Fault[]>();
   readonly #stalled = new Set<string>();
-  #server: LoopbackServer | undefined;
-
-  /** Starts answering; the subclass's `start` calls it once. */
-  protected async listen(): Promise<void> {
-    this.#server = await LoopbackServer.start((request, response) => this.#receive(request, response));
-  }
-
-  /** `http://127.0.0.1:<port>` */
-  get origin(): string {
-    if (this.#server === undefined) throw new Error("the fake is not listening yet");
-    return this.#server.origin;
-  }
-
-  async close(): Promise<void> {
-    await this.#server?.close();
-  }
 
   /** The next `count` requests to `path` answer with `fault`. */
   failNext(path: string, fault: Fault, count = 1): void {
@@ -72,9 +56,9 @@ export abstract class FakeApi {
   /** The API's error body for a fault. */
   protected abstract errorBody(fault: Fault): unknown;
   protected abstract readonly requestIdHeader: string;
-  protected abstract handle(request: RecordedRequest): Reply;
+  protected abstract answer(request: RecordedRequest): Reply;
 
-  async #receive(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  protected override async serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const text = await readBody(request);
     let body: unknown = undefined;
     if (text !== "") {
@@ -92,7 +76,7 @@ export abstract class FakeApi {
     const fault = this.#faults.get(path)?.shift();
     const reply: Reply = fault
       ? { status: fault.status, body: this.errorBody(fault), headers: fault.retryAfter !== undefined ? { "retry-after": String(fault.retryAfter) } : {} }
-      : this.handle(recorded);
+      : this.answer(recorded);
     sendJson(response, reply.status, reply.body, { [this.requestIdHeader]: requestId, ...reply.headers });
   }
 }

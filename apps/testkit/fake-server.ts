@@ -1,30 +1,25 @@
 /**
  * The part every fake third-party API shares: a real HTTP server on
  * loopback that the app's own client talks to, reading request bodies and
- * writing JSON answers. A fake that throws (a bug in the fake, not in the
- * app) answers 500 so the test fails where the fake broke.
+ * writing JSON answers. A fake extends FakeHttpServer, answers in `serve` and
+ * starts with `listen`; one that throws (a bug in the fake, not in the app)
+ * answers 500, so the test fails where the fake broke.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
-export type RequestHandler = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
-
-export class LoopbackServer {
-  readonly #server: Server;
+export abstract class FakeHttpServer {
+  #server: Server | undefined;
   #origin = "";
 
-  private constructor(handle: RequestHandler) {
-    this.#server = createServer((request, response) => {
-      handle(request, response).catch((error: unknown) => sendJson(response, 500, { error: { type: "fake_bug", message: String(error) } }));
+  /** Listens on 127.0.0.1:`port` (0: any free port); the fake's `start` calls it once. */
+  protected async listen(port = 0): Promise<void> {
+    const server = createServer((request, response) => {
+      this.serve(request, response).catch((error: unknown) => sendJson(response, 500, { error: { type: "fake_bug", message: String(error) } }));
     });
-  }
-
-  /** Listens on 127.0.0.1:`port` (0: any free port). */
-  static async start(handle: RequestHandler, port = 0): Promise<LoopbackServer> {
-    const server = new LoopbackServer(handle);
-    await new Promise<void>((resolve) => server.#server.listen(port, "127.0.0.1", resolve));
-    server.#origin = `http://127.0.0.1:${(server.#server.address() as AddressInfo).port}`;
-    return server;
+    await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+    this.#server = server;
+    this.#origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   }
 
   /** `http://127.0.0.1:<port>` */
@@ -34,9 +29,14 @@ export class LoopbackServer {
 
   /** Ends every connection (a stalled request included) and stops listening. */
   async close(): Promise<void> {
-    this.#server.closeAllConnections();
-    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    const server = this.#server;
+    if (server === undefined) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
   }
+
+  /** Answers one request. */
+  protected abstract serve(request: IncomingMessage, response: ServerResponse): Promise<void>;
 }
 
 export async function readBody(request: IncomingMessage): Promise<string> {

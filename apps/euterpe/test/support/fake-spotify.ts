@@ -10,7 +10,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { LoopbackServer, readBody } from "../kit/fake-server.js";
+import { FakeHttpServer, readBody } from "../kit/fake-server.js";
 import { listeningData, paging, profileObject, type FakeUserProfile } from "./spotify-data.js";
 
 export interface FakeSpotifyOptions {
@@ -37,7 +37,7 @@ interface RecordedRequest {
 /** The fake's own login cookie, as accounts.spotify.com keeps one. */
 export const FAKE_LOGIN_COOKIE = "fake_spotify_login";
 
-export class FakeSpotify {
+export class FakeSpotify extends FakeHttpServer {
   readonly requests: RecordedRequest[] = [];
   /** Lifetime of access tokens issued from now on (Spotify's is 3600). */
   accessTokenLifetimeSeconds = 3600;
@@ -45,7 +45,6 @@ export class FakeSpotify {
   rotateRefreshTokens = false;
 
   readonly #options: FakeSpotifyOptions;
-  #server: LoopbackServer | undefined;
   readonly #codes = new Map<string, { userId: string; redirectUri: string }>();
   readonly #accessTokens = new Map<string, AccessGrant>();
   readonly #refreshTokens = new Map<string, { userId: string; revoked: boolean }>();
@@ -54,25 +53,20 @@ export class FakeSpotify {
   readonly #failures = new Map<string, number[]>();
   /** Users who approved the app (Spotify remembers this per user and app). */
   readonly #approved = new Set<string>();
-  #url = "";
 
   private constructor(options: FakeSpotifyOptions) {
+    super();
     this.#options = options;
   }
 
   static async start(options: FakeSpotifyOptions): Promise<FakeSpotify> {
     const fake = new FakeSpotify(options);
-    fake.#server = await LoopbackServer.start((request, response) => fake.#handle(request, response));
-    fake.#url = fake.#server.origin;
+    await fake.listen();
     return fake;
   }
 
   get url(): string {
-    return this.#url;
-  }
-
-  async close(): Promise<void> {
-    await this.#server?.close();
+    return this.origin;
   }
 
   /** The next `count` requests to `path` answer 429 with `Retry-After: retryAfterSeconds`. */
@@ -123,8 +117,8 @@ export class FakeSpotify {
     return new URL(location);
   }
 
-  async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const url = new URL(request.url ?? "/", this.#url);
+  protected override async serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? "/", this.origin);
     const body = await readBody(request);
     const form = new URLSearchParams(body);
     const grant = this.#grantFor(request);

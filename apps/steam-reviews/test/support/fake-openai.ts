@@ -9,7 +9,7 @@
  * cut-off answer, answers that skip reviews.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { LoopbackServer, readBody, sendJson } from "../kit/fake-server.js";
+import { FakeHttpServer, readBody, sendJson } from "../kit/fake-server.js";
 import { hasApiKey, invalidApiKey, invalidUrl, openAiError, RATE_LIMITED, SERVER_ERROR } from "../kit/openai.js";
 
 export type OpenAiFault =
@@ -40,33 +40,24 @@ const POSITIVE = /great|love|good|fun|recommend|很好|bom|棒/i;
 const NEGATIVE = /bad|boring|crash|плох|вылет/i;
 const THEMES: Record<string, RegExp> = { combat: /combat/i, music: /music|音乐/i, performance: /performance|crash|оптимизац|вылет/i, story: /story/i, multiplayer: /multiplayer|friends/i };
 
-export class FakeOpenAi {
+export class FakeOpenAi extends FakeHttpServer {
   readonly calls: RecordedCall[] = [];
-  #server: LoopbackServer | undefined;
   readonly #faults: OpenAiFault[] = [];
   /** A batch bigger than this comes back cut off (finish_reason "length"). */
   maxBatchAnswered = Infinity;
   /** Reviews whose text contains this get a refusal when alone in a batch, a cut-off answer otherwise. */
   poison: string | undefined;
   delayMs = 0;
-  #url = "";
-
-  private constructor() {}
 
   static async start(): Promise<FakeOpenAi> {
     const fake = new FakeOpenAi();
-    fake.#server = await LoopbackServer.start((request, response) => fake.#handle(request, response));
-    fake.#url = `${fake.#server.origin}/v1`;
+    await fake.listen();
     return fake;
   }
 
   /** The base URL, ending in /v1 like OpenAI's. */
   get url(): string {
-    return this.#url;
-  }
-
-  async close(): Promise<void> {
-    await this.#server?.close();
+    return `${this.origin}/v1`;
   }
 
   failNext(...faults: OpenAiFault[]): void {
@@ -78,7 +69,7 @@ export class FakeOpenAi {
     return this.calls.filter((call) => call.schema === schema && call.answered).flatMap((call) => call.ids);
   }
 
-  async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  protected override async serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? "/", "http://localhost");
     if (request.method !== "POST" || url.pathname !== "/v1/chat/completions") return send(response, 404, invalidUrl(request.method, url.pathname));
     if (!hasApiKey(request.headers, FAKE_OPENAI_KEY)) return send(response, 401, invalidApiKey(request.headers));

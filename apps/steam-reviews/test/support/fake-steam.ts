@@ -9,7 +9,7 @@
  * requests, a review repeated on the next page, a cursor that gets stuck.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { LoopbackServer } from "../kit/fake-server.js";
+import { FakeHttpServer } from "../kit/fake-server.js";
 import type { RawSteamReview } from "./review-data.js";
 
 export interface Fault {
@@ -40,9 +40,8 @@ function cursorFor(appId: number, offset: number): string {
   return `AoJ4${Buffer.from(`${appId}:${offset}`).toString("base64")}+/w==`;
 }
 
-export class FakeSteam {
+export class FakeSteam extends FakeHttpServer {
   readonly requests: RecordedSteamRequest[] = [];
-  #server: LoopbackServer | undefined;
   readonly #reviews = new Map<number, RawSteamReview[]>();
   readonly #names = new Map<number, string>();
   readonly #behaviour = new Map<number, AppBehaviour>();
@@ -50,24 +49,20 @@ export class FakeSteam {
   readonly #hanging = new Set<ServerResponse>();
   /** Delay before each answer, in ms. */
   delayMs = 0;
-  #url = "";
-
-  private constructor() {}
 
   static async start(): Promise<FakeSteam> {
     const fake = new FakeSteam();
-    fake.#server = await LoopbackServer.start((request, response) => fake.#handle(request, response));
-    fake.#url = fake.#server.origin;
+    await fake.listen();
     return fake;
   }
 
   get url(): string {
-    return this.#url;
+    return this.origin;
   }
 
-  async close(): Promise<void> {
+  override async close(): Promise<void> {
     for (const response of this.#hanging) response.destroy();
-    await this.#server?.close();
+    await super.close();
   }
 
   /** The app's reviews, newest first (filter=recent order), and its store name. */
@@ -91,8 +86,8 @@ export class FakeSteam {
     return this.requests.filter((request) => request.path.startsWith("/appreviews/") && (appId === undefined || request.appId === appId));
   }
 
-  async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const url = new URL(request.url ?? "/", this.#url);
+  protected override async serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? "/", this.origin);
     const params = Object.fromEntries(url.searchParams);
     const reviewsMatch = /^\/appreviews\/(\d+)$/.exec(url.pathname);
     const appId = Number(reviewsMatch?.[1] ?? params.appids ?? 0);

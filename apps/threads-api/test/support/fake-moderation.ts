@@ -9,7 +9,7 @@
  */
 import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { LoopbackServer, readBody, sendJson } from "../kit/fake-server.js";
+import { FakeHttpServer, readBody, sendJson } from "../kit/fake-server.js";
 import { hasApiKey, invalidApiKey, invalidUrl, openAiError, RATE_LIMITED, SERVER_ERROR } from "../kit/openai.js";
 
 export const CATEGORIES = [
@@ -59,33 +59,27 @@ export function fakeScores(text: string): Record<string, number> {
   return scores;
 }
 
-export class FakeModeration {
+export class FakeModeration extends FakeHttpServer {
   /** Every request body's inputs, in order. */
   readonly batches: string[][] = [];
   readonly #options: FakeModerationOptions;
-  #server: LoopbackServer | undefined;
   readonly #faults: Fault[] = [];
   readonly #fixed = new Map<string, Record<string, number>>();
-  #url = "";
 
   private constructor(options: FakeModerationOptions) {
+    super();
     this.#options = options;
   }
 
   static async start(options: FakeModerationOptions): Promise<FakeModeration> {
     const fake = new FakeModeration(options);
-    fake.#server = await LoopbackServer.start((request, response) => fake.#handle(request, response), options.port);
-    fake.#url = `${fake.#server.origin}/v1`;
+    await fake.listen(options.port);
     return fake;
   }
 
   /** The base URL, like OPENAI_BASE_URL (ends in /v1). */
   get url(): string {
-    return this.#url;
-  }
-
-  async close(): Promise<void> {
-    await this.#server?.close();
+    return `${this.origin}/v1`;
   }
 
   /** The next `count` requests answer `status` (429 carries Retry-After). */
@@ -98,7 +92,7 @@ export class FakeModeration {
     this.#fixed.set(text, { ...fakeScores(text), ...scores });
   }
 
-  async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  protected override async serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
     if (request.method !== "POST" || request.url !== "/v1/moderations") return sendJson(response, 404, invalidUrl(request.method, request.url ?? "/"));
     if (!hasApiKey(request.headers, this.#options.apiKey)) return sendJson(response, 401, invalidApiKey(request.headers));
     const fault = this.#faults.shift();

@@ -11,7 +11,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { LoopbackServer, readBody, sendJson } from "../kit/fake-server.js";
+import { FakeHttpServer, readBody, sendJson } from "../kit/fake-server.js";
 import type { FakePost, FakeThreadsUser } from "./threads-data.js";
 
 export interface FakeThreadsOptions {
@@ -54,41 +54,35 @@ function graphError(message: string, code: number, extra: Record<string, unknown
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-export class FakeThreads {
+export class FakeThreads extends FakeHttpServer {
   readonly requests: RecordedRequest[] = [];
   /** Long-lived tokens issued from now on last this long. */
   longLivedSeconds = LONG_LIVED_SECONDS;
   readonly #options: FakeThreadsOptions;
-  #server: LoopbackServer | undefined;
   readonly #codes = new Map<string, { userId: string; redirectUri: string; used: boolean }>();
   readonly #grants = new Map<string, Grant>();
   readonly #failures = new Map<string, InjectedFailure[]>();
   readonly #delays = new Map<string, number>();
   #clockOffsetMs = 0;
-  #url = "";
 
   private constructor(options: FakeThreadsOptions) {
+    super();
     this.#options = options;
   }
 
   static async start(options: FakeThreadsOptions): Promise<FakeThreads> {
     const fake = new FakeThreads(options);
-    fake.#server = await LoopbackServer.start((request, response) => fake.#handle(request, response), options.port);
-    fake.#url = fake.#server.origin;
+    await fake.listen(options.port);
     return fake;
   }
 
   get url(): string {
-    return this.#url;
+    return this.origin;
   }
 
   /** Where THREADS_AUTHORIZE_URL points. */
   get authorizeUrl(): string {
-    return `${this.#url}/oauth/authorize`;
-  }
-
-  async close(): Promise<void> {
-    await this.#server?.close();
+    return `${this.origin}/oauth/authorize`;
   }
 
   /** The fake's clock: tokens expire and become refreshable by it. */
@@ -192,8 +186,8 @@ export class FakeThreads {
     return token;
   }
 
-  async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const url = new URL(request.url ?? "/", this.#url);
+  protected override async serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? "/", this.origin);
     const path = url.pathname;
     const form = request.method === "POST" ? new URLSearchParams(await readBody(request)) : new URLSearchParams();
     const params = (name: string) => url.searchParams.get(name) ?? form.get(name) ?? undefined;
@@ -230,7 +224,7 @@ export class FakeThreads {
     }
     if (this.#options.autoApprove) return this.#redirect(response, this.approve(url.toString(), this.#options.autoApprove));
     const decide = (choice: string) => {
-      const target = new URL("/oauth/authorize/decide", this.#url);
+      const target = new URL("/oauth/authorize/decide", this.origin);
       for (const [key, value] of params) target.searchParams.set(key, value);
       target.searchParams.set("choice", choice);
       return escapeHtml(target.pathname + target.search);

@@ -43,7 +43,7 @@ export class FakeEmbeddings extends FakeApi {
     return openAiError(fault.message ?? fault.type, fault.type, fault.type);
   }
 
-  protected handle(request: RecordedRequest): Reply {
+  protected answer(request: RecordedRequest): Reply {
     if (!hasApiKey(request.headers, OPENAI_KEY)) return { status: 401, body: invalidApiKey(request.headers) };
     if (request.method !== "POST" || request.path !== "/v1/embeddings") return { status: 404, body: invalidUrl(request.method, request.path) };
     const body = request.body as { model?: unknown; input?: unknown };
