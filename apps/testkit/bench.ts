@@ -9,9 +9,40 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import http from "node:http";
 import { createInterface } from "node:readline";
+import { parseArgs } from "node:util";
 import { freePort } from "./net.js";
 
 export { freePort };
+
+/**
+ * The bench's options: each `--<name> <number>` with its default, as numbers.
+ * `--help` prints `help` and exits 0; an unknown option, or a value that is
+ * not a number of at least 0, exits 2 naming it.
+ */
+export function benchOptions<const T extends Record<string, string>>(help: string, defaults: T): { readonly [K in keyof T]: number } {
+  const options = Object.fromEntries(Object.entries(defaults).map(([name, value]) => [name, { type: "string" as const, default: value }]));
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({ options: { ...options, help: { type: "boolean", default: false } } }));
+  } catch (error) {
+    console.error(`${(error as Error).message}. See --help.`);
+    process.exit(2);
+  }
+  if (values["help"] === true) {
+    console.log(help);
+    process.exit(0);
+  }
+  const numbers: Record<string, number> = {};
+  for (const name of Object.keys(defaults)) {
+    const value = Number(values[name]);
+    if (!Number.isFinite(value) || value < 0) {
+      console.error(`--${name} takes a number of at least 0, not "${String(values[name])}". See --help.`);
+      process.exit(2);
+    }
+    numbers[name] = value;
+  }
+  return numbers as { readonly [K in keyof T]: number };
+}
 
 export interface Launched {
   readonly child: ChildProcess;

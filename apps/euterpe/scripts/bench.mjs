@@ -16,7 +16,6 @@ import "../test/kit/typescript-hooks.mjs";
 import { randomBytes } from "node:crypto";
 import http from "node:http";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
 
 const HELP = `Usage: npm run bench -- [--duration <seconds>] [--connections <n>] [--rounds <n>] [--warmup <requests>]
 
@@ -34,28 +33,14 @@ throwaway database and the tests' fake Spotify, and prints:
 
 DATABASE_URL names the Postgres server to use (default postgres://postgres@127.0.0.1:5432/postgres).`;
 
-const { values } = parseArgs({
-  options: {
-    duration: { type: "string", default: "5" },
-    connections: { type: "string", default: "16" },
-    rounds: { type: "string", default: "3" },
-    warmup: { type: "string", default: "2000" },
-    help: { type: "boolean", default: false },
-  },
-});
-if (values.help) {
-  console.log(HELP);
-  process.exit(0);
-}
-const durationMs = Number(values.duration) * 1000;
-const connections = Number(values.connections);
-const rounds = Number(values.rounds);
-const warmup = Number(values.warmup);
-
 // The tests' TypeScript (the fake Spotify, the testkit): Node strips the types.
 const { FakeSpotify } = await import("../test/support/fake-spotify.ts");
 const { createTestDatabase } = await import("../test/kit/database.ts");
-const { call, cpuMs, load, percentile, release, round, rssMiB, startWeb, stopProcess, warm } = await import("../test/kit/bench.ts");
+const { benchOptions, call, cpuMs, load, percentile, release, round, rssMiB, startWeb, stopProcess, warm } = await import("../test/kit/bench.ts");
+
+const options = benchOptions(HELP, { duration: "5", connections: "16", rounds: "3", warmup: "2000" });
+const durationMs = options.duration * 1000;
+const { connections, rounds, warmup } = options;
 
 const appDir = fileURLToPath(new URL("..", import.meta.url));
 const USER = { id: "bench-user", displayName: "Bench User", email: "bench@example.com", tag: "Bench" };

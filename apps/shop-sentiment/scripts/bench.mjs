@@ -9,7 +9,6 @@ import "../test/kit/typescript-hooks.mjs";
 import { randomBytes } from "node:crypto";
 import http from "node:http";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
 
 const HELP = `Usage: npm run bench -- [--duration <seconds>] [--connections <n>] [--warmup <requests>]
 
@@ -26,26 +25,14 @@ with Redis unreachable) and prints:
 DATABASE_URL names the Postgres server (default postgres://postgres@127.0.0.1:5432/postgres);
 REDIS_URL the Redis server (default redis://127.0.0.1:6379; only keys under a fresh prefix are touched).`;
 
-const { values } = parseArgs({
-  options: {
-    duration: { type: "string", default: "5" },
-    connections: { type: "string", default: "16" },
-    warmup: { type: "string", default: "1000" },
-    help: { type: "boolean", default: false },
-  },
-});
-if (values.help) {
-  console.log(HELP);
-  process.exit(0);
-}
-const durationMs = Number(values.duration) * 1000;
-const connections = Number(values.connections);
-const warmup = Number(values.warmup);
-
 // The testkit is TypeScript: Node strips the types.
 const { createTestDatabase } = await import("../test/kit/database.ts");
 const { deleteKeysUnder, REDIS_URL, testKeyPrefix } = await import("../test/kit/redis.ts");
-const { call, freePort, launch, load, percentile, release, round, rssMiB, stopProcess, warm } = await import("../test/kit/bench.ts");
+const { benchOptions, call, freePort, launch, load, percentile, release, round, rssMiB, stopProcess, warm } = await import("../test/kit/bench.ts");
+
+const options = benchOptions(HELP, { duration: "5", connections: "16", warmup: "1000" });
+const durationMs = options.duration * 1000;
+const { connections, warmup } = options;
 
 const appDir = fileURLToPath(new URL("..", import.meta.url));
 const keyPrefix = testKeyPrefix("shop-sentiment-bench");

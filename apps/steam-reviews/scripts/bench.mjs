@@ -8,7 +8,6 @@ import "../test/kit/typescript-hooks.mjs";
 import { randomBytes } from "node:crypto";
 import http from "node:http";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
 import pg from "pg";
 import { DAYS_SQL, GAME_SQL, GAMES_SQL, RECENT_REVIEWS_SHOWN, RECENT_REVIEWS_SQL, THEME_WINDOW, THEMES_SQL } from "../dist/data/dashboard-queries.js";
 import { saveAnalyses, saveTranslations, storeReviews } from "../dist/data/reviews.js";
@@ -29,27 +28,14 @@ game list.
 
 DATABASE_URL names the Postgres server to use (default postgres://postgres@127.0.0.1:5432/postgres).`;
 
-const { values } = parseArgs({
-  options: {
-    reviews: { type: "string", default: "100000" },
-    duration: { type: "string", default: "5" },
-    connections: { type: "string", default: "8" },
-    warmup: { type: "string", default: "500" },
-    help: { type: "boolean", default: false },
-  },
-});
-if (values.help) {
-  console.log(HELP);
-  process.exit(0);
-}
-const reviewCount = Number(values.reviews);
-const durationMs = Number(values.duration) * 1000;
-const connections = Number(values.connections);
-const warmup = Number(values.warmup);
-
 // The testkit is TypeScript: Node strips the types.
 const { createTestDatabase } = await import("../test/kit/database.ts");
-const { call, load, percentile, release, round, rssMiB, startWeb, stopProcess, warm } = await import("../test/kit/bench.ts");
+const { benchOptions, call, load, percentile, release, round, rssMiB, startWeb, stopProcess, warm } = await import("../test/kit/bench.ts");
+
+const options = benchOptions(HELP, { reviews: "100000", duration: "5", connections: "8", warmup: "500" });
+const reviewCount = options.reviews;
+const durationMs = options.duration * 1000;
+const { connections, warmup } = options;
 
 const APP_ID = 3228590;
 const SCHEMA = "steam_reviews";

@@ -9,7 +9,6 @@ import "../test/kit/typescript-hooks.mjs";
 import { randomBytes, randomUUID } from "node:crypto";
 import http from "node:http";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
 import pg from "pg";
 import { SessionTokens } from "../dist/auth/session-tokens.js";
 
@@ -28,28 +27,15 @@ Boots dist/server.js against a throwaway database holding one user with
 DATABASE_URL names the Postgres server (default postgres://postgres@127.0.0.1:5432/postgres),
 REDIS_URL the Redis server (default redis://127.0.0.1:6379).`;
 
-const { values } = parseArgs({
-  options: {
-    duration: { type: "string", default: "5" },
-    connections: { type: "string", default: "16" },
-    posts: { type: "string", default: "10000" },
-    warmup: { type: "string", default: "2000" },
-    help: { type: "boolean", default: false },
-  },
-});
-if (values.help) {
-  console.log(HELP);
-  process.exit(0);
-}
-const durationMs = Number(values.duration) * 1000;
-const connections = Number(values.connections);
-const postCount = Number(values.posts);
-const warmup = Number(values.warmup);
-
 // The testkit is TypeScript: Node strips the types.
 const { createTestDatabase } = await import("../test/kit/database.ts");
 const { deleteKeysUnder, REDIS_URL, testKeyPrefix } = await import("../test/kit/redis.ts");
-const { call, load, percentile, release, round, rssMiB, startWeb, stopProcess, warm } = await import("../test/kit/bench.ts");
+const { benchOptions, call, load, percentile, release, round, rssMiB, startWeb, stopProcess, warm } = await import("../test/kit/bench.ts");
+
+const options = benchOptions(HELP, { duration: "5", connections: "16", posts: "10000", warmup: "2000" });
+const durationMs = options.duration * 1000;
+const postCount = options.posts;
+const { connections, warmup } = options;
 
 const appDir = fileURLToPath(new URL("..", import.meta.url));
 const redisPrefix = testKeyPrefix("threads-api-bench");
@@ -141,14 +127,14 @@ try {
     health_rps: health.rps,
     non_200: firstPage.failed + deepPages.failed + health.failed,
     connections,
-    duration_s: Number(values.duration),
+    duration_s: options.duration,
     node: process.version,
   };
   console.log(`boot to listening:           ${results.boot_to_listening_ms} ms`);
   console.log(`RSS after warm-up:           ${results.rss_after_warmup_mib} MiB`);
   console.log(`/api/v1/me/posts, page 1:    ${results.me_posts_first_page_rps} req/s, p50 ${results.me_posts_first_page_p50_ms} ms, p99 ${results.me_posts_first_page_p99_ms} ms (${postCount} scored posts)`);
   console.log(`/api/v1/me/posts, any page:  ${results.me_posts_any_page_rps} req/s, p99 ${results.me_posts_any_page_p99_ms} ms (sort=recent, pages 1-${pages})`);
-  console.log(`/health:                     ${results.health_rps} req/s (${connections} connections, ${values.duration} s each, ${results.non_200} non-200 in all)`);
+  console.log(`/health:                     ${results.health_rps} req/s (${connections} connections, ${options.duration} s each, ${results.non_200} non-200 in all)`);
   console.log(JSON.stringify(results));
 } finally {
   await stopProcess(web?.child);

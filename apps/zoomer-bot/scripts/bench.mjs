@@ -9,7 +9,6 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
 import pg from "pg";
 
 const HELP = `Usage: npm run bench -- [--pairs <n>] [--dimensions <n>] [--queries <n>]
@@ -25,25 +24,12 @@ Boots dist/worker.js (local channel) against a throwaway database and prints:
 
 DATABASE_URL names the Postgres server to use (default postgres://postgres@127.0.0.1:5432/postgres).`;
 
-const { values } = parseArgs({
-  options: {
-    pairs: { type: "string", default: "10000" },
-    dimensions: { type: "string", default: "1536" },
-    queries: { type: "string", default: "200" },
-    help: { type: "boolean", default: false },
-  },
-});
-if (values.help) {
-  console.log(HELP);
-  process.exit(0);
-}
-const pairs = Number(values.pairs);
-const dimensions = Number(values.dimensions);
-const queries = Number(values.queries);
-
 // The testkit is TypeScript: Node strips the types.
 const { createTestDatabase } = await import("../test/kit/database.ts");
-const { launch, percentile, release, round, rssMiB, stopProcess } = await import("../test/kit/bench.ts");
+const { benchOptions, launch, percentile, release, round, rssMiB, stopProcess } = await import("../test/kit/bench.ts");
+
+const options = benchOptions(HELP, { pairs: "10000", dimensions: "1536", queries: "200" });
+const { pairs, dimensions, queries } = options;
 
 const appDir = fileURLToPath(new URL("..", import.meta.url));
 const db = await createTestDatabase("zoomer_bot_bench");
