@@ -36,7 +36,7 @@ import { healthRoute } from "./shared/web/health.js";
 import { createWebServer } from "./shared/web/server.js";
 import type { HttpOptions } from "./threads/http.js";
 import { ThreadsGraph } from "./threads/graph.js";
-import { ThreadsOAuth } from "./threads/oauth.js";
+import { credentialsOf, ThreadsOAuth } from "./threads/oauth.js";
 
 /** Nothing the app accepts has a body bigger than this. */
 export const BODY_LIMIT_BYTES = 16 * 1024;
@@ -61,16 +61,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const redis = createRedis(env, logger, { connectionName: "threads-api:web" });
 
   const http: HttpOptions = { fetch: globalThis.fetch, sleep, maxAttempts: 2, ...options.threadsHttp };
-  const oauth = new ThreadsOAuth(
-    {
-      authorizeUrl: env.THREADS_AUTHORIZE_URL,
-      apiBaseUrl: env.THREADS_API_BASE_URL,
-      clientId: env.THREADS_CLIENT_ID,
-      clientSecret: env.THREADS_CLIENT_SECRET,
-      redirectUri: env.THREADS_REDIRECT_URI,
-    },
-    http,
-  );
+  const oauth = new ThreadsOAuth(credentialsOf(env), http);
   const graph = new ThreadsGraph(env.THREADS_API_BASE_URL, http);
   const tokens = new SessionTokens(env, now);
   const origins = new OriginPolicy(env.CORS_ALLOWED_ORIGINS, new URL(env.THREADS_REDIRECT_URI).origin);
