@@ -7,6 +7,7 @@ import { configVarRoutes } from "./domain/config-vars";
 import { dataRoutes } from "./domain/data";
 import { domainRoutes } from "./domain/domains";
 import { drainRoutes } from "./domain/drains";
+import { dynoRoutes, logplexRoutes } from "./domain/dynos";
 import { formationRoutes } from "./domain/formation";
 import { pipelineRoutes } from "./domain/pipelines";
 import { releaseRoutes } from "./domain/releases";
@@ -42,6 +43,7 @@ export function platformHost(world: World): HostSpec {
   buildRoutes(router);
   releaseRoutes(router);
   formationRoutes(router);
+  dynoRoutes(router);
   domainRoutes(router);
   drainRoutes(router);
   pipelineRoutes(router);
@@ -111,6 +113,7 @@ export function schedulerHost(): HostSpec {
 export function blobHost(): HostSpec {
   const router = new Router();
   blobRoutes(router);
+  logplexRoutes(router);
   return {
     name: "blob",
     router,
