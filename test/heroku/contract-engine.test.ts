@@ -26,6 +26,7 @@ const KINDS = [
   "postgresCredential",
   "redisConfig",
   "pgBackupSchedule",
+  "oneOffRun",
 ] as const;
 
 let heroku: HerokuDouble;
