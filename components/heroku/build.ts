@@ -17,6 +17,14 @@ export interface BuildArgs {
    * time, such as NEXT_PUBLIC_*); a change rebuilds. @default undefined (none)
    */
   readonly buildEnvSha256?: pulumi.Input<string>;
+  /**
+   * Rollback: run this earlier release's slug instead of the build's (a
+   * version of the same app, as `heroku releases` lists it). Changed or
+   * removed in place: removing it releases the build's own slug again.
+   * Register the Build with `ignoreChanges` on its source while pinned, or a
+   * source change would build and release new code. @default undefined (the build runs) @example 41
+   */
+  readonly pinnedRelease?: pulumi.Input<number>;
 }
 
 /**
@@ -41,6 +49,10 @@ export class Build extends HerokuResource {
   declare readonly sourceSha256: pulumi.Output<string>;
   /** Process types of the Procfile: type → command. */
   declare readonly processTypes: pulumi.Output<Record<string, string>>;
+  /** While pinned: the slug that runs instead of the build's. */
+  declare readonly pinnedSlugId: pulumi.Output<string | undefined>;
+  /** While pinned: the release that runs the pinned slug. */
+  declare readonly pinReleaseVersion: pulumi.Output<number | undefined>;
 
   constructor(name: string, args: BuildArgs, opts?: pulumi.CustomResourceOptions) {
     const sourceSha256 = args.sourceSha256 ?? pulumi.output(packSource(args.sourceDir).then((archive) => archive.sha256));
@@ -57,6 +69,8 @@ export class Build extends HerokuResource {
         slugId: undefined,
         status: undefined,
         processTypes: undefined,
+        pinnedSlugId: undefined,
+        pinReleaseVersion: undefined,
       },
       opts,
     );

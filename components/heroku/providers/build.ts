@@ -11,6 +11,12 @@
  * A build is immutable: a new SHA-256 (or app, or buildpacks) replaces it,
  * an unchanged one never rebuilds. Deleting a build deletes nothing: Heroku
  * keeps build history, and the running release stays as it is.
+ *
+ * Rollback: `pinnedRelease` (a release version of the same app) makes the
+ * app run that release's slug again instead of the build's, in place
+ * (release-pin.ts); removing it releases the build's own slug again. The
+ * component keeps a pinned build from rebuilding (ignoreChanges on the
+ * source), so new code waits until the pin goes.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { readFileSync } from "node:fs";
@@ -19,9 +25,12 @@ import { z } from "zod";
 import { herokuClient, seg, type HerokuClient } from "../client";
 import { pollInterval, waitTimeout } from "../env";
 import { isPollFailed, isPollTimeout, pollUntil } from "../poll";
-import { checkInputs, compact, failure, parseProps, step, unknownDiff } from "../provider-kit";
-import { buildSchema, configVarsSchema, releaseSchema, sourceSchema, type BuildBody, type ReleaseBody } from "../schemas";
+import { messageOf } from "../errors";
+import { checkInputs, compact, failure, parseProps, resourceInitError, step, unknownDiff } from "../provider-kit";
+import { appSchema, buildSchema, sourceSchema } from "../schemas";
 import { packSource } from "../source-archive";
+import { pinRelease, releaseSlug } from "./release-pin";
+import { outputTail, waitForRelease } from "./release-wait";
 
 const buildInputs = () =>
   z.object({
@@ -30,6 +39,7 @@ const buildInputs = () =>
     sourceSha256: z.string().optional(),
     buildpacks: z.array(z.string().min(1)).optional(),
     buildEnvSha256: z.string().optional(),
+    pinnedRelease: z.number().int().min(1).optional(),
   });
 export type BuildInputs = z.infer<ReturnType<typeof buildInputs>>;
 
@@ -47,13 +57,16 @@ const buildOutputs = () =>
     slugId: z.string(),
     status: z.string(),
     processTypes: z.record(z.string(), z.string()),
+    /** The release whose slug runs instead of this build's, while pinned. */
+    pinnedRelease: z.number().optional(),
+    pinnedSlugId: z.string().optional(),
+    /** The release that runs the pinned slug. */
+    pinReleaseVersion: z.number().optional(),
   });
 export type BuildOutputs = z.infer<ReturnType<typeof buildOutputs>>;
 
 const BUILD_POLL_MS = 3_000;
 const BUILD_TIMEOUT_MS = 60 * 60_000;
-const RELEASE_TIMEOUT_MS = 65 * 60_000;
-const TAIL_LINES = 40;
 
 export const buildProvider: pulumi.dynamic.ResourceProvider = {
   async check(_olds: unknown, news: unknown) {
@@ -75,15 +88,22 @@ export const buildProvider: pulumi.dynamic.ResourceProvider = {
     if ((news.buildpacks ?? []).join("\n") !== (olds.buildpacks ?? []).join("\n")) replaces.push("buildpacks");
     // Values compiled into the build (NEXT_PUBLIC_*) changed: the old slug carries the old ones.
     if ((news.buildEnvSha256 ?? "") !== (olds.buildEnvSha256 ?? "")) replaces.push("buildEnvSha256");
-    const changes = replaces.length > 0 || news.sourceDir !== olds.sourceDir;
+    const repinned = (news.pinnedRelease ?? 0) !== (olds.pinnedRelease ?? 0);
+    const changes = replaces.length > 0 || news.sourceDir !== olds.sourceDir || repinned;
     return { changes, replaces };
   },
 
   async create(rawInputs: unknown) {
     const inputs = parseProps("Build", buildInputs(), rawInputs);
     const api = herokuClient();
-    const outs = await step(`Building ${inputs.sourceDir} on app ${inputs.app}`, () => buildAndRelease(api, inputs));
-    return { id: outs.buildId, outs };
+    const built = await step(`Building ${inputs.sourceDir} on app ${inputs.app}`, () => buildAndRelease(api, inputs));
+    if (inputs.pinnedRelease === undefined) return { id: built.buildId, outs: built };
+    // Built, but pinned to an earlier release: a failed pin keeps the build, and the next `up` pins again.
+    try {
+      return { id: built.buildId, outs: await applyPin(api, built, inputs.pinnedRelease) };
+    } catch (error) {
+      throw resourceInitError(built.buildId, built, `Pinning app ${inputs.app} to release v${inputs.pinnedRelease}: ${messageOf(error)}`);
+    }
   },
 
   async read(id: string, props: unknown) {
@@ -99,16 +119,35 @@ export const buildProvider: pulumi.dynamic.ResourceProvider = {
   },
 
   async update(_id: string, oldOutputs: unknown, newInputs: unknown) {
-    // Only `sourceDir` changes in place (same content, new folder): record it.
+    // In place: `sourceDir` (same content, new folder) is recorded; a new pin, or none, is released.
     const olds = parseProps("Build", buildOutputs(), oldOutputs);
     const news = parseProps("Build", buildInputs(), newInputs);
-    return { outs: { ...olds, app: news.app, sourceDir: news.sourceDir } };
+    const recorded: BuildOutputs = { ...olds, app: news.app, sourceDir: news.sourceDir };
+    if ((news.pinnedRelease ?? 0) === (olds.pinnedRelease ?? 0)) return { outs: recorded };
+    const api = herokuClient();
+    const what =
+      news.pinnedRelease !== undefined
+        ? `Pinning app ${olds.app} to release v${news.pinnedRelease}`
+        : `Removing the pin to release v${olds.pinnedRelease} of app ${olds.app}: releasing build ${olds.buildId} again`;
+    return { outs: await step(what, () => applyPin(api, recorded, news.pinnedRelease)) };
   },
 
   async delete() {
     // Heroku keeps builds as history; the release they made keeps running.
   },
 };
+
+/** Releases the pinned release's slug, or (unpinned) the build's own slug again; the outputs say which runs. */
+async function applyPin(api: HerokuClient, outs: BuildOutputs, pinnedRelease: number | undefined): Promise<BuildOutputs> {
+  const { pinnedRelease: _release, pinnedSlugId: _slug, pinReleaseVersion: _version, ...unpinned } = outs;
+  const appName = (await api.get(`/apps/${seg(outs.appId)}`, appSchema())).name;
+  if (pinnedRelease === undefined) {
+    await releaseSlug(api, outs.appId, appName, outs.slugId, `Back to build ${outs.buildId.slice(0, 8)}: release pin removed (fleet)`, "the build's slug was released again but");
+    return unpinned;
+  }
+  const pin = await pinRelease(api, outs.appId, appName, pinnedRelease);
+  return { ...unpinned, pinnedRelease, pinnedSlugId: pin.slugId, pinReleaseVersion: pin.runningVersion };
+}
 
 async function buildAndRelease(api: HerokuClient, inputs: BuildInputs): Promise<BuildOutputs> {
   const archive = await packSource(inputs.sourceDir);
@@ -158,7 +197,7 @@ async function buildAndRelease(api: HerokuClient, inputs: BuildInputs): Promise<
   if (releaseId === undefined || slugId === undefined) {
     throw new Error(`${what} succeeded but Heroku reported no release or slug for it.`);
   }
-  const release = await waitForRelease(api, inputs.app, releaseId);
+  const release = await waitForRelease(api, inputs.app, releaseId, "the build succeeded but");
   return compact({
     app: inputs.app,
     appId: build.app.id,
@@ -175,37 +214,6 @@ async function buildAndRelease(api: HerokuClient, inputs: BuildInputs): Promise<
   });
 }
 
-async function waitForRelease(api: HerokuClient, app: string, releaseId: string): Promise<ReleaseBody> {
-  const read = () => api.get(`/apps/${seg(app)}/releases/${seg(releaseId)}`, releaseSchema());
-  let version = "?";
-  try {
-    return await pollUntil({
-      what: `release phase of release ${releaseId} of app ${app}`,
-      read,
-      state: (r) => {
-        version = String(r.version);
-        return `v${r.version} ${r.status}`;
-      },
-      done: (r) => r.status === "succeeded",
-      failed: (r) => (r.status === "failed" || r.status === "expired" ? r.status : undefined),
-      intervalMs: pollInterval(BUILD_POLL_MS),
-      timeoutMs: waitTimeout(RELEASE_TIMEOUT_MS),
-      log: api.log,
-    });
-  } catch (error) {
-    if (isPollFailed(error)) {
-      const release = await read();
-      throw new Error(
-        `the build succeeded but release v${release.version} failed in the release phase, so it was not deployed ` +
-          `(v${release.version - 1} or older keeps running). ${await outputTail(api, app, release.output_stream_url, "Release output")} ` +
-          `Fix the release command (migrations) and run \`pulumi up\` again.`,
-      );
-    }
-    if (isPollTimeout(error)) throw new Error(`release v${version}: ${error.message}`);
-    throw error;
-  }
-}
-
 async function wait<T>(api: HerokuClient, what: string, run: () => Promise<T>): Promise<T> {
   try {
     return await run();
@@ -216,24 +224,6 @@ async function wait<T>(api: HerokuClient, what: string, run: () => Promise<T>): 
     api.log.debug(`${what}: ${error instanceof Error ? error.message : String(error)}`);
     throw error;
   }
-}
-
-/**
- * The last lines of a build or release output stream, redacted with the
- * app's config-var values too (build scripts sometimes print them).
- */
-async function outputTail(api: HerokuClient, app: string, url: string | undefined, label: string): Promise<string> {
-  if (!url) return `${label}: not available.`;
-  await api.find(`/apps/${seg(app)}/config-vars`, configVarsSchema(), { secretResponse: true }).catch(() => undefined);
-  const text = await api.fetchText(url);
-  if (text === undefined) return `${label}: could not be read (see \`heroku builds:output\`).`;
-  const lines = text
-    .replace(/\r/g, "")
-    .split("\n")
-    .map((line) => line.replace(/^data: ?/, ""))
-    .filter((line) => line.trim() !== "");
-  const tail = lines.slice(-TAIL_LINES);
-  return `${label} (last ${tail.length} lines):\n${api.redact(tail.join("\n"))}\n`;
 }
 
 /** Process types of the Procfile packed in the archive (`web: npm start` when there is none, as Heroku does). */
