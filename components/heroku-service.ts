@@ -16,6 +16,7 @@ import {
   Domain,
   Drain,
   Formation,
+  OneOffRun,
   PostgresBackupSchedule,
   PostgresCredential,
   RedisConfig,
@@ -89,6 +90,18 @@ export interface ScheduledJob {
   readonly dynoSize: string;
 }
 
+/** A command run once per trigger in a one-off dyno, after the build is released. */
+export interface OneOffRunArgs {
+  /** Unique in the app: the resource is `<name>-run-<run name>`. */
+  readonly name: string;
+  /** @example "node dist/jobs/backfill.js --app-id 3228590" */
+  readonly command: string;
+  /** The same trigger never runs the command again; a new one does. @example "tracked 3228590" */
+  readonly trigger: string;
+  /** One-off dyno size (billed per second while it runs). @example "basic" */
+  readonly size: string;
+}
+
 /** What the app's config vars may be derived from, known once the app and its edge exist. */
 export interface ServiceFacts {
   /** Heroku's `web_url` without the trailing slash (carries a random suffix; read, never derived). */
@@ -132,6 +145,13 @@ export interface HerokuServiceArgs {
   readonly logDrainUrl?: pulumi.Input<string>;
   /** Protect the app (production). @default false */
   readonly protect?: boolean;
+  /** Commands run once each, after the build is released and the config vars are set. @default [] */
+  readonly oneOffRuns?: readonly OneOffRunArgs[];
+  /**
+   * Rollback: run this earlier release's slug instead of the source's build
+   * (in place; new source waits until the pin goes). @default undefined @example 41
+   */
+  readonly pinnedRelease?: number;
 }
 
 /**
@@ -194,6 +214,7 @@ export class HerokuService extends pulumi.ComponentResource {
     this.build = this.createBuild(name, args, appId, configVars, [...data.ready]);
     this.createFormation(name, args, appId, this.build);
     this.createScheduler(name, args, appId, this.build);
+    this.createOneOffRuns(name, args, appId, [this.build, configVars]);
     const domain = this.createDomain(name, args, appId);
     if (domain && args.hostname && args.dns) this.createDns(name, args, domain);
     this.createDrain(name, args, appId);
@@ -344,11 +365,29 @@ export class HerokuService extends pulumi.ComponentResource {
     const hashed =
       names.length === 0 ? undefined : config.vars.apply((vars) => createHash("sha256").update(names.map((n) => `${n}=${vars[n] ?? ""}`).join("\n")).digest("hex"));
     const buildEnvSha256 = hashed && !args.buildEnvSecret ? pulumi.unsecret(hashed) : hashed;
+    const pinned = args.pinnedRelease;
     return new Build(
       `${name}-build`,
-      { app: appId, sourceDir: args.sourceDir, ...(buildEnvSha256 ? { buildEnvSha256 } : {}) },
-      { parent: this, dependsOn: [config, ...data] },
+      { app: appId, sourceDir: args.sourceDir, ...(buildEnvSha256 ? { buildEnvSha256 } : {}), ...(pinned !== undefined ? { pinnedRelease: pinned } : {}) },
+      // While pinned, new source must not build: a build releases its slug, which would end the rollback.
+      { parent: this, dependsOn: [config, ...data], ...(pinned !== undefined ? { ignoreChanges: ["sourceSha256", "buildEnvSha256", "buildpacks"] } : {}) },
     );
+  }
+
+  /**
+   * Each run waits for the release it needs (the build or pin released, the
+   * config vars set) and for the run before it: one one-off dyno at a time,
+   * as the connection budget counts it.
+   */
+  private createOneOffRuns(name: string, args: HerokuServiceArgs, appId: pulumi.Output<string>, after: pulumi.Resource[]): void {
+    let previous: OneOffRun | undefined;
+    for (const run of args.oneOffRuns ?? []) {
+      previous = new OneOffRun(
+        `${name}-run-${run.name}`,
+        { app: appId, command: run.command, trigger: run.trigger, size: run.size },
+        { parent: this, dependsOn: previous ? [...after, previous] : after },
+      );
+    }
   }
 
   /** Process types exist only once a build has released them. */

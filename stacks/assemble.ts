@@ -84,6 +84,8 @@ export function assembleEnvironment(model: EnvironmentModel, parsed: ParsedStack
         : {}),
       ...optional("logDrainUrl", app.logDrain ? logDrainUrl : undefined),
       protect: app.protect,
+      oneOffRuns: app.oneOffRuns.map((r) => ({ name: r.name, command: r.command, trigger: r.trigger, size: r.size })),
+      ...optional("pinnedRelease", app.pinnedRelease),
     });
     services.set(app.name, service);
     publicUrls.get(app.name)![1](service.publicUrl);

@@ -54,6 +54,10 @@ const envVarName = z.string().regex(/^[A-Z][A-Z0-9_]*$/, { message: "is not an e
 const processType = z.string().regex(/^[-\w]{1,128}$/, { message: "is not a Procfile process type" });
 const storeName = z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, { message: "is not a store name (lowercase letters, digits, dashes)" });
 
+const releasePin = z.union([z.number().int().min(1), z.string().regex(/^v?[1-9]\d{0,8}$/).transform((s) => Number(s.replace(/^v/, "")))], {
+  error: "must be a release version of the app, such as 41 or v41 (`heroku releases` lists them)",
+});
+
 /** Size and count of one process type. */
 export const processOverrideSchema = z.strictObject({
   /** Dyno size. @default the tier's size */
@@ -84,6 +88,12 @@ export const appOverrideSchema = z.strictObject({
   config: z.record(envVarName, z.string()).optional(),
   /** Generation of each generated secret; raise by one to rotate. @default 1 */
   rotate: z.record(envVarName, z.number().int().min(1).max(1000)).optional(),
+  /**
+   * Rollback: run this earlier release of the app again (its version, as
+   * `heroku releases` lists it: 41 or v41) instead of the current source;
+   * remove it to return to the source. @default none
+   */
+  release: releasePin.optional(),
 });
 
 /** The three ways a database can exist; a database is exactly one of them. */

@@ -53,6 +53,10 @@ export interface PlanApp {
   readonly scheduledJobs: readonly { name: string; command: string; everyMinutes: number; at: number }[];
   readonly configVars: readonly PlanVar[];
   readonly resources: readonly PlanResource[];
+  /** Commands run once each in a one-off dyno (a new trigger runs one again). */
+  readonly oneOffRuns: readonly { name: string; command: string; trigger: string; setting: string }[];
+  /** Rollback: the release whose slug runs instead of the source's build, or null. */
+  readonly pinnedRelease: number | null;
 }
 
 export interface MissingSecret {
@@ -217,6 +221,8 @@ export function buildPlan(model: EnvironmentModel, resources: readonly Registere
       scheduledJobs: a.scheduledJobs.map((j) => ({ name: j.name, command: j.command, everyMinutes: j.every, at: j.at })),
       configVars: a.vars.map((v) => planVar(model, a, v)),
       resources: grouped.get(a.name) ?? [],
+      oneOffRuns: a.oneOffRuns.map((r) => ({ name: r.name, command: r.command, trigger: r.trigger, setting: r.setting })),
+      pinnedRelease: a.pinnedRelease ?? null,
     })),
     stackResources,
     databases: model.databases.map((d) => ({ name: d.name, kind: d.kind, plan: d.plan ?? null, owner: d.ownerApp ?? d.attach?.app ?? null, users: d.users })),
@@ -252,6 +258,10 @@ export function renderPlan(plan: Plan): string {
     if (app.database) out.push(`  postgres: schema ${app.database.schema} in ${app.database.store}, PG_POOL_MAX ${app.database.poolMax}, ${app.database.access}`);
     if (app.redis) out.push(`  redis: ${app.redis.store}, key prefix ${app.redis.keyPrefix}`);
     for (const j of app.scheduledJobs) out.push(`  scheduled: ${j.name} every ${j.everyMinutes} min at ${j.at}: ${j.command}`);
+    for (const r of app.oneOffRuns) out.push(`  runs once (trigger ${r.trigger}): ${r.command}`);
+    if (app.pinnedRelease !== null) {
+      out.push(`  release: PINNED to v${app.pinnedRelease} (fleet:apps.${app.name}.release): that release's slug runs; the source is not built until the pin is removed`);
+    }
     out.push(`  config vars (${app.configVars.length}):`);
     out.push(
       table(
