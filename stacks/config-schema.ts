@@ -54,8 +54,12 @@ const envVarName = z.string().regex(/^[A-Z][A-Z0-9_]*$/, { message: "is not an e
 const processType = z.string().regex(/^[-\w]{1,128}$/, { message: "is not a Procfile process type" });
 const storeName = z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, { message: "is not a store name (lowercase letters, digits, dashes)" });
 
-const releasePin = z.union([z.number().int().min(1), z.string().regex(/^v?[1-9]\d{0,8}$/).transform((s) => Number(s.replace(/^v/, "")))], {
-  error: "must be a release version of the app, such as 41 or v41 (`heroku releases` lists them)",
+const RELEASE_PIN_MESSAGE = "must be a release version of the app, such as 41 or v41 (`heroku releases` lists them)";
+const releasePin = z.union([z.number(), z.string()], { error: RELEASE_PIN_MESSAGE }).transform((value, ctx) => {
+  const version = typeof value === "number" ? value : /^v?[1-9]\d{0,8}$/.test(value) ? Number(value.replace(/^v/, "")) : Number.NaN;
+  if (Number.isInteger(version) && version >= 1) return version;
+  ctx.addIssue({ code: "custom", message: RELEASE_PIN_MESSAGE });
+  return z.NEVER;
 });
 
 /** Size and count of one process type. */
