@@ -223,6 +223,17 @@ describe("OneOffRun", () => {
     expect(heroku.state.runsOf(APP, command)).toHaveLength(1);
   });
 
+  it("keeps its state small: at most 8 lines of output, each cut to 160 characters", async () => {
+    const command = "node dist/jobs/chatty.js";
+    const long = Array.from({ length: 30 }, (_, i) => `line ${i} ${"x".repeat(500)}`);
+    heroku.control.scriptDyno({ command, output: long, lineIntervalMs: 0 });
+    const run = await createResource("oneOffRun", { app: appId, command, trigger: "1" });
+    const tail = run.outputs["outputTail"] as string[];
+    expect(tail).toHaveLength(8);
+    expect(tail[0]).toBe(long[22]!.slice(0, 160));
+    expect(JSON.stringify(run.outputs).length).toBeLessThan(2_000);
+  });
+
   it("never shows the app's config values its process prints", async () => {
     const command = "node dist/jobs/leaky.js";
     heroku.control.scriptDyno({ command, output: ["using key steam-secret-value-4242"] });
