@@ -5,7 +5,8 @@ export default defineApp({
   name: "threads-web",
   description: "Next.js front end of the Threads analytics product (no data of its own; talks to threads-api)",
   processes: {
-    web: { kind: "web", command: "npx next start -p $PORT -H 0.0.0.0" },
+    // The standalone Next.js bundle behind our own HTTP server (JSON logs, SIGTERM → exit 0).
+    web: { kind: "web", command: "node dist/server.js" },
   },
   env: envSchema,
   healthPath: "/health",
