@@ -10,7 +10,7 @@ export default defineApp({
   },
   env: envSchema,
   healthPath: "/health",
-  // Inlined into the bundle at build time: a new value rebuilds the app.
+  // Public values a browser bundle may compile in: a new value rebuilds the app (pages read them at run time today).
   buildEnv: ["NEXT_PUBLIC_API_BASE_URL", "SITE_URL"],
   config: {
     SITE_URL: (c) => c.publicUrl,
