@@ -5,8 +5,9 @@ export default defineApp({
   name: "threads-web",
   description: "Next.js front end of the Threads analytics product (no data of its own; talks to threads-api)",
   processes: {
-    // The standalone Next.js bundle behind our own HTTP server (JSON logs, SIGTERM → exit 0).
-    web: { kind: "web", command: "node dist/server.js" },
+    // The standalone Next.js bundle behind our own HTTP server (JSON logs, SIGTERM → exit 0);
+    // V8 held to a heap that keeps the dyno well under its 512 MB.
+    web: { kind: "web", command: "node --max-old-space-size=256 --max-semi-space-size=8 dist/server.js" },
   },
   env: envSchema,
   healthPath: "/health",

@@ -1,7 +1,7 @@
 /**
  * The web process: validate the environment, listen on 0.0.0.0:$PORT at once,
- * load the Next.js bundle (requests wait for it); on SIGTERM stop accepting,
- * let requests in flight finish, exit 0.
+ * then load the Next.js bundle (requests wait for it); on SIGTERM stop
+ * accepting, let requests in flight finish, exit 0.
  */
 import path from "node:path";
 import { loadEnv } from "./env.js";
@@ -15,13 +15,13 @@ const env = exitOnInvalidEnv("threads-web", () => loadEnv(process.env));
 const logger = createLogger({ app: "threads-web", level: env.LOG_LEVEL, base: { env: env.APP_ENV, dyno: env.DYNO } });
 const bundleDir = path.resolve(import.meta.dirname, "..", ".next", "standalone");
 
-const nextApp: Promise<NextApp> = loadNextApp({ dir: bundleDir, port: env.PORT });
-const handler: Promise<RequestHandler> = nextApp.then((app) => app.handle);
+let nextApp: NextApp | undefined;
+const { promise: handler, resolve: handlerReady } = Promise.withResolvers<RequestHandler>();
 const http = createHttpServer({ logger, handler });
 
 onShutdown(async () => {
   await http.close();
-  await (await nextApp).close();
+  await nextApp?.close();
 }, { logger });
 
 http.server.on("error", (error) => {
@@ -30,11 +30,16 @@ http.server.on("error", (error) => {
 });
 http.server.listen(env.PORT, "0.0.0.0", () => {
   logger.info({ port: env.PORT, appEnv: env.APP_ENV }, "listening");
+  // Loading Next.js takes a moment (much of it synchronous require): only once the port is bound.
+  loadNextApp({ dir: bundleDir, port: env.PORT }).then(
+    (app) => {
+      nextApp = app;
+      handlerReady(app.handle);
+      logger.info("ready");
+    },
+    (error: unknown) => {
+      logger.fatal({ err: error }, "could not load the Next.js bundle");
+      process.exit(1);
+    },
+  );
 });
-nextApp.then(
-  () => logger.info("ready"),
-  (error: unknown) => {
-    logger.fatal({ err: error }, "could not load the Next.js bundle");
-    process.exit(1);
-  },
-);

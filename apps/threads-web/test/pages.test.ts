@@ -4,12 +4,15 @@
  * /session-expired, forms only work from the site itself, every answer
  * carries the security headers, and outages and bad queries get their status.
  */
+import fs from "node:fs";
+import { chromium } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ContractApi } from "./support/contract-api.js";
 import { CookieJar } from "./support/cookie-jar.js";
 import { ADA, BO } from "./support/data.js";
 import { startWeb, type WebProcess } from "./support/web.js";
 
+const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 let api: ContractApi;
 let web: WebProcess;
 let jar: CookieJar;
@@ -241,6 +244,31 @@ describe("outages", () => {
     expect(html).toContain("Try again");
     expect(html).toContain('href="/flagged?page=2"');
     expect(web.lines.some((line) => line.msg === "threads-api unavailable" && typeof line.request_id === "string")).toBe(true);
+  });
+
+  it("an answer the site did not expect is a 500 with the error page (Try again), logged as one JSON line with the request id", async () => {
+    await signIn();
+    api.outage = 400; // a 4xx for a request the site built itself is a bug, not the person's mistake
+    const response = await jar.fetch(`${web.url}/flagged`, { headers: { "x-request-id": "heroku-request-0400" } });
+    expect(response.status).toBe(500);
+    // Next.js sends the error to the page's error boundary, which the browser renders (checked in Chromium below).
+    expect(await response.text()).toMatch(/static\/chunks\/app\/error-[0-9a-f]+\.js/);
+    const line = await web.waitFor((l) => l.msg === "request failed" && l.request_id === "heroku-request-0400");
+    expect(line).toMatchObject({ level: "error", req: { method: "GET", url: "/flagged" } });
+    expect(JSON.stringify(line)).not.toContain("threads_access=");
+
+    if (!fs.existsSync(CHROMIUM)) return;
+    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox", "--disable-gpu"] });
+    try {
+      const context = await browser.newContext();
+      await context.addCookies(["threads_access", "threads_refresh"].map((name) => ({ name, value: jar.get("127.0.0.1", name) ?? "", url: web.url })));
+      const page = await context.newPage();
+      await page.goto(`${web.url}/flagged`);
+      await page.getByRole("heading", { name: "Something went wrong" }).waitFor();
+      expect(await page.getByRole("button", { name: "Try again" }).count()).toBe(1);
+    } finally {
+      await browser.close();
+    }
   });
 
   it("an API that cannot be reached at all is the same outage, not a crash", async () => {

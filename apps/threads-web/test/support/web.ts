@@ -4,6 +4,8 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
+import fs from "node:fs";
+import path from "node:path";
 import net from "node:net";
 import { createInterface } from "node:readline";
 import { APP_DIR } from "./global-build.js";
@@ -44,10 +46,18 @@ export function webEnv(port: number, apiUrl: string, overrides: Record<string, s
   };
 }
 
+/** The Procfile's `web` command as node arguments (`node <flags> dist/server.js`). */
+export function procfileWebArgs(): string[] {
+  const line = fs.readFileSync(path.join(APP_DIR, "Procfile"), "utf8").split("\n").find((l) => l.startsWith("web:"));
+  const [bin, ...args] = (line ?? "").slice("web:".length).trim().split(/\s+/);
+  if (bin !== "node") throw new Error(`the Procfile's web command should start with node, not ${bin}`);
+  return args;
+}
+
 export function runWeb(env: Record<string, string>): WebProcess {
   const port = Number(env.PORT);
   // dist/server.js always runs the production build, whatever NODE_ENV says.
-  const child = spawn(process.execPath, ["dist/server.js"], { cwd: APP_DIR, env: { ...env, NODE_ENV: "production" }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, procfileWebArgs(), { cwd: APP_DIR, env: { ...env, NODE_ENV: "production" }, stdio: ["ignore", "pipe", "pipe"] });
   const lines: Record<string, unknown>[] = [];
   const otherLines: string[] = [];
   const waiters: { predicate: (line: Record<string, unknown>) => boolean; resolve: (line: Record<string, unknown>) => void }[] = [];
