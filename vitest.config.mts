@@ -6,6 +6,8 @@ export default defineConfig({
     exclude: ["node_modules/**", "apps/**"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // Concurrent tests (the apps' build checks) run two at a time: a small machine has two cores.
+    maxConcurrency: 2,
     // A program that rejects its stack throws a Pulumi RunError at load; the SDK's own
     // promises then reject too, with nobody awaiting them. Tests assert the error itself.
     onUnhandledError(error) {

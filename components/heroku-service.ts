@@ -114,6 +114,8 @@ export interface HerokuServiceArgs {
   readonly formation: Readonly<Record<string, { readonly size: string; readonly quantity: number }>>;
   /** Config vars the build compiles in; a change of their values rebuilds. @default [] */
   readonly buildEnv?: readonly string[];
+  /** One of the build-time values is a secret, so even the hash of them stays secret in state. @default false */
+  readonly buildEnvSecret?: boolean;
   /** Variables fleet writes, given the app's URLs and edge (values may be secrets). */
   readonly configVars: (facts: ServiceFacts) => pulumi.Input<Record<string, pulumi.Input<string>>>;
   readonly database?: DatabaseBinding;
@@ -210,6 +212,7 @@ export class HerokuService extends pulumi.ComponentResource {
         acm: args.hostname !== undefined,
         features: { "runtime-dyno-metadata": true },
         adopt: args.adopt ?? false,
+        configKey: name,
       },
       // An adopted app existed before fleet: removing it from the program must not destroy it.
       { parent: this, protect, retainOnDelete: protect || (args.adopt ?? false), deleteBeforeReplace: true },
@@ -337,11 +340,10 @@ export class HerokuService extends pulumi.ComponentResource {
   /** The release phase runs migrations, so the schema and config exist before the build. */
   private createBuild(name: string, args: HerokuServiceArgs, appId: pulumi.Output<string>, config: ConfigVars, data: pulumi.Resource[]): Build {
     const names = [...(args.buildEnv ?? [])].sort();
-    // A hash of public build-time values only: it may stay out of the secret envelope of `vars`.
-    const buildEnvSha256 =
-      names.length === 0
-        ? undefined
-        : pulumi.unsecret(config.vars.apply((vars) => createHash("sha256").update(names.map((n) => `${n}=${vars[n] ?? ""}`).join("\n")).digest("hex")));
+    // A hash of public build-time values may stay out of the secret envelope of `vars`; one of a secret may not.
+    const hashed =
+      names.length === 0 ? undefined : config.vars.apply((vars) => createHash("sha256").update(names.map((n) => `${n}=${vars[n] ?? ""}`).join("\n")).digest("hex"));
+    const buildEnvSha256 = hashed && !args.buildEnvSecret ? pulumi.unsecret(hashed) : hashed;
     return new Build(
       `${name}-build`,
       { app: appId, sourceDir: args.sourceDir, ...(buildEnvSha256 ? { buildEnvSha256 } : {}) },

@@ -13,6 +13,7 @@ import path from "node:path";
 import readline from "node:readline";
 import { parseArgs } from "node:util";
 import { APPS_DIR, listApps } from "./lib/apps";
+import { inPool } from "./lib/pool";
 
 
 const USAGE = `Usage: npm run test:apps [-- --app <name> ...]
@@ -24,6 +25,7 @@ missing or older than the lockfile. Apps without a package.json are listed as
 
 Options:
   --app, -a <name>  test only this app (repeatable)
+  --jobs, -j <n>    apps tested at the same time (default 1; output lines keep their app prefix)
   --install         run npm ci even when node_modules looks current
   --help, -h        show this help
 
@@ -45,6 +47,7 @@ async function main(argv: readonly string[]): Promise<number> {
       options: {
         app: { type: "string", short: "a", multiple: true },
         install: { type: "boolean" },
+        jobs: { type: "string", short: "j" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -66,8 +69,9 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
 
-  const outcomes: Outcome[] = [];
-  for (const app of selected) outcomes.push(await testApp(app, values.install === true));
+  const jobs = Number(values.jobs ?? "1");
+  if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs takes a whole number of at least 1, not "${values.jobs}".`);
+  const outcomes = await inPool(selected, jobs, (app) => testApp(app, values.install === true));
   printSummary(outcomes);
   return outcomes.some((o) => o.status === "failed") ? 1 : 0;
 }

@@ -5,9 +5,14 @@
  * so fleet knows every variable the app needs.
  */
 
-/** The only thing fleet needs of a zod object schema: its keys and whether each may be left unset. */
+/** One variable of an app's env schema: fleet parses the values it will set with it. */
+export interface EnvField {
+  safeParse(value: unknown): { readonly success: boolean; readonly error?: { readonly issues: readonly { readonly message: string }[] } };
+}
+
+/** What fleet needs of a zod object schema: its keys, each a field that parses one value. */
 export interface EnvSchema {
-  readonly shape: Readonly<Record<string, { safeParse(value: unknown): { success: boolean } }>>;
+  readonly shape: Readonly<Record<string, EnvField>>;
 }
 
 /** A process type in the Procfile. */

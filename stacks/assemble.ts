@@ -24,7 +24,6 @@ export function creationOrder(model: EnvironmentModel): AppModel[] {
   return [...model.apps].sort((a, b) => Number(owners.has(b.name)) - Number(owners.has(a.name)));
 }
 
-
 export function assembleEnvironment(model: EnvironmentModel, parsed: ParsedStackConfig): Record<string, AppOutputs> {
   const zoneId = model.cloudflare
     ? cloudflare.getZoneOutput({ filter: { name: model.cloudflare.zone } }).apply((z) => z.id)
@@ -57,7 +56,10 @@ export function assembleEnvironment(model: EnvironmentModel, parsed: ParsedStack
           if (!WRITTEN_SOURCES.has(v.source) || (v.name === "DATABASE_URL" && v.source === "provided")) continue;
           if (v.source === "generated") vars[v.name] = pulumi.secret(generated[v.name] ?? "");
           else if (v.source === "provided") vars[v.name] = pulumi.secret(provided?.get(v.providedKey ?? v.name) ?? "");
-          else if (v.value !== undefined) vars[v.name] = typeof v.value === "function" ? v.value(ctx) : v.value;
+          else if (v.value !== undefined) {
+            const value = typeof v.value === "function" ? v.value(ctx) : v.value;
+            vars[v.name] = v.secret ? pulumi.secret(value) : value;
+          }
         }
         return vars;
       });
@@ -70,6 +72,7 @@ export function assembleEnvironment(model: EnvironmentModel, parsed: ParsedStack
       sourceDir: app.sourceDir,
       formation: Object.fromEntries(app.processes.map((p) => [p.type, { size: p.size, quantity: p.quantity }])),
       buildEnv: app.spec.buildEnv ?? [],
+      buildEnvSecret: app.vars.some((v) => v.secret && (app.spec.buildEnv ?? []).includes(v.name)),
       configVars,
       ...optional("database", databaseBinding(model, app, services, parsed)),
       ...optional("redis", redisBinding(model, app, services)),

@@ -75,7 +75,7 @@ export const appOverrideSchema = z.strictObject({
   /** Add-on plans for the app's own data stores. */
   plans: z.strictObject({ postgres: postgresPlan.optional(), redis: redisPlan.optional() }).optional(),
   /** Custom hostname, or false for none. @default `<domainPrefix>.<cloudflareZone>` when the spec names a prefix */
-  domain: z.union([hostname, z.literal(false)]).optional(),
+  domain: z.union([hostname, z.literal(false)], { error: "must be a lowercase DNS hostname such as api.example.com, or false for none" }).optional(),
   /** `dedicated` (an add-on of its own) or the name of an entry of `fleet:databases`. @default "dedicated" */
   database: z.string().min(1).optional(),
   /** `dedicated` or the name of an entry of `fleet:redis`. @default "dedicated" */
@@ -85,6 +85,9 @@ export const appOverrideSchema = z.strictObject({
   /** Generation of each generated secret; raise by one to rotate. @default 1 */
   rotate: z.record(envVarName, z.number().int().min(1).max(1000)).optional(),
 });
+
+/** The three ways a database can exist; a database is exactly one of them. */
+export const DATABASE_MODES = ["owner", "attach", "external"] as const;
 
 /** A Postgres database several apps may share. Exactly one of `owner`, `attach`, `external`. */
 export const databaseSchema = z
@@ -101,12 +104,18 @@ export const databaseSchema = z
     reservedConnections: z.number().int().min(0).optional(),
   })
   .superRefine((db, ctx) => {
-    const modes = [db.owner, db.attach, db.external].filter((m) => m !== undefined).length;
-    if (modes !== 1) {
-      ctx.addIssue({ code: "custom", message: "needs exactly one of owner, attach or external" });
+    const modes = DATABASE_MODES.filter((m) => db[m] !== undefined);
+    if (modes.length > 1) {
+      ctx.addIssue({
+        code: "custom",
+        message: `has ${modes.join(" and ")}, but a database is exactly one of: owner (a fleet app bills its add-on), attach (an add-on billed outside fleet) or external (outside Heroku)`,
+        params: { databaseModes: modes },
+      });
+    } else if (modes.length === 0) {
+      ctx.addIssue({ code: "custom", message: "says neither owner, attach nor external: a database is exactly one of them", params: { databaseModes: [] } });
     }
     if (db.external === undefined && db.plan === undefined) {
-      ctx.addIssue({ code: "custom", path: ["plan"], message: "is required for a Heroku Postgres database" });
+      ctx.addIssue({ code: "custom", path: ["plan"], message: "is missing; a Heroku Postgres database needs its plan (essential-0…2, standard-N, premium-N…)" });
     }
   });
 
@@ -122,8 +131,11 @@ export const redisSchema = z.strictObject({
 export const stackConfigSchema = z.strictObject({
   /** `staging` (cheap) or `production` (protected, backed up); picks the defaults. */
   tier: z.enum(TIERS),
-  /** Heroku Team that owns the apps; personal account when empty. */
-  herokuTeam: z.string().optional(),
+  /** Heroku Team that owns the apps (the name in dashboard.heroku.com/teams/<name>); personal account when empty. */
+  herokuTeam: z
+    .string()
+    .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, { message: "is not a Heroku Team name (lowercase letters, digits and dashes, as in dashboard.heroku.com/teams/<name>)" })
+    .optional(),
   /** Heroku region. @default "us" */
   herokuRegion: z.enum(["us", "eu"]).optional(),
   /** Prefix of every Heroku app name. */
@@ -143,7 +155,7 @@ export const stackConfigSchema = z.strictObject({
   /** URL of the Cloudflare Zero Trust team (`https://<team>.cloudflareaccess.com`), where apps fetch Access's signing keys. */
   accessTeamDomain: z.url({ protocol: /^https$/, error: "must be the https:// URL of the Zero Trust team, such as https://acme.cloudflareaccess.com" }).optional(),
   /** Emails allowed through Cloudflare Access to admin paths. */
-  accessEmails: z.array(z.email()).optional(),
+  accessEmails: z.array(z.email({ error: "is not an email address" })).optional(),
   /** Per-app settings, keyed by app name. */
   apps: z.record(z.string(), appOverrideSchema).optional(),
   /** Shared Postgres databases, keyed by a name apps refer to. */

@@ -2,31 +2,24 @@
  * Accounts for every variable an app's env schema reads: which source supplies
  * it, or a problem naming the app, the variable and the command that fixes it.
  */
-import { appContext } from "./app-context";
-import type { AppContext, AppSpec, EnvSchema } from "./app-spec";
-import type { AppOverride } from "./config-schema";
+import type { AppSpec, EnvSchema } from "./app-spec";
+import type { AppOverride, Tier } from "./config-schema";
 import type { VarModel } from "./environment-model";
 import type { Problems } from "./problems";
-import { configSetCommand } from "./stack-config";
-
-/** Set by Heroku itself on every dyno, or by the Node.js buildpack. */
-export const HEROKU_VARS: ReadonlySet<string> = new Set(["PORT", "DYNO", "NODE_ENV"]);
-/** Set by the runtime-dyno-metadata feature. */
-export const DYNO_METADATA_VARS: ReadonlySet<string> = new Set([
-  "HEROKU_APP_ID",
-  "HEROKU_APP_NAME",
-  "HEROKU_DYNO_ID",
-  "HEROKU_RELEASE_CREATED_AT",
-  "HEROKU_RELEASE_VERSION",
-  "HEROKU_SLUG_COMMIT",
-  "HEROKU_SLUG_DESCRIPTION",
-]);
-
-const DATABASE_VARS: ReadonlySet<string> = new Set(["DATABASE_URL", "DATABASE_SCHEMA", "PG_POOL_MAX"]);
-const REDIS_VARS: ReadonlySet<string> = new Set(["REDIS_URL", "REDIS_TLS_URL", "REDIS_KEY_PREFIX"]);
+import { secretLooking } from "./secret-looking";
+import { configRmCommand, configSetCommand } from "./stack-command";
+import { DATABASE_VARS, DYNO_METADATA_VARS, HEROKU_VARS, ownerOf, PREVIOUS_SUFFIX, REDIS_VARS } from "./variable-owners";
 
 export interface VarContext {
   readonly stack: string;
+  /** The stack's tier: the value of APP_ENV, whatever the stack is called. */
+  readonly tier: Tier;
+  /**
+   * `fleet:apps` is stored as a secret (a value in it was set with `--secret
+   * --path`). Pulumi marks secrecy per top-level key, so every value of the
+   * stack's `config` maps is then kept secret.
+   */
+  readonly secretConfig: boolean;
   readonly spec: AppSpec;
   readonly override: AppOverride;
   /** The app's database, when it has one. */
@@ -36,10 +29,6 @@ export interface VarContext {
   readonly access: { readonly teamDomain: string | undefined } | undefined;
   /** Provided secrets present in the stack (names), from `<app>:<KEY>`. */
   readonly providedKeys: ReadonlySet<string>;
-  /** The apps of the stack, which derived values may refer to. */
-  readonly apps: ReadonlySet<string>;
-  readonly hostname: string | undefined;
-  readonly zone: string | undefined;
 }
 
 /** Whether the schema accepts the variable being absent (optional or defaulted). */
@@ -62,7 +51,7 @@ export function resolveVars(ctx: VarContext, problems: Problems): VarModel[] {
     const add = (v: Omit<VarModel, "name" | "required">): void => {
       vars.push({ name, required, ...v });
     };
-    const previousOf = name.endsWith("_PREVIOUS") ? name.slice(0, -"_PREVIOUS".length) : undefined;
+    const previousOf = name.endsWith(PREVIOUS_SUFFIX) ? name.slice(0, -PREVIOUS_SUFFIX.length) : undefined;
     const previousSpec = previousOf !== undefined ? generated[previousOf] : undefined;
 
     // A store that could not be resolved is already a problem; its variables would only repeat it.
@@ -84,13 +73,13 @@ export function resolveVars(ctx: VarContext, problems: Problems): VarModel[] {
     } else if ((name === "REDIS_URL" || name === "REDIS_TLS_URL") && ctx.redis) {
       add({ source: "addon", secret: true, origin: ctx.redis.origin });
     } else if (name === "APP_ENV") {
-      add({ source: "fleet", secret: false, origin: "the stack name", value: stack });
+      add({ source: "fleet", secret: false, origin: "the stack's tier", value: ctx.tier });
     } else if (name === "DATABASE_SCHEMA" && ctx.database) {
       add({ source: "fleet", secret: false, origin: "the app's schema", value: ctx.database.schema });
     } else if (name === "PG_POOL_MAX" && ctx.database) {
       add({ source: "fleet", secret: false, origin: "the connection budget", value: String(ctx.database.poolMax) });
     } else if (name === "CF_ACCESS_AUD" && ctx.access) {
-      add({ source: "fleet", secret: false, origin: "the Cloudflare Access application's audience tag", value: (c) => c.accessAudience ?? "" });
+      add({ source: "fleet", secret: false, origin: "the Cloudflare Access application's audience tag", value: (c) => c.accessAudience ?? "", afterDeploy: true });
     } else if (name === "CF_ACCESS_TEAM_DOMAIN" && ctx.access?.teamDomain) {
       add({ source: "fleet", secret: false, origin: "fleet:accessTeamDomain", value: ctx.access.teamDomain });
     } else if (name === "REDIS_KEY_PREFIX" && ctx.redis) {
@@ -127,9 +116,14 @@ export function resolveVars(ctx: VarContext, problems: Problems): VarModel[] {
         });
       }
     } else if (plain[name] !== undefined) {
-      const fromStack = override.config?.[name] !== undefined;
-      if (typeof plain[name] === "function") probeDerivedValue(ctx, name, plain[name], problems);
-      add({ source: "plain", secret: false, origin: fromStack ? `fleet:apps.${app}.config.${name}` : `apps/${app}/deploy.ts`, value: plain[name] });
+      const setting = override.config?.[name] !== undefined ? `fleet:apps.${app}.config.${name}` : undefined;
+      add({
+        source: "plain",
+        secret: setting !== undefined && ctx.secretConfig,
+        origin: setting ?? `apps/${app}/deploy.ts`,
+        value: plain[name],
+        ...(setting !== undefined ? { setting } : {}),
+      });
     } else if (required) {
       problems.add(
         `${app} ${name}`,
@@ -141,33 +135,6 @@ export function resolveVars(ctx: VarContext, problems: Problems): VarModel[] {
 
   checkDeclarations(ctx, problems);
   return vars;
-}
-
-/**
- * Runs a derived value once with placeholder URLs, so a value that needs an
- * app the stack does not have is reported now rather than failing mid-deploy.
- */
-function probeDerivedValue(ctx: VarContext, name: string, value: (c: AppContext) => string, problems: Problems): void {
-  const app = ctx.spec.name;
-  try {
-    value(
-      appContext({
-        stack: ctx.stack,
-        app,
-        publicUrl: "https://probe.invalid",
-        hostname: ctx.hostname,
-        zone: ctx.zone,
-        accessAudience: ctx.access ? "probe" : undefined,
-        urlOf: (other) => (ctx.apps.has(other) ? `https://${other}.probe.invalid` : undefined),
-      }),
-    );
-  } catch (error) {
-    problems.add(
-      `${app} ${name}`,
-      `cannot be derived: ${error instanceof Error ? error.message : String(error)}`,
-      `${configSetCommand(ctx.stack, `fleet:apps.${app}.config.${name}`, "<value>", { path: true })}, or enable the app it refers to`,
-    );
-  }
 }
 
 /** Spec and stack entries that name variables the app never reads are mistakes worth reporting. */
@@ -186,9 +153,27 @@ function checkDeclarations(ctx: VarContext, problems: Problems): void {
       problems.add(`apps/${app}/deploy.ts ${where}.${name}`, "names a variable the app's env schema does not read", `add ${name} to apps/${app}/src/env.ts or remove it from the spec`);
     }
   }
+  for (const [name, where] of declared.filter(([, w]) => w === "config")) {
+    const owner = reads.has(name) ? ownerOf(spec, name, stack) : undefined;
+    if (owner) problems.add(`apps/${app}/deploy.ts ${where}.${name}`, `is not plain configuration: ${owner.owner}`, `remove it from the spec's config in apps/${app}/deploy.ts`);
+  }
   for (const name of Object.keys(override.config ?? {})) {
+    const setting = `fleet:apps.${app}.config.${name}`;
     if (!reads.has(name)) {
-      problems.add(`fleet:apps.${app}.config.${name}`, `is not a variable ${app} reads${suggest(name, reads)}`, `remove it from Pulumi.${stack}.yaml`);
+      problems.add(setting, `is not a variable ${app} reads${suggest(name, reads)}`, `remove it from Pulumi.${stack}.yaml`);
+      continue;
+    }
+    const owner = ownerOf(spec, name, stack);
+    const value = override.config?.[name] ?? "";
+    const looks = ctx.secretConfig ? undefined : secretLooking(value);
+    if (owner) {
+      problems.add(
+        setting,
+        `cannot be set here: ${owner.owner}, so this value would be ignored${looks ? `; it also looks like a credential (${looks}) stored in plaintext` : ""}`,
+        [configRmCommand(stack, setting, { path: true }), owner.instead].filter(Boolean).join("; "),
+      );
+    } else if (looks) {
+      reportPlainCredential(stack, app, name, looks, problems);
     }
   }
   for (const name of Object.keys(override.rotate ?? {})) {
@@ -211,6 +196,16 @@ function checkDeclarations(ctx: VarContext, problems: Problems): void {
       );
     }
   }
+}
+
+/** A credential in `fleet:apps.<app>.config`: plain text in the stack file, the plan and the state. */
+export function reportPlainCredential(stack: string, app: string, name: string, looks: string, problems: Problems): void {
+  const setting = `fleet:apps.${app}.config.${name}`;
+  problems.add(
+    setting,
+    `looks like a credential (${looks}) stored in plaintext in Pulumi.${stack}.yaml`,
+    `store it encrypted: ${configSetCommand(stack, setting, "<value>", { secret: true, path: true })}; rotate it at its issuer if the file was ever shared`,
+  );
 }
 
 /** ` (did you mean X?)` when a close name exists. */

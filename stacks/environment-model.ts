@@ -50,6 +50,10 @@ export interface VarModel {
   readonly origin: string;
   /** The value, for `fleet` and `plain` sources (may depend on outputs known only after deploy). */
   readonly value?: PlainValue;
+  /** The value exists only once deployed (an Access audience tag), so it cannot be checked before. */
+  readonly afterDeploy?: boolean;
+  /** The stack setting the value comes from (`fleet:apps.<app>.config.<VAR>`), when it is the stack's. */
+  readonly setting?: string;
   readonly generated?: GeneratedVar;
   /** The provided secret's value (already a secret where it is used; never printed). */
   readonly providedKey?: string;

@@ -1,6 +1,8 @@
 /**
  * Everything wrong with a stack is collected as problems and reported together,
- * each naming the thing, what is wrong and the exact fix.
+ * each naming the thing, what is wrong and the exact fix. Secrets not set yet
+ * are listed apart: they stop `pulumi up`, not the offline plan, and one
+ * mistake never reads as a dozen problems.
  */
 export interface Problem {
   /** What the problem is about: a config key (`fleet:apps.euterpe.formation.web.size`) or `app VARIABLE`. */
@@ -17,21 +19,33 @@ export interface Problem {
   readonly missingSecret?: { readonly key: string; readonly path?: string };
 }
 
-/** Thrown by the program before any resource is registered when the stack cannot be built. */
-export class StackConfigError extends Error {
-  constructor(
-    readonly stackName: string,
-    readonly problems: readonly Problem[],
-  ) {
-    super(formatProblems(stackName, problems));
-    this.name = "StackConfigError";
-  }
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? "" : "s"}`;
 }
 
+/** Problems that are mistakes, as opposed to secrets not set yet. */
+export function realProblems(problems: readonly Problem[]): Problem[] {
+  return problems.filter((p) => !p.missingSecret);
+}
+
+export function missingSecrets(problems: readonly Problem[]): Problem[] {
+  return problems.filter((p) => p.missingSecret);
+}
+
+/** `stack 'x' has 2 problems and 3 secrets not set; nothing was registered:` followed by each, with its fix. */
 export function formatProblems(stack: string, problems: readonly Problem[]): string {
-  const lines = problems.map((p, i) => `  ${i + 1}. ${p.where}: ${p.what}\n     fix: ${p.fix}`);
-  const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
-  return `stack '${stack}' has ${count}; nothing was registered:\n${lines.join("\n")}`;
+  const real = realProblems(problems);
+  const secrets = missingSecrets(problems);
+  const counts = [real.length > 0 ? plural(real.length, "problem") : "", secrets.length > 0 ? `${plural(secrets.length, "secret")} not set` : ""]
+    .filter(Boolean)
+    .join(" and ");
+  const lines = [`stack '${stack}' has ${counts}; nothing was registered:`];
+  real.forEach((p, i) => lines.push(`  ${i + 1}. ${p.where}: ${p.what}\n     fix: ${p.fix}`));
+  if (secrets.length > 0) {
+    lines.push(real.length > 0 ? "  secrets not set yet (they stop `pulumi up`, not the offline plan):" : "  secrets not set yet:");
+    for (const p of secrets) lines.push(`  - ${p.where}: ${p.what}\n     fix: ${p.fix}`);
+  }
+  return lines.join("\n");
 }
 
 /** A collector that call sites push into, so no check stops at the first problem. */
@@ -40,6 +54,11 @@ export class Problems {
 
   add(where: string, what: string, fix: string, missingSecret?: Problem["missingSecret"]): void {
     this.list.push({ where, what, fix, ...(missingSecret ? { missingSecret } : {}) });
+  }
+
+  /** Whether something is already reported about `where` (so a second check does not repeat it). */
+  has(where: string): boolean {
+    return this.list.some((p) => p.where === where);
   }
 
   get all(): readonly Problem[] {

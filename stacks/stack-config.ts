@@ -4,10 +4,15 @@
  * problem with the config path and the command that fixes it.
  */
 import { z } from "zod";
-import { FLEET_KEY_KINDS, FLEET_SECRET_KEYS, stackConfigSchema, type StackConfig } from "./config-schema";
+import { wordsForIssue } from "./config-issues";
+import { FLEET_KEY_KINDS, FLEET_SECRET_KEYS, type StackConfig } from "./config-schema";
+import { parseLeniently, type SetAside } from "./lenient-parse";
 import { Problems } from "./problems";
+import { secretLooking, stringLeaves } from "./secret-looking";
+import { configRmCommand, configSetCommand, PROJECT } from "./stack-command";
+import { tierSuggestedBy } from "./tiers";
 
-export const PROJECT = "fleet";
+export { configSetCommand, PROJECT } from "./stack-command";
 
 /** The raw configuration of a stack: every key as text, and which keys are secret. */
 export interface RawConfig {
@@ -18,8 +23,23 @@ export interface RawConfig {
 /** Config keys outside `fleet:` that belong to providers, not to apps. */
 const PROVIDER_NAMESPACES = new Set(["cloudflare", "postgresql", "random", "pulumi", "heroku"]);
 
+/** Provider settings that are credentials whatever they look like. */
+const PROVIDER_CREDENTIALS = new Set(["cloudflare:apiToken", "cloudflare:apiKey", "cloudflare:apiUserServiceKey", "postgresql:password", "heroku:apiKey"]);
+
+/**
+ * Settings not scanned here: formats the schema pins to something that is not
+ * a secret though it may look random, and app variables, which the variable
+ * check scans knowing who owns each (stacks/env-vars.ts).
+ */
+const NOT_SCANNED = [/^cloudflareAccountId$/, /^databases\.[^.]+\.attach\.addon$/, /^apps\.[^.]+\.config\./];
+
 export interface ParsedStackConfig {
+  /** The settings, with every value the schema refused set aside (see `setAside`). */
   readonly config: StackConfig | undefined;
+  /** What was set aside because the schema refused it (already reported). */
+  readonly setAside: SetAside;
+  /** Top-level `fleet:` settings stored as secrets (Pulumi marks a whole key secret when any value in it is). */
+  readonly secretSettings: ReadonlySet<string>;
   /** Secret values by app, then variable: `euterpe:SPOTIFY_CLIENT_SECRET` → apps.euterpe.SPOTIFY_CLIENT_SECRET. */
   readonly appSecrets: ReadonlyMap<string, ReadonlyMap<string, string>>;
   /** App config keys set without `--secret`: a mistake, reported by the environment builder with the app's context. */
@@ -29,58 +49,10 @@ export interface ParsedStackConfig {
   readonly logDrainUrl: string | undefined;
 }
 
-export function configSetCommand(stack: string, key: string, value: string, options: { secret?: boolean; path?: boolean } = {}): string {
-  const flags = [options.secret ? "--secret" : "", options.path ? "--path" : ""].filter(Boolean).join(" ");
-  const quotedKey = options.path ? `'${key}'` : key;
-  return `pulumi config set ${flags ? `${flags} ` : ""}${quotedKey} ${value} --stack ${stack}`;
-}
-
-function issuePath(issue: z.core.$ZodIssue): (string | number)[] {
-  return issue.path.filter((p): p is string | number => typeof p !== "symbol");
-}
-
-/** `fleet:apps.euterpe.formation.web.size` from a zod path. */
-function configPath(path: readonly (string | number)[]): string {
-  const [top, ...rest] = path;
-  return `${PROJECT}:${String(top)}${rest.map((p) => (typeof p === "number" ? `[${p}]` : `.${p}`)).join("")}`;
-}
-
-function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === "unrecognized_keys") {
-    return `unknown setting${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `'${k}'`).join(", ")}`;
-  }
-  if (issue.code === "invalid_type" && issue.input === undefined) return "is required";
-  return issue.message;
-}
-
-function fixFor(stack: string, issue: z.core.$ZodIssue, path: readonly (string | number)[]): string {
-  const key = configPath(path);
-  if (issue.code === "unrecognized_keys") {
-    const known = knownKeysAt(path);
-    return `remove or rename it in Pulumi.${stack}.yaml${known ? ` (known here: ${known})` : ""}`;
-  }
-  const isTop = path.length === 1;
-  return configSetCommand(stack, key, "<value>", { path: !isTop });
-}
-
-function knownKeysAt(path: readonly (string | number)[]): string | undefined {
-  let schema: z.ZodType = stackConfigSchema;
-  for (const part of path) {
-    const def = schema as unknown as { shape?: Record<string, z.ZodType>; valueType?: z.ZodType; unwrap?: () => z.ZodType };
-    if (def.shape && typeof part === "string" && def.shape[part]) schema = def.shape[part]!;
-    else if (def.valueType) schema = def.valueType;
-    else return undefined;
-    while ((schema as unknown as { unwrap?: () => z.ZodType }).unwrap) {
-      schema = (schema as unknown as { unwrap: () => z.ZodType }).unwrap();
-    }
-  }
-  const shape = (schema as unknown as { shape?: Record<string, unknown> }).shape;
-  return shape ? Object.keys(shape).join(", ") : undefined;
-}
-
 /** Turns the flat config map into the `fleet:` object and the per-app secrets. */
 export function parseStackConfig(stack: string, raw: RawConfig, problems: Problems): ParsedStackConfig {
   const fleet: Record<string, unknown> = {};
+  const secretSettings = new Set<string>();
   const appSecrets = new Map<string, Map<string, string>>();
   const plaintextAppKeys: string[] = [];
   let databaseUrls = new Map<string, string>();
@@ -90,51 +62,86 @@ export function parseStackConfig(stack: string, raw: RawConfig, problems: Proble
     const colon = fullKey.indexOf(":");
     const namespace = colon < 0 ? PROJECT : fullKey.slice(0, colon);
     const key = colon < 0 ? fullKey : fullKey.slice(colon + 1).replace(/^config:/, "");
+    const isSecret = raw.secretKeys.has(fullKey);
     if (namespace === PROJECT) {
       if (key === FLEET_SECRET_KEYS.databaseUrls) {
-        databaseUrls = parseSecretMap(stack, fullKey, text, raw.secretKeys.has(fullKey), problems);
+        databaseUrls = parseSecretMap(stack, fullKey, text, isSecret, problems);
       } else if (key === FLEET_SECRET_KEYS.logDrainUrl) {
-        if (!raw.secretKeys.has(fullKey)) {
+        if (!isSecret) {
           problems.add(fullKey, "holds a URL that may carry credentials but is stored in plaintext", configSetCommand(stack, fullKey, "<url>", { secret: true }));
         }
         logDrainUrl = text;
       } else if (key in FLEET_KEY_KINDS) {
-        fleet[key] = decode(stack, fullKey, text, FLEET_KEY_KINDS[key as keyof StackConfig], problems);
+        fleet[key] = decode(text, FLEET_KEY_KINDS[key as keyof StackConfig]);
+        if (isSecret) secretSettings.add(key);
+        else reportSecretLooking(stack, key, fleet[key], problems);
       } else {
         problems.add(fullKey, "is not a fleet setting", `remove it from Pulumi.${stack}.yaml; fleet reads ${Object.keys(FLEET_KEY_KINDS).map((k) => `fleet:${k}`).join(", ")}`);
       }
       continue;
     }
-    if (PROVIDER_NAMESPACES.has(namespace)) continue;
-    if (!raw.secretKeys.has(fullKey)) plaintextAppKeys.push(fullKey);
+    if (PROVIDER_NAMESPACES.has(namespace)) {
+      if (!isSecret) reportPlaintextProviderSecret(stack, fullKey, text, problems);
+      continue;
+    }
+    if (!isSecret) plaintextAppKeys.push(fullKey);
     let forApp = appSecrets.get(namespace);
     if (!forApp) appSecrets.set(namespace, (forApp = new Map()));
     forApp.set(key, text);
   }
 
-  const parsed = stackConfigSchema.safeParse(fleet);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const path = issuePath(issue);
-      if (path.length === 0) {
-        problems.add(`${PROJECT}:`, describeIssue(issue), `edit Pulumi.${stack}.yaml`);
-        continue;
-      }
-      problems.add(configPath(path), describeIssue(issue), fixFor(stack, issue, path));
-    }
+  const parsed = parseLeniently(fleet, { tier: tierSuggestedBy(stack), appPrefix: PROJECT });
+  for (const issue of parsed.issues) {
+    const top = String(issue.path[0] ?? "");
+    const words = wordsForIssue(stack, issue, secretSettings.has(top));
+    problems.add(words.where, words.what, words.fix);
   }
-  return { config: parsed.success ? parsed.data : undefined, appSecrets, plaintextAppKeys, databaseUrls, logDrainUrl };
+  return {
+    config: parsed.config,
+    setAside: parsed.setAside,
+    secretSettings,
+    appSecrets,
+    plaintextAppKeys,
+    databaseUrls,
+    logDrainUrl,
+  };
 }
 
-function decode(stack: string, key: string, text: string, kind: "string" | "json", problems: Problems): unknown {
+/**
+ * Structured settings arrive as JSON text. A value that is not JSON is a plain
+ * string the operator wrote where a list or map belongs: it stays a string, so
+ * the schema can say what was given and what is expected.
+ */
+function decode(text: string, kind: "string" | "json"): unknown {
   // Project defaults of "" mean "not set" (the CLI cannot declare an optional string otherwise).
   if (kind === "string") return text === "" ? undefined : text;
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    problems.add(key, `is not valid structured config ('${text.slice(0, 40)}')`, `fix its YAML in Pulumi.${stack}.yaml`);
-    return undefined;
+    return text;
   }
+}
+
+/** A credential pasted into a plain setting is refused, and never repeated. */
+function reportSecretLooking(stack: string, key: string, value: unknown, problems: Problems): void {
+  for (const leaf of stringLeaves(value)) {
+    const path = leaf.path ? `${key}${leaf.path.startsWith("[") ? "" : "."}${leaf.path}` : key;
+    if (NOT_SCANNED.some((p) => p.test(path))) continue;
+    const looks = secretLooking(leaf.value);
+    if (!looks) continue;
+    const full = `${PROJECT}:${path}`;
+    problems.add(
+      full,
+      `looks like a credential (${looks}) stored in plaintext in Pulumi.${stack}.yaml`,
+      `remove it (${configRmCommand(stack, full, { path: path !== key })}): fleet:${key} holds no credential; rotate it at its issuer if the file was ever shared`,
+    );
+  }
+}
+
+function reportPlaintextProviderSecret(stack: string, key: string, text: string, problems: Problems): void {
+  const looks = PROVIDER_CREDENTIALS.has(key) ? "a provider credential" : secretLooking(text);
+  if (!looks) return;
+  problems.add(key, `is ${looks} stored in plaintext`, `${configSetCommand(stack, key, "<value>", { secret: true })}; rotate it at its issuer if the file was ever shared`);
 }
 
 function parseSecretMap(stack: string, key: string, text: string, isSecret: boolean, problems: Problems): Map<string, string> {

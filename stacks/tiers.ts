@@ -45,3 +45,18 @@ export const TIER_DEFAULTS: Readonly<Record<Tier, TierDefaults>> = {
     schedulerDynoSize: "Standard-1X",
   },
 };
+
+/** `production`, `prod`, `production-eu`, `prod_2`…: names that tell everyone this stack is production. */
+const PRODUCTION_NAME = /^prod(uction)?([-_.].*)?$/i;
+
+export function isProductionName(stack: string): boolean {
+  return PRODUCTION_NAME.test(stack);
+}
+
+/**
+ * The tier a stack's name suggests, for the fix of a missing or invalid
+ * `fleet:tier` (and to keep checking the rest of a stack whose tier is broken).
+ */
+export function tierSuggestedBy(stack: string): Tier {
+  return isProductionName(stack) ? "production" : "staging";
+}

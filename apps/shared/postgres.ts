@@ -43,12 +43,20 @@ export interface PoolOptions {
   readonly onIdleError: (error: Error) => void;
   /** Longest a statement may run. @default 15 s (a stuck query must not hold one of a shared database's few connections) */
   readonly statementTimeoutMs?: number;
+  /**
+   * Longest a query waits for a connection (a new one, or a free one of a
+   * busy pool) before it fails as unavailable (503). Web processes pass a
+   * short one, so a person meets an outage page quickly instead of a hung request.
+   * @default 5 s
+   */
+  readonly connectionTimeoutMs?: number;
 }
 
 export function createPool(settings: PoolSettings, options: PoolOptions): pg.Pool {
   const pool = new pg.Pool({
     ...connectionConfig(settings, options.applicationName),
     max: settings.PG_POOL_MAX,
+    ...(options.connectionTimeoutMs !== undefined ? { connectionTimeoutMillis: options.connectionTimeoutMs } : {}),
     idleTimeoutMillis: 30_000,
     statement_timeout: options.statementTimeoutMs ?? 15_000,
   });

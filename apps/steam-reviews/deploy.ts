@@ -7,9 +7,21 @@ export default defineApp({
   processes: {
     web: { kind: "web", command: "node dist/server.js" },
     release: { kind: "release", command: "node dist/migrate.js" },
+    // The one-off backfill (`node dist/jobs/backfill.js --app-id <id>`) is no process type: fleet runs it once per newly tracked game.
   },
   env: envSchema,
   healthPath: "/health",
+  generatedSecrets: {
+    COOKIE_SECRET: {
+      kind: "hex",
+      bytes: 32,
+      // Admin forms opened before a rotation still post: the previous key keeps verifying their cookie.
+      keepPrevious: "key-list",
+      description: "Signs the cookie that carries the admin forms' CSRF secret",
+    },
+  },
+  // STEAM_TRACKED_APP_IDS (optional) is not declared here: fleet sets it from the
+  // stack's `apps.steam-reviews.trackedApps`, and the release phase seeds tracked_apps from it.
   providedSecrets: {
     OPENAI_API_KEY: {
       description: "OpenAI API key the pipeline translates and analyses reviews with (platform.openai.com → API keys)",

@@ -22,6 +22,12 @@ export default defineApp({
   },
   env: envSchema,
   healthPath: "/health",
+  scheduledJobs: [
+    // Queues every user due for ingestion and drains the Redis queue; with nobody due it exits at once.
+    { name: "ingest", command: "node dist/jobs/ingest.js", every: "10m" },
+    // Deletes posts and replies older than RETENTION_DAYS, at a quiet hour.
+    { name: "retention", command: "node dist/jobs/retention.js", every: "day", at: 210 },
+  ],
   providedSecrets: {
     THREADS_CLIENT_ID: {
       description: "Threads app ID (developers.facebook.com → the app → Use cases → Threads API → Settings)",
@@ -54,5 +60,6 @@ export default defineApp({
   // The queue must never lose a job: fleet keeps `noeviction`, so cache entries need TTLs.
   redis: { keyPrefix: "threads-api:", use: "cache-and-queue" },
   domainPrefix: "api",
-  adminPaths: ["/admin/metrics"],
+  // /admin/metrics, /admin/audit and the audited admin actions under /admin/users.
+  adminPaths: ["/admin"],
 });

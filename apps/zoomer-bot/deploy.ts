@@ -15,7 +15,7 @@ export default defineApp({
     TG_API_HASH: { description: "Telegram API hash, same page as TG_API_ID" },
     TG_COMPRESSED_SESSION_STRING: {
       description:
-        "Telegram session (gzip + base64) from a local login (`npm run login` in apps/zoomer-bot); needed only until the worker has stored it in the database",
+        "Telegram session (gzip + base64) from a local login (`npm run login` in apps/zoomer-bot); seeds telegram_sessions, and a new value replaces the stored session",
     },
     SRC_CHANNEL: { description: "Channel to translate from, as @username or -100… id; differs per stack (staging uses a test channel)" },
     DST_CHANNEL: { description: "Channel the translations are posted to, as @username or -100… id; differs per stack" },

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { attachmentProvider } from "./providers/attachment";
+import { HerokuResource } from "./heroku-resource";
 import { withSecretOutputs } from "./resource-options";
 
 /** An add-on shared with an app. */
@@ -25,7 +25,7 @@ export interface AddonAttachmentArgs {
  *   addon: db.addonId, app: euterpe.appId, name: "DATABASE", namespace: "credential:euterpe",
  * }, { dependsOn: [credential] });
  */
-export class AddonAttachment extends pulumi.dynamic.Resource {
+export class AddonAttachment extends HerokuResource {
   /** Heroku's UUID of the attachment. */
   declare readonly attachmentId: pulumi.Output<string>;
   /** Attachment name. */
@@ -41,12 +41,11 @@ export class AddonAttachment extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: AddonAttachmentArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      attachmentProvider,
+      "attachment",
+      "AddonAttachment",
       name,
       { ...args, attachmentId: undefined, configVarNames: undefined, configVars: undefined, addonId: undefined, appId: undefined },
       withSecretOutputs(opts, ["configVars"]),
-      "heroku",
-      "AddonAttachment",
     );
   }
 }

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { addonProvider } from "./providers/addon";
+import { HerokuResource } from "./heroku-resource";
 import { withSecretOutputs } from "./resource-options";
 
 /** An add-on billed to an app. */
@@ -30,7 +30,7 @@ export interface AddonArgs {
  * }, { protect: true, retainOnDelete: true });
  * const url = db.configVars.apply((vars) => vars["DATABASE_URL"]);
  */
-export class Addon extends pulumi.dynamic.Resource {
+export class Addon extends HerokuResource {
   /** Heroku's UUID of the add-on. */
   declare readonly addonId: pulumi.Output<string>;
   /** Its global name. */
@@ -48,12 +48,11 @@ export class Addon extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: AddonArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      addonProvider,
+      "addon",
+      "Addon",
       name,
       { ...args, addonId: undefined, name: args.name, state: undefined, appId: undefined, configVarNames: undefined, configVars: undefined },
       withSecretOutputs(opts, ["configVars"]),
-      "heroku",
-      "Addon",
     );
   }
 }

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { appProvider } from "./providers/app";
+import { HerokuResource } from "./heroku-resource";
 
 /** A Heroku app: what `App` creates or adopts. */
 export interface AppArgs {
@@ -17,8 +17,14 @@ export interface AppArgs {
   readonly maintenance?: pulumi.Input<boolean>;
   /** Heroku Labs features to enable or disable; features not named are left as they are. @default {} @example { "runtime-dyno-metadata": true } */
   readonly features?: pulumi.Input<Record<string, pulumi.Input<boolean>>>;
-  /** Take over the existing app of this name instead of creating one; it must match region, team and stack. Pair with `retainOnDelete`. @default false */
+  /**
+   * Take over the existing app of this name instead of creating one; it must match region, team and stack.
+   * Without it, an existing app of the name is never taken over (the create is refused with the command that
+   * adopts it). Deleting an adopted app only forgets it: fleet never deletes an app it did not create. @default false
+   */
   readonly adopt?: pulumi.Input<boolean>;
+  /** The app's key under `fleet:apps` in the stack config, so messages give exact commands. @default undefined ("<app>" in messages) @example "euterpe" */
+  readonly configKey?: pulumi.Input<string>;
 }
 
 /**
@@ -33,10 +39,10 @@ export interface AppArgs {
  *   acm: true, maintenance: false, features: { "runtime-dyno-metadata": true },
  * }, { protect: true });
  *
- * @example Adopting an app that existed before fleet
- * new App("legacy", { name: "acme-legacy", region: "us", adopt: true }, { retainOnDelete: true });
+ * @example Adopting an app that existed before fleet (removing it later forgets it, never deletes it)
+ * new App("legacy", { name: "acme-legacy", region: "us", adopt: true });
  */
-export class App extends pulumi.dynamic.Resource {
+export class App extends HerokuResource {
   /** Heroku's UUID of the app; stable across renames (pass it to the app's other resources). */
   declare readonly appId: pulumi.Output<string>;
   /** The app's name. */
@@ -60,7 +66,8 @@ export class App extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: AppArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      appProvider,
+      "app",
+      "App",
       name,
       {
         ...args,
@@ -75,8 +82,6 @@ export class App extends pulumi.dynamic.Resource {
         adopted: undefined,
       },
       opts,
-      "heroku",
-      "App",
     );
   }
 }

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { buildProvider } from "./providers/build";
+import { HerokuResource } from "./heroku-resource";
 import { packSource } from "./source-archive";
 
 /** A build of a local folder on Heroku. */
@@ -26,7 +26,7 @@ export interface BuildArgs {
  * @example
  * const build = new Build("shop-build", { app: app.appId, sourceDir: "apps/shop-sentiment" }, { dependsOn: [config] });
  */
-export class Build extends pulumi.dynamic.Resource {
+export class Build extends HerokuResource {
   /** Heroku's UUID of the build. */
   declare readonly buildId: pulumi.Output<string>;
   /** The release it made. */
@@ -45,7 +45,8 @@ export class Build extends pulumi.dynamic.Resource {
   constructor(name: string, args: BuildArgs, opts?: pulumi.CustomResourceOptions) {
     const sourceSha256 = args.sourceSha256 ?? pulumi.output(packSource(args.sourceDir).then((archive) => archive.sha256));
     super(
-      buildProvider,
+      "build",
+      "Build",
       name,
       {
         ...args,
@@ -58,8 +59,6 @@ export class Build extends pulumi.dynamic.Resource {
         processTypes: undefined,
       },
       opts,
-      "heroku",
-      "Build",
     );
   }
 }

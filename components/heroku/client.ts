@@ -22,7 +22,7 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { herokuSettings, herokuToken, type HerokuSettings } from "./env";
-import { herokuApiError, isHerokuApiError, type HerokuFailure } from "./errors";
+import { herokuApiError, isHerokuApiError, messageOf, type HerokuFailure } from "./errors";
 import { createLogger, type HerokuLogger } from "./log";
 import { redactText } from "./redact";
 import { backoffDelay, rateLimitState, sleep, slowDownDelay, statusKind, type FailureKind } from "./retry";
@@ -100,6 +100,8 @@ export interface HerokuStats {
   retries: number;
   /** Creates whose lost answer was recovered by a natural-key lookup. */
   recoveries: number;
+  /** Creates Heroku refused because the object existed, that took back fleet's own object (left by an earlier failed create). */
+  takeBacks: number;
   /** Waits inserted because `RateLimit-Remaining` was low. */
   slowDowns: number;
 }
@@ -191,7 +193,7 @@ export function herokuStats(): HerokuStats {
   const holder = globalThis as unknown as Record<symbol, HerokuStats | undefined>;
   let stats = holder[key];
   if (stats === undefined) {
-    stats = { requests: 0, retries: 0, recoveries: 0, slowDowns: 0 };
+    stats = { requests: 0, retries: 0, recoveries: 0, takeBacks: 0, slowDowns: 0 };
     holder[key] = stats;
   }
   return stats;
@@ -199,7 +201,7 @@ export function herokuStats(): HerokuStats {
 
 /** Sets every counter back to zero. */
 export function resetHerokuStats(): void {
-  Object.assign(herokuStats(), { requests: 0, retries: 0, recoveries: 0, slowDowns: 0 });
+  Object.assign(herokuStats(), { requests: 0, retries: 0, recoveries: 0, takeBacks: 0, slowDowns: 0 });
 }
 
 /** A path segment, URL-encoded (names, hostnames, ids). */
@@ -309,7 +311,17 @@ async function withRetries<R>(
               `check the object on Heroku before running \`pulumi up\` again.${policy.hint ? ` ${policy.hint}` : ""}`,
           );
         }
-        const found = await policy.recover();
+        let found: R | undefined;
+        try {
+          found = await policy.recover();
+        } catch (lookupError) {
+          // Say what went wrong first: the lookup only ran because of it.
+          throw herokuApiError(
+            failure,
+            `Heroku may have made the object anyway; looking it up to resume failed: ${t.redact(messageOf(lookupError))}` +
+              `${policy.hint ? ` ${policy.hint}` : ""}`,
+          );
+        }
         if (found !== undefined) {
           stats.recoveries++;
           log.info(`${method} ${shownPath}: the answer was lost (${failure.code}) but Heroku had created the object; resuming with it`);

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { configVarsProvider } from "./providers/config-vars";
+import { HerokuResource } from "./heroku-resource";
 import { withSecretOutputs } from "./resource-options";
 
 /** The config vars fleet owns on one app. */
@@ -19,7 +19,7 @@ export interface ConfigVarsArgs {
  * @example
  * new ConfigVars("shop-config", { app: app.appId, vars: pulumi.secret({ NODE_ENV: "production" }) });
  */
-export class ConfigVars extends pulumi.dynamic.Resource {
+export class ConfigVars extends HerokuResource {
   /** The managed keys with their live values (secret). */
   declare readonly vars: pulumi.Output<Record<string, string>>;
   /** The managed keys. */
@@ -31,12 +31,11 @@ export class ConfigVars extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: ConfigVarsArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      configVarsProvider,
+      "configVars",
+      "ConfigVars",
       name,
       { ...args, keys: undefined, unmanagedKeys: undefined, appId: undefined },
       withSecretOutputs(opts, ["vars"]),
-      "heroku",
-      "ConfigVars",
     );
   }
 }

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { domainProvider } from "./providers/domain";
+import { HerokuResource } from "./heroku-resource";
 
 /** A custom hostname of an app. */
 export interface DomainArgs {
@@ -16,7 +16,7 @@ export interface DomainArgs {
  * @example
  * const domain = new Domain("shop-domain", { app: app.appId, hostname: "shop.example.com" });
  */
-export class Domain extends pulumi.dynamic.Resource {
+export class Domain extends HerokuResource {
   /** Heroku's UUID of the domain. */
   declare readonly domainId: pulumi.Output<string>;
   /** The hostname. */
@@ -32,12 +32,11 @@ export class Domain extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: DomainArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      domainProvider,
+      "domain",
+      "Domain",
       name,
       { ...args, domainId: undefined, cname: undefined, acmStatus: undefined, certificateIssued: undefined, status: undefined },
       opts,
-      "heroku",
-      "Domain",
     );
   }
 }

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { drainProvider } from "./providers/drain";
+import { HerokuResource } from "./heroku-resource";
 import { withSecretOutputs } from "./resource-options";
 
 /** A log drain of an app. */
@@ -16,7 +16,7 @@ export interface DrainArgs {
  * @example
  * new Drain("shop-drain", { app: app.appId, url: pulumi.secret(drainUrl) });
  */
-export class Drain extends pulumi.dynamic.Resource {
+export class Drain extends HerokuResource {
   /** Heroku's UUID of the drain. */
   declare readonly drainId: pulumi.Output<string>;
   /** The `d.<uuid>` token the receiver sees. */
@@ -25,6 +25,6 @@ export class Drain extends pulumi.dynamic.Resource {
   declare readonly url: pulumi.Output<string>;
 
   constructor(name: string, args: DrainArgs, opts?: pulumi.CustomResourceOptions) {
-    super(drainProvider, name, { ...args, drainId: undefined, token: undefined }, withSecretOutputs(opts, ["url"]), "heroku", "Drain");
+    super("drain", "Drain", name, { ...args, drainId: undefined, token: undefined }, withSecretOutputs(opts, ["url"]));
   }
 }

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { formationProvider } from "./providers/formation";
+import { HerokuResource } from "./heroku-resource";
 
 /** Size and quantity of one process type. */
 export interface ProcessFormation {
@@ -24,11 +24,11 @@ export interface FormationArgs {
  * @example
  * new Formation("shop-formation", { app: app.appId, processes: { web: { size: "basic", quantity: 1 } } }, { dependsOn: [build] });
  */
-export class Formation extends pulumi.dynamic.Resource {
+export class Formation extends HerokuResource {
   /** Live size and quantity of the declared process types. */
   declare readonly processes: pulumi.Output<Record<string, ProcessFormation>>;
 
   constructor(name: string, args: FormationArgs, opts?: pulumi.CustomResourceOptions) {
-    super(formationProvider, name, { ...args }, opts, "heroku", "Formation");
+    super("formation", "Formation", name, { ...args }, opts);
   }
 }

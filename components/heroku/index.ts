@@ -5,22 +5,11 @@
  * `pulumi` at call time: HEROKU_API_KEY (required), HEROKU_API_URL,
  * HEROKU_DATA_API_URL, HEROKU_SCHEDULER_URL; FLEET_HEROKU_* tune retries,
  * timeouts and polling (see env.ts).
+ *
+ * This module is what the program loads: the resource classes, whose
+ * providers are stubs. The providers themselves (`./providers/index`) load
+ * only where the engine calls them, and in tests.
  */
-import { addonProvider } from "./providers/addon";
-import { appProvider } from "./providers/app";
-import { attachmentProvider } from "./providers/attachment";
-import { buildProvider } from "./providers/build";
-import { configVarsProvider } from "./providers/config-vars";
-import { domainProvider } from "./providers/domain";
-import { drainProvider } from "./providers/drain";
-import { formationProvider } from "./providers/formation";
-import { pgBackupScheduleProvider } from "./providers/pg-backup-schedule";
-import { pipelineProvider } from "./providers/pipeline";
-import { pipelineCouplingProvider } from "./providers/pipeline-coupling";
-import { postgresCredentialProvider } from "./providers/postgres-credential";
-import { redisConfigProvider } from "./providers/redis-config";
-import { schedulerJobProvider } from "./providers/scheduler-job";
-
 export { Addon, type AddonArgs } from "./addon";
 export { AddonAttachment, type AddonAttachmentArgs } from "./addon-attachment";
 export { App, type AppArgs } from "./app";
@@ -35,21 +24,3 @@ export { PostgresBackupSchedule, type PostgresBackupScheduleArgs } from "./postg
 export { PostgresCredential, type PostgresCredentialArgs } from "./postgres-credential";
 export { RedisConfig, type RedisConfigArgs } from "./redis-config";
 export { SchedulerJob, type SchedulerJobArgs } from "./scheduler-job";
-
-/** Every provider, keyed by kind, to drive them directly (tests, benchmarks). */
-export const providers = {
-  app: appProvider,
-  addon: addonProvider,
-  attachment: attachmentProvider,
-  configVars: configVarsProvider,
-  build: buildProvider,
-  formation: formationProvider,
-  domain: domainProvider,
-  drain: drainProvider,
-  pipeline: pipelineProvider,
-  pipelineCoupling: pipelineCouplingProvider,
-  schedulerJob: schedulerJobProvider,
-  postgresCredential: postgresCredentialProvider,
-  redisConfig: redisConfigProvider,
-  pgBackupSchedule: pgBackupScheduleProvider,
-} as const;

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { pipelineCouplingProvider } from "./providers/pipeline-coupling";
+import { HerokuResource } from "./heroku-resource";
 
 /** An app's stage in a pipeline. */
 export interface PipelineCouplingArgs {
@@ -17,13 +17,13 @@ export interface PipelineCouplingArgs {
  * @example
  * new PipelineCoupling("shop-staging", { app: staging.appId, pipeline: pipeline.pipelineId, stage: "staging" });
  */
-export class PipelineCoupling extends pulumi.dynamic.Resource {
+export class PipelineCoupling extends HerokuResource {
   /** Heroku's UUID of the coupling. */
   declare readonly couplingId: pulumi.Output<string>;
   /** The stage. */
   declare readonly stage: pulumi.Output<string>;
 
   constructor(name: string, args: PipelineCouplingArgs, opts?: pulumi.CustomResourceOptions) {
-    super(pipelineCouplingProvider, name, { ...args, couplingId: undefined }, opts, "heroku", "PipelineCoupling");
+    super("pipelineCoupling", "PipelineCoupling", name, { ...args, couplingId: undefined }, opts);
   }
 }

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { pipelineProvider } from "./providers/pipeline";
+import { HerokuResource } from "./heroku-resource";
 
 /** A Heroku pipeline. */
 export interface PipelineArgs {
@@ -15,13 +15,13 @@ export interface PipelineArgs {
  * @example
  * const pipeline = new Pipeline("shop-pipeline", { name: "shop" });
  */
-export class Pipeline extends pulumi.dynamic.Resource {
+export class Pipeline extends HerokuResource {
   /** Heroku's UUID of the pipeline (pass it to PipelineCoupling). */
   declare readonly pipelineId: pulumi.Output<string>;
   /** Its name. */
   declare readonly name: pulumi.Output<string>;
 
   constructor(name: string, args: PipelineArgs, opts?: pulumi.CustomResourceOptions) {
-    super(pipelineProvider, name, { ...args, pipelineId: undefined, owner: args.owner }, opts, "heroku", "Pipeline");
+    super("pipeline", "Pipeline", name, { ...args, pipelineId: undefined, owner: args.owner }, opts);
   }
 }

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { pgBackupScheduleProvider } from "./providers/pg-backup-schedule";
+import { HerokuResource } from "./heroku-resource";
 
 /** The daily PGBackups capture of a Postgres add-on. */
 export interface PostgresBackupScheduleArgs {
@@ -19,7 +19,7 @@ export interface PostgresBackupScheduleArgs {
  * @example
  * new PostgresBackupSchedule("shop-backups", { addon: db.addonId, hour: "02", timezone: "UTC", scheduleName: "DATABASE_URL" });
  */
-export class PostgresBackupSchedule extends pulumi.dynamic.Resource {
+export class PostgresBackupSchedule extends HerokuResource {
   /** Heroku's UUID of the schedule. */
   declare readonly scheduleId: pulumi.Output<string>;
   /** Weeks of daily backups kept (from Heroku). */
@@ -29,12 +29,11 @@ export class PostgresBackupSchedule extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: PostgresBackupScheduleArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      pgBackupScheduleProvider,
+      "pgBackupSchedule",
+      "PostgresBackupSchedule",
       name,
       { ...args, scheduleId: undefined, retainWeeks: undefined, retainMonths: undefined },
       opts,
-      "heroku",
-      "PostgresBackupSchedule",
     );
   }
 }

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { postgresCredentialProvider } from "./providers/postgres-credential";
+import { HerokuResource } from "./heroku-resource";
 import { withSecretOutputs } from "./resource-options";
 
 /** An extra role on a Heroku Postgres database (Standard plans and up). */
@@ -21,7 +21,7 @@ export interface PostgresCredentialArgs {
  * @example
  * const cred = new PostgresCredential("euterpe-cred", { addon: db.addonId, name: "euterpe", plan: "standard-0" });
  */
-export class PostgresCredential extends pulumi.dynamic.Resource {
+export class PostgresCredential extends HerokuResource {
   /** The credential's name. */
   declare readonly credentialName: pulumi.Output<string>;
   /** Its database user. */
@@ -35,12 +35,11 @@ export class PostgresCredential extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: PostgresCredentialArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      postgresCredentialProvider,
+      "postgresCredential",
+      "PostgresCredential",
       name,
       { ...args, credentialName: undefined, user: undefined, password: undefined, url: undefined, state: undefined },
       withSecretOutputs(opts, ["password", "url"]),
-      "heroku",
-      "PostgresCredential",
     );
   }
 }

@@ -8,8 +8,8 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { HerokuClient } from "./client";
-import { seg } from "./client";
-import { isResourceInitError, messageOf, resourceInitError } from "./errors";
+import { herokuStats, seg } from "./client";
+import { isRejected, isResourceInitError, messageOf, resourceInitError } from "./errors";
 import { appSchema } from "./schemas";
 
 /** The value the engine sends for inputs not known yet (during preview). */
@@ -119,6 +119,70 @@ export async function step<T>(what: string, run: () => Promise<T>): Promise<T> {
     }
     throw wrapped;
   }
+}
+
+/**
+ * What a lookup by natural key (attachment name, hostname, drain URL, add-on
+ * name) found after Heroku refused a create because that key is taken.
+ */
+export type Claim<T> =
+  /** fleet's own object, e.g. left by an earlier create that failed after Heroku had made it: taken back. */
+  | { readonly mine: T }
+  /** It belongs to something else: what it is, whose it is, and what the user can do. */
+  | { readonly theirs: string }
+  /** Nothing of that key is visible: Heroku's refusal stands. */
+  | undefined;
+
+/** An error that keeps what callers inspect on `original` (status, Heroku's code, Request-Id) under a new message. */
+export function derivedError(original: unknown, message: string): Error {
+  const error = new Error(message);
+  if (original !== null && typeof original === "object") {
+    for (const key of ["status", "code", "requestId"] as const) {
+      const value = (original as Record<string, unknown>)[key];
+      if (value !== undefined) (error as unknown as Record<string, unknown>)[key] = value;
+    }
+  }
+  return error;
+}
+
+/**
+ * Runs a create so that it converges whatever happened before: when Heroku
+ * refuses it because the object's natural key is taken (422/409), `lookup`
+ * decides. fleet's own object is taken back (returned as the create's answer,
+ * once); one that belongs to something else is an error naming it; nothing
+ * visible leaves Heroku's refusal as it was. Every error names the refusal,
+ * and the lookup's failure when there is one.
+ */
+export async function createOrTakeBack<T>(
+  api: HerokuClient,
+  what: string,
+  create: () => Promise<T>,
+  lookup: () => Promise<Claim<T>>,
+): Promise<T> {
+  try {
+    return await create();
+  } catch (error) {
+    if (!isRejected(error)) throw error;
+    let claim: Claim<T>;
+    try {
+      claim = await lookup();
+    } catch (lookupError) {
+      throw derivedError(error, `${messageOf(error)} Looking up the existing ${what} to take it back failed too: ${messageOf(lookupError)}`);
+    }
+    if (claim === undefined) throw error;
+    if ("theirs" in claim) throw derivedError(error, `${claim.theirs} (Heroku refused the create: ${messageOf(error)})`);
+    herokuStats().takeBacks++;
+    api.log.info(`${what} already existed on Heroku, made by an earlier create that did not finish; taking it back`);
+    return claim.mine;
+  }
+}
+
+/** A lookup for a create's `recover` (after an answer was lost): only fleet's own object resumes the create. */
+export function mineOnly<T>(lookup: () => Promise<Claim<T>>): () => Promise<T | undefined> {
+  return async () => {
+    const claim = await lookup();
+    return claim !== undefined && "mine" in claim ? claim.mine : undefined;
+  };
 }
 
 /** A Heroku UUID (ids of apps, add-ons, builds…). */

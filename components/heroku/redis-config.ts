@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { redisConfigProvider } from "./providers/redis-config";
+import { HerokuResource } from "./heroku-resource";
 
 /** Settings of a Heroku Key-Value Store (Redis) add-on. */
 export interface RedisConfigArgs {
@@ -20,13 +20,13 @@ export interface RedisConfigArgs {
  * @example
  * new RedisConfig("shop-redis-config", { addon: redis.addonId, maxmemoryPolicy: "allkeys-lru" });
  */
-export class RedisConfig extends pulumi.dynamic.Resource {
+export class RedisConfig extends HerokuResource {
   /** Live policy. */
   declare readonly maxmemoryPolicy: pulumi.Output<string>;
   /** Live timeout, when managed. */
   declare readonly timeout: pulumi.Output<number | undefined>;
 
   constructor(name: string, args: RedisConfigArgs, opts?: pulumi.CustomResourceOptions) {
-    super(redisConfigProvider, name, { ...args, timeout: args.timeout }, opts, "heroku", "RedisConfig");
+    super("redisConfig", "RedisConfig", name, { ...args, timeout: args.timeout }, opts);
   }
 }

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { schedulerJobProvider } from "./providers/scheduler-job";
+import { HerokuResource } from "./heroku-resource";
 
 /** A Heroku Scheduler job (needs the `scheduler:standard` add-on; each run is a billed one-off dyno). */
 export interface SchedulerJobArgs {
@@ -22,13 +22,13 @@ export interface SchedulerJobArgs {
  * @example
  * new SchedulerJob("reviews-pipeline", { app: app.appId, command: "npm run pipeline", dynoSize: "Standard-1X", every: 60, at: 0 }, { dependsOn: [scheduler] });
  */
-export class SchedulerJob extends pulumi.dynamic.Resource {
+export class SchedulerJob extends HerokuResource {
   /** The job's id in Scheduler. */
   declare readonly jobId: pulumi.Output<string>;
   /** Dyno size as Scheduler reports it. */
   declare readonly dynoSize: pulumi.Output<string>;
 
   constructor(name: string, args: SchedulerJobArgs, opts?: pulumi.CustomResourceOptions) {
-    super(schedulerJobProvider, name, { ...args, jobId: undefined }, opts, "heroku", "SchedulerJob");
+    super("schedulerJob", "SchedulerJob", name, { ...args, jobId: undefined }, opts);
   }
 }

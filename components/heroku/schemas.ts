@@ -31,6 +31,7 @@ export const appSchema = () =>
     team: maybe(z.object({ id: z.string().optional(), name: z.string() })),
     acm: maybe(z.boolean()),
     maintenance: z.boolean(),
+    created_at: maybe(z.string()),
   });
 export type AppBody = Conforms<z.infer<ReturnType<typeof appSchema>>, Heroku.App>;
 
@@ -94,12 +95,13 @@ export const releaseSchema = () =>
     status: z.enum(["pending", "succeeded", "failed", "expired"]),
     current: maybe(z.boolean()),
     output_stream_url: maybe(z.string()),
+    slug: maybe(idRef()),
   });
 // The official enum omits `expired` (old releases whose slug was purged), which the JSON schema lists.
 export type ReleaseBody = z.infer<ReturnType<typeof releaseSchema>>;
 type _ReleaseConforms = Conforms<Omit<ReleaseBody, "status">, Heroku.Release>;
 
-/** One entry of `GET /apps/{app}/formation`. */
+/** One entry of `GET /apps/{app}/formation`: the schema's `size`; `dyno_size` where some answers add it. */
 export const formationSchema = () =>
   z.object({
     id: z.string(),

@@ -12,6 +12,8 @@ const settings = runtimeSettings as unknown as {
   waitForRPCs(): Promise<void>;
 };
 
+const STACK_REFERENCE = "pulumi:pulumi:StackReference";
+
 /** Marker the SDK uses for secret values in serialized properties. */
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
@@ -66,6 +68,11 @@ export interface RunOptions {
   readonly preview?: boolean;
   /** Computed outputs per resource type, merged over the inputs. */
   readonly outputs?: MockOutputs;
+  /**
+   * Outputs of the stack's last deployment, which the program reads through a
+   * StackReference to its own stack. @default {} (a stack never deployed)
+   */
+  readonly stackOutputs?: Readonly<Record<string, unknown>>;
 }
 
 export interface RunResult {
@@ -76,6 +83,14 @@ export interface RunResult {
   readonly error: Error | undefined;
   /** Invokes the program made (token and inputs). */
   readonly invokes: readonly { token: string; inputs: Record<string, unknown> }[];
+  /** Existing resources the program read (a StackReference, `get`), by type, name and id. */
+  readonly reads: readonly Read[];
+}
+
+export interface Read {
+  readonly type: string;
+  readonly name: string;
+  readonly id: string;
 }
 
 function containsSecret(value: unknown): boolean {
@@ -114,17 +129,25 @@ export interface Recording {
   readonly resources: Registered[];
   /** Invokes the program made (token and inputs). */
   readonly invokes: { token: string; inputs: Record<string, unknown> }[];
+  /** Reads of existing resources. */
+  readonly reads: Read[];
   /** Waits until every registration has reached the monitor. */
   settle(): Promise<void>;
 }
 
 /** Installs a fresh mock monitor for a stack and records every registration from then on. */
-export async function startRecording(options: { stack: string; preview?: boolean; outputs?: MockOutputs }): Promise<Recording> {
+export async function startRecording(options: { stack: string; preview?: boolean; outputs?: MockOutputs; stackOutputs?: Readonly<Record<string, unknown>> }): Promise<Recording> {
   const resources: Registered[] = [];
   const invokes: { token: string; inputs: Record<string, unknown> }[] = [];
+  const reads: Read[] = [];
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
+        if (args.id !== undefined && args.id !== "") reads.push({ type: args.type, name: args.name, id: args.id });
+        if (args.type === STACK_REFERENCE) {
+          // A read of a stack's outputs, as the engine answers it (preview included).
+          return { id: args.id ?? args.name, state: { name: args.inputs["name"], outputs: { ...(options.stackOutputs ?? {}) }, secretOutputNames: [] } };
+        }
         const inputs = unwrapSecrets(args.inputs) as Record<string, unknown>;
         const state = { ...args.inputs, ...(options.outputs?.(args.type, args.name, inputs) ?? {}) };
         return { id: args.custom ? `${args.name}-id` : undefined, state };
@@ -138,6 +161,7 @@ export async function startRecording(options: { stack: string; preview?: boolean
     "fleet",
     options.stack,
     options.preview ?? false,
+    "organization",
   );
   const monitor = settings.getMonitor();
   if (!monitor) throw new Error("the mock monitor was not installed");
@@ -167,7 +191,7 @@ export async function startRecording(options: { stack: string; preview?: boolean
       callback(err, res);
     });
   };
-  return { resources, invokes, settle: () => settings.waitForRPCs() };
+  return { resources, invokes, reads, settle: () => settings.waitForRPCs() };
 }
 
 async function resolveDeep(value: unknown): Promise<unknown> {
@@ -190,6 +214,7 @@ export async function runMocked(options: RunOptions): Promise<RunResult> {
     stack: options.stack,
     ...(options.preview !== undefined ? { preview: options.preview } : {}),
     ...(options.outputs ? { outputs: options.outputs } : {}),
+    ...(options.stackOutputs ? { stackOutputs: options.stackOutputs } : {}),
   });
   let error: Error | undefined;
   let outputs: Record<string, unknown> = {};
@@ -202,14 +227,18 @@ export async function runMocked(options: RunOptions): Promise<RunResult> {
   };
   process.on("unhandledRejection", onRejection);
   try {
-    const exported = await pulumi.runtime.runInPulumiStack(async () => options.load() as Record<string, unknown>);
+    // As the Pulumi Node host does: a program that exports a function is that function's result.
+    const exported = await pulumi.runtime.runInPulumiStack(async () => {
+      const loaded = options.load();
+      return (typeof loaded === "function" ? await (loaded as () => unknown)() : loaded) as Record<string, unknown>;
+    });
     outputs = ((await resolveDeep(exported)) ?? {}) as Record<string, unknown>;
   } catch (e) {
     error = e instanceof Error ? e : new Error(String(e));
   }
   await recording.settle();
   process.off("unhandledRejection", onRejection);
-  return { resources: recording.resources.filter((r) => r.type !== "pulumi:pulumi:Stack"), outputs, error, invokes: recording.invokes };
+  return { resources: recording.resources.filter((r) => r.type !== "pulumi:pulumi:Stack"), outputs, error, invokes: recording.invokes, reads: recording.reads };
 }
 
 /** Config map from a plain object: objects and arrays become JSON text, as the engine passes them. */

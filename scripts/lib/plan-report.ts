@@ -55,8 +55,16 @@ export interface PlanApp {
   readonly resources: readonly PlanResource[];
 }
 
+export interface MissingSecret {
+  readonly key: string;
+  readonly what: string;
+  readonly command: string;
+}
+
 export interface Plan {
   readonly version: number;
+  /** Always true: the configuration was accepted (a rejected one prints a RejectedPlan). */
+  readonly ok: true;
   readonly stack: string;
   readonly tier: string;
   readonly apps: readonly PlanApp[];
@@ -64,12 +72,43 @@ export interface Plan {
   readonly stackResources: readonly PlanResource[];
   readonly databases: readonly { name: string; kind: string; plan: string | null; owner: string | null; users: readonly string[] }[];
   readonly budgets: readonly Budget[];
-  readonly missingSecrets: readonly { key: string; what: string; command: string }[];
+  readonly missingSecrets: readonly MissingSecret[];
+  /** What the offline plan could not check, in words (empty when it checked everything). */
+  readonly notChecked: readonly string[];
   /** Monthly list-price estimate (USD) of dynos and add-ons fleet bills; data stores billed outside fleet are not in it. */
   readonly cost: CostEstimate;
   readonly resourceCount: number;
   /** Milliseconds the program took to register everything under the mock runtime. */
   readonly programMs: number;
+}
+
+/** What `--json` prints for a configuration that was refused, or a plan that could not run. */
+export interface RejectedPlan {
+  readonly version: number;
+  readonly ok: false;
+  readonly stack: string | null;
+  /** Mistakes, each with its fix (secrets not set yet are not among them). */
+  readonly problems: readonly { where: string; what: string; fix: string }[];
+  readonly missingSecrets: readonly MissingSecret[];
+  /** Set when the plan could not run at all (a bad argument, a failed program), instead of problems. */
+  readonly error?: string;
+}
+
+export function missingSecretEntries(missing: readonly Problem[]): MissingSecret[] {
+  return missing
+    .filter((p) => p.missingSecret)
+    .map((p) => ({ key: p.missingSecret!.path ? `${p.missingSecret!.key}.${p.missingSecret!.path}` : p.missingSecret!.key, what: p.what, command: p.fix }));
+}
+
+export function rejectedPlan(stack: string | null, problems: readonly Problem[], error?: string): RejectedPlan {
+  return {
+    version: PLAN_FORMAT_VERSION,
+    ok: false,
+    stack,
+    problems: problems.filter((p) => !p.missingSecret).map((p) => ({ where: p.where, what: p.what, fix: p.fix })),
+    missingSecrets: missingSecretEntries(problems),
+    ...(error !== undefined ? { error } : {}),
+  };
 }
 
 export function shortType(type: string): string {
@@ -144,7 +183,7 @@ export function costItems(model: EnvironmentModel): CostItem[] {
   return items;
 }
 
-export function buildPlan(model: EnvironmentModel, resources: readonly Registered[], missing: readonly Problem[], programMs: number): Plan {
+export function buildPlan(model: EnvironmentModel, resources: readonly Registered[], missing: readonly Problem[], programMs: number, notChecked: readonly string[] = []): Plan {
   const nameByUrn = new Map(resources.map((r) => [r.urn, r.name]));
   const toPlan = (r: Registered): PlanResource => ({
     type: shortType(r.type),
@@ -163,6 +202,7 @@ export function buildPlan(model: EnvironmentModel, resources: readonly Registere
   }
   return {
     version: PLAN_FORMAT_VERSION,
+    ok: true,
     stack: model.stack,
     tier: model.tier,
     apps: model.apps.map((a) => ({
@@ -181,7 +221,8 @@ export function buildPlan(model: EnvironmentModel, resources: readonly Registere
     stackResources,
     databases: model.databases.map((d) => ({ name: d.name, kind: d.kind, plan: d.plan ?? null, owner: d.ownerApp ?? d.attach?.app ?? null, users: d.users })),
     budgets: model.budgets,
-    missingSecrets: missing.map((p) => ({ key: p.missingSecret!.path ? `${p.missingSecret!.key}.${p.missingSecret!.path}` : p.missingSecret!.key, what: p.what, command: p.fix })),
+    missingSecrets: missingSecretEntries(missing),
+    notChecked,
     cost: estimateMonthlyCost(costItems(model)),
     resourceCount: resources.length,
     programMs: Math.round(programMs),
@@ -236,6 +277,11 @@ export function renderPlan(plan: Plan): string {
     out.push("");
     out.push(`secrets to set before \`pulumi up --stack ${plan.stack}\` (${plan.missingSecrets.length}):`);
     for (const m of plan.missingSecrets) out.push(`  ${m.command}`);
+  }
+  if (plan.notChecked.length > 0) {
+    out.push("");
+    out.push("not checked offline:");
+    for (const line of plan.notChecked) out.push(`  ${line}`);
   }
   out.push("");
   out.push(`${plan.resourceCount} resources in ${plan.apps.length} apps; program evaluated in ${plan.programMs} ms`);

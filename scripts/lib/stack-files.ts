@@ -9,11 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { parse } from "yaml";
 import { z } from "zod";
-
-/** What an encrypted value becomes offline. Never a real secret. */
-export const SECRET_PLACEHOLDER = "[secret: encrypted in the stack file]";
-/** The same for secrets that must be connection URLs. */
-export const URL_PLACEHOLDER = "postgres://secret:secret@encrypted.invalid:5432/secret";
+import { SECRET_STAND_IN, URL_STAND_IN } from "../../stacks/stand-ins";
 
 /** Keys whose values are maps of connection URLs. */
 const URL_KEYS = new Set(["fleet:databaseUrls"]);
@@ -35,8 +31,18 @@ export interface StackFiles {
   readonly secretKeys: string[];
 }
 
+/**
+ * A stack file that cannot be read. `argument`: the stack named does not exist
+ * (a bad argument); `config`: a file exists but is not usable configuration.
+ */
 export class StackFileError extends Error {
   override name = "StackFileError";
+  constructor(
+    message: string,
+    readonly kind: "argument" | "config" = "config",
+  ) {
+    super(message);
+  }
 }
 
 /** Stacks that have a `Pulumi.<stack>.yaml` next to `Pulumi.yaml`. */
@@ -68,7 +74,7 @@ function decryptOffline(value: unknown, placeholder: string): { value: unknown; 
 
 /** What an offline secret stands in for, shaped like the real value where the program parses it. */
 export function placeholderFor(key: string): string {
-  return URL_KEYS.has(key) ? URL_PLACEHOLDER : SECRET_PLACEHOLDER;
+  return URL_KEYS.has(key) ? URL_STAND_IN : SECRET_STAND_IN;
 }
 
 function asText(value: unknown): string {
@@ -86,7 +92,10 @@ function readYaml(file: string): unknown {
 export function readStackFiles(root: string, stack: string): StackFiles {
   const stacks = availableStacks(root);
   if (!stacks.includes(stack)) {
-    throw new StackFileError(`there is no stack '${stack}': no Pulumi.${stack}.yaml. Stacks: ${stacks.join(", ") || "none"}`);
+    throw new StackFileError(
+      `there is no stack '${stack}': no Pulumi.${stack}.yaml. Stacks: ${stacks.join(", ") || "none"} (a new stack needs its file: copy one, set fleet:tier, then \`pulumi stack init ${stack}\`)`,
+      "argument",
+    );
   }
   const project = projectSchema.safeParse(readYaml(path.join(root, "Pulumi.yaml")));
   if (!project.success) throw new StackFileError(`Pulumi.yaml is not a Pulumi project file: ${project.error.message}`);

@@ -47,7 +47,8 @@ async function databaseExists(name: string): Promise<boolean> {
 
 // ── The apps ─────────────────────────────────────────────────────────────────
 
-describe("every app builds and runs like on Heroku", () => {
+// Side by side, two at a time (vitest maxConcurrency): most of a build check is waiting on npm and the app.
+describe.concurrent("every app builds and runs like on Heroku", () => {
   const apps = discoverApps(path.join(REPO, "apps"));
   for (const app of apps) {
     if (!app.hasPackageJson || !app.hasProcfile) {

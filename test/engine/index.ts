@@ -23,6 +23,6 @@ export {
   type EngineHarnessOptions,
   type ReadResult,
 } from "./harness";
-export { loadProvider, PROJECT_ROOT, requireProjectModule, serializeProviderObject, type SerializedProvider } from "./load-provider";
+export { loadProvider, loadStub, PROJECT_ROOT, requireProjectModule, serializeProviderObject, type SerializedProvider } from "./load-provider";
 export { CheckFailedError, EngineResource, type RefreshResult, type ResourceOptions, type ResourceState, type StepOp, type StepResult } from "./resource";
 export { isSecret, secret, UNKNOWN, unwrapSecrets, type PropertyMap, type PropertyValue } from "./values";

@@ -63,3 +63,12 @@ export async function loadProvider(modulePath: string, exportName: string): Prom
   const serialized = await serializeProviderObject(provider, `${modulePath}#${exportName}`, exportName);
   return { ...serialized, modulePath };
 }
+
+/**
+ * The provider text a Heroku resource stores for `kind` (what
+ * `HerokuResource` puts in `__provider`), ready for the host.
+ */
+export function loadStub(kind: string): Promise<SerializedProvider> {
+  const mod = requireProjectModule("components/heroku/heroku-resource.ts") as { providerText(kind: string): string };
+  return Promise.resolve({ text: mod.providerText(kind), modulePath: "components/heroku/heroku-resource.ts", exportName: kind });
+}

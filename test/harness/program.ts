@@ -28,13 +28,13 @@ function clearProjectModules(): void {
   }
 }
 
+/** The program module, loaded afresh (it exports the function the Pulumi host calls). */
+export function loadProgram(): unknown {
+  clearProjectModules();
+  return nodeRequire(PROGRAM);
+}
+
 /** Runs the program once for a stack and returns everything it registered. */
 export function runProgram(options: Omit<RunOptions, "load">): Promise<RunResult> {
-  return runMocked({
-    ...options,
-    load: () => {
-      clearProjectModules();
-      return nodeRequire(PROGRAM);
-    },
-  });
+  return runMocked({ ...options, load: loadProgram });
 }

@@ -51,6 +51,7 @@ function byNameOrId<T extends { id: string }>(world: World, find: (w: World) => 
 export class Seeder {
   constructor(private readonly world: World) {}
 
+  /** An app; `createdAt` (ISO time) backdates it, as for an app made long before the program ran. */
   app(input: CreateAppInput & { configVars?: Readonly<Record<string, string>>; maintenance?: boolean; acm?: boolean }): AppRecord {
     const app = createApp(this.world, input);
     if (input.configVars && Object.keys(input.configVars).length > 0) patchConfigVars(this.world, app, input.configVars);

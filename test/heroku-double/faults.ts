@@ -6,6 +6,8 @@
  *
  * Kinds:
  * - `429`, `500`, `503`: answered at once with the API's error body; nothing is applied.
+ * - `404`: a read that does not see a write yet (Heroku is eventually consistent
+ *   right after a create), answered `not_found`.
  * - `"drop"`: the socket is destroyed after the request arrives; nothing is applied.
  * - `"slow"`: the request is applied at once but the answer waits `delayMs`
  *   (longer than a client's per-request timeout, typically).
@@ -15,7 +17,7 @@
 import { SeededRandom } from "./random";
 
 export type HostName = "platform" | "data" | "scheduler" | "blob";
-export type FaultKind = 429 | 500 | 503 | "drop" | "slow" | "commit-then-drop";
+export type FaultKind = 404 | 429 | 500 | 503 | "drop" | "slow" | "commit-then-drop";
 
 const WRITE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 

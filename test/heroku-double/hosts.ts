@@ -13,6 +13,7 @@ import { releaseRoutes } from "./domain/releases";
 import { schedulerRoutes } from "./domain/scheduler";
 import { ApiError } from "./errors";
 import { Router, type Reply } from "./http/router";
+import { DATA_LINKS, PLATFORM_LINKS, SCHEDULER_LINKS } from "./links";
 import type { AuthKind, HostSpec } from "./http/server";
 import type { World } from "./state";
 
@@ -47,6 +48,7 @@ export function platformHost(world: World): HostSpec {
   return {
     name: "platform",
     router,
+    links: PLATFORM_LINKS,
     parseJson: true,
     renderError: platformError,
     responseHeaders: (requestId) => ({ "Request-Id": requestId, "RateLimit-Remaining": String(world.rateLimitRemaining()) }),
@@ -74,6 +76,7 @@ export function dataHost(): HostSpec {
   return {
     name: "data",
     router,
+    links: DATA_LINKS,
     parseJson: true,
     renderError: platformError,
     responseHeaders: (requestId) => ({ "Request-Id": requestId }),
@@ -87,6 +90,7 @@ export function schedulerHost(): HostSpec {
   return {
     name: "scheduler",
     router,
+    links: SCHEDULER_LINKS,
     parseJson: true,
     renderError: jsonApiError,
     responseHeaders: (requestId) => ({ "Request-Id": requestId, "Content-Type": JSONAPI_MEDIA_TYPE }),
@@ -110,6 +114,7 @@ export function blobHost(): HostSpec {
   return {
     name: "blob",
     router,
+    links: null,
     parseJson: false,
     renderError: (error) => ({ status: error.status, contentType: "application/xml", text: `<Error><Code>${error.id}</Code><Message>${error.message}</Message></Error>` }),
     responseHeaders: () => ({}),

@@ -16,12 +16,12 @@
 import { HandEditor, OutcomeControl, Seeder, StateView } from "./control";
 import { FaultControl } from "./faults";
 import { blobHost, dataHost, platformHost, schedulerHost } from "./hosts";
-import { startHost, type RequestLogEntry, type RunningHost } from "./http/server";
+import { startHost, type RequestLogEntry, type RequestViolation, type RunningHost } from "./http/server";
 import { SeededRandom } from "./random";
 import { DEFAULT_TIMING, World, type Timing } from "./state";
 
 export type { FaultKind, FaultOptions, FaultRule, FaultScope, FiredFault, HostName } from "./faults";
-export type { RequestLogEntry } from "./http/server";
+export type { RequestLogEntry, RequestViolation } from "./http/server";
 export type { Delay, Timing } from "./state";
 export type * from "./state";
 export { HandEditor, OutcomeControl, Seeder, StateView, FaultControl };
@@ -74,6 +74,12 @@ export interface HerokuDouble {
   readonly timing: Timing;
   /** Errors thrown by the double's own code (answered as 500): a test should expect none. */
   readonly internalErrors: readonly Error[];
+  /**
+   * Requests refused because they carried what the API does not accept (unknown or
+   * mistyped fields, missing required ones; see links.ts). A suite of a client that
+   * speaks the API correctly expects none.
+   */
+  readonly violations: readonly RequestViolation[];
   /** Forget the request log (e.g. after seeding through HTTP). */
   clearRequests(): void;
   /** Run the transitions that are due now. */
@@ -103,7 +109,8 @@ export async function startHerokuDouble(options: HerokuDoubleOptions = {}): Prom
   const faults = new FaultControl(seed);
   const log: RequestLogEntry[] = [];
   const internalErrors: Error[] = [];
-  const deps = { world, faults, token, log, internalErrors };
+  const violations: RequestViolation[] = [];
+  const deps = { world, faults, token, log, internalErrors, violations };
 
   const hosts: RunningHost[] = [];
   try {
@@ -133,6 +140,7 @@ export async function startHerokuDouble(options: HerokuDoubleOptions = {}): Prom
     control: new OutcomeControl(world),
     timing,
     internalErrors,
+    violations,
     clearRequests: () => {
       log.length = 0;
     },

@@ -156,7 +156,7 @@ export interface BuildRecord {
   readonly id: string;
   readonly appId: string;
   status: BuildStatus;
-  readonly sourceBlob: { url: string; checksum: string | null; version: string | null; versionDescription: string | null };
+  readonly sourceBlob: { url: string; checksum: string | null; version: string | null };
   readonly buildpacks: Array<{ url: string; name: string }>;
   readonly stack: string;
   readonly output: string[];

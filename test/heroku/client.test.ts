@@ -22,6 +22,7 @@ beforeAll(async () => {
   heroku = await startDouble({ maxPageSize: 2 });
 });
 afterAll(async () => {
+  expect(heroku.violations).toEqual([]);
   await heroku.close();
   process.env = savedEnv;
 });

@@ -4,7 +4,7 @@
  * drift, lost answers, attachments through a Postgres credential.
  */
 import { describe, expect, it } from "vitest";
-import { providers } from "../../components/heroku/index";
+import { providers } from "../../components/heroku/providers/index";
 import type { HerokuDouble } from "../heroku-double/index";
 import {
   checkFailures,

@@ -1,10 +1,10 @@
 /**
  * App provider against the double: the full lifecycle, what replaces and
- * what updates, adoption of an existing app, drift, and a create whose
- * answer was lost.
+ * what updates, adoption of an existing app (and never taking one over
+ * without it), drift, and a create whose answer was lost.
  */
 import { describe, expect, it } from "vitest";
-import { providers } from "../../components/heroku/index";
+import { providers } from "../../components/heroku/providers/index";
 import type { HerokuDouble } from "../heroku-double/index";
 import {
   checkFailures,
@@ -138,6 +138,57 @@ describe("App", () => {
       const app = await createResource("app", { name: "legacy-keep", adopt: true });
       await expect(diffResource(app, { name: "legacy-keep", region: "eu", adopt: true })).rejects.toThrow(/was adopted .* would delete it/);
     });
+
+    it("forgets an adopted app on delete and never sends DELETE /apps, whatever the resource options", async () => {
+      heroku.seed.app({ name: "legacy-forget", region: "us" });
+      const app = await createResource("app", { name: "legacy-forget", adopt: true });
+      heroku.clearRequests();
+      await providers.app.delete?.(app.id, app.outputs);
+      expect(heroku.state.app("legacy-forget")).toBeDefined();
+      expect(heroku.requests).toEqual([]);
+    });
+  });
+
+  describe("an existing app of the same name, without adopt", () => {
+    const adoptCommand = (name: string) => `pulumi config set --path 'fleet:apps.shop.adoptApp' ${name}`;
+
+    it("is refused, even in the same region and stack, with the command that adopts it; nothing on it changes", async () => {
+      heroku.seed.app({ name: "someone-elses", region: "us", stack: "heroku-24", maintenance: true });
+      const before = heroku.state.app("someone-elses");
+      const error = await createResource("app", { name: "someone-elses", region: "us", maintenance: false, configKey: "shop" }).then(
+        () => undefined,
+        (e: unknown) => (e as Error).message,
+      );
+      expect(error).toContain("Creating app someone-elses: App someone-elses already exists on Heroku and this create did not make it");
+      expect(error).toContain("fleet never takes over an app it did not create");
+      expect(error).toContain(adoptCommand("someone-elses"));
+      expect(error).toContain("pulumi config set --path 'fleet:apps.shop.herokuName' <another-name>");
+      expect(error).toMatch(/\(Heroku refused the create: Heroku API POST \/apps answered 422 invalid_params: Name is already taken \(Request-Id: [0-9a-f-]+\)/);
+      expect(appsNamed("someone-elses")).toHaveLength(1);
+      expect(heroku.state.app("someone-elses")).toMatchObject({ id: before?.id, maintenance: true });
+      expect(heroku.requests.filter((r) => r.method !== "GET").map((r) => `${r.method} ${r.path}`)).toEqual(["POST /apps"]);
+    });
+
+    it("is refused for a team app too, and the message names <app> when the config key is not known", async () => {
+      heroku.seed.app({ name: "someone-team", region: "us", team: "fleet" });
+      await expect(createResource("app", { name: "someone-team", team: "fleet" })).rejects.toThrow(
+        "pulumi config set --path 'fleet:apps.<app>.adoptApp' someone-team",
+      );
+    });
+
+    it("is refused when a POST's answer was lost and the app found is older than this create", async () => {
+      heroku.seed.app({ name: "old-same-name", region: "us", createdAt: new Date(Date.now() - 3_600_000).toISOString() });
+      heroku.faults.inject(503, { method: "POST", path: "/apps", times: 1 });
+      await expect(createResource("app", { name: "old-same-name", configKey: "shop" })).rejects.toThrow(adoptCommand("old-same-name"));
+      expect(heroku.requests.filter((r) => r.method === "POST").map((r) => r.status)).toEqual([503, 422]);
+    });
+
+    it("is refused when a POST's answer was lost and the app found has been used (a release beyond Heroku's first ones)", async () => {
+      heroku.seed.app({ name: "used-same-name", region: "us", configVars: { SOMEONE: "else" } });
+      heroku.faults.inject(503, { method: "POST", path: "/apps", times: 1 });
+      await expect(createResource("app", { name: "used-same-name", configKey: "shop" })).rejects.toThrow(adoptCommand("used-same-name"));
+      expect(heroku.state.userConfigVars("used-same-name")).toEqual({ SOMEONE: "else" });
+    });
   });
 
   it("resumes a create whose answer was lost instead of creating the app twice", async () => {
@@ -145,12 +196,26 @@ describe("App", () => {
     const app = await createResource("app", { name: "lost-answer-app" });
     expect(appsNamed("lost-answer-app")).toHaveLength(1);
     expect(app.id).toBe(heroku.state.app("lost-answer-app")?.id);
+    expect(app.outputs["adopted"]).toBe(false);
   });
 
-  it("says what to do when the name is taken by someone else's app", async () => {
-    heroku.seed.app({ name: "taken-elsewhere", region: "eu" });
-    await expect(createResource("app", { name: "taken-elsewhere" })).rejects.toThrow(
-      /Creating app taken-elsewhere: Heroku API POST \/apps answered 422 invalid_params: Name is already taken \(Request-Id: [0-9a-f-]+\)\. App names are global: .*adopt: true/,
+  it("resumes its own app when the answer was lost and the lookup missed it, so the resend was refused", async () => {
+    heroku.faults.inject("commit-then-drop", { method: "POST", path: "/apps", times: 1 });
+    // The lookup right after the lost answer does not see the new app yet (eventual consistency).
+    heroku.faults.inject(404, { method: "GET", path: "/apps/:app", times: 1 });
+    const app = await createResource("app", { name: "lagging-app" });
+    expect(heroku.requests.filter((r) => r.method === "POST").map((r) => r.handledStatus)).toEqual([201, 422]);
+    expect(app.id).toBe(heroku.state.app("lagging-app")?.id);
+    expect(appsNamed("lagging-app")).toHaveLength(1);
+  });
+
+  it("names the lost answer and the failed lookup when it cannot tell whether the app was made", async () => {
+    heroku.faults.inject("commit-then-drop", { method: "POST", path: "/apps", times: 1 });
+    heroku.faults.inject(503, { method: "GET", path: "/apps/:app", times: 50 });
+    const error = await createResource("app", { name: "unsure-app" }).then(
+      () => undefined,
+      (e: unknown) => (e as Error).message,
     );
+    expect(error).toMatch(/Creating app unsure-app: Heroku API POST \/apps got no answer \(.*\).*Heroku may have made the object anyway; looking it up to resume failed: .*GET \/apps\/unsure-app answered 503 service_unavailable/);
   });
 });

@@ -6,7 +6,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { providers } from "../../components/heroku/index";
+import { providers } from "../../components/heroku/providers/index";
 import { packSource } from "../../components/heroku/source-archive";
 import type { HerokuDouble } from "../heroku-double/index";
 import {
@@ -135,7 +135,7 @@ describe("Formation", () => {
     await updateResource(formation, next);
     const patch = heroku.requests.filter((r) => r.method === "PATCH");
     expect(patch).toHaveLength(1);
-    expect(patch[0]?.body).toEqual({ updates: [{ type: "web", quantity: 3, dyno_size: { name: "standard-1X" } }] });
+    expect(patch[0]?.body).toEqual({ updates: [{ type: "web", quantity: 3, size: "standard-1X" }] });
     expect(heroku.state.formationOf("scale-app")["web"]).toMatchObject({ quantity: 3, size: "Standard-1X" });
 
     heroku.handEdit.scale("scale-app", [{ type: "web", quantity: 1 }]);
@@ -146,6 +146,21 @@ describe("Formation", () => {
 
     await providers.formation.delete?.(formation.id, formation.outputs);
     expect(heroku.state.formationOf("scale-app")).toMatchObject({ web: { quantity: 0 }, worker: { quantity: 0 } });
+  });
+
+  it("resizes Basic to 2 × Standard-1X through `size` (the only size field of an update), visible in Heroku's state", async () => {
+    const formation = await createResource("formation", {
+      app: formationApp,
+      processes: { web: { quantity: 1, size: "basic" }, worker: { quantity: 1, size: "basic" } },
+    });
+    expect(heroku.state.formationOf("scale-app")).toMatchObject({ web: { quantity: 1, size: "Basic" }, worker: { quantity: 1, size: "Basic" } });
+    heroku.clearRequests();
+    // A server that ignored the size would refuse this: two Basic dynos of one type are not allowed.
+    await updateResource(formation, { app: formationApp, processes: { web: { quantity: 2, size: "standard-1X" }, worker: { quantity: 1, size: "standard-1X" } } });
+    expect(heroku.state.formationOf("scale-app")).toMatchObject({ web: { quantity: 2, size: "Standard-1X" }, worker: { quantity: 1, size: "Standard-1X" } });
+    const sent = heroku.requests.find((r) => r.method === "PATCH")?.body as { updates: Array<Record<string, unknown>> };
+    expect(sent.updates.every((u) => typeof u["size"] === "string" && !("dyno_size" in u))).toBe(true);
+    expect(formation.outputs["processes"]).toEqual({ web: { quantity: 2, size: "Standard-1X" }, worker: { quantity: 1, size: "Standard-1X" } });
   });
 
   it("moves idle undeclared types along when the tier changes", async () => {

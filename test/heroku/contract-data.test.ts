@@ -1,6 +1,6 @@
 /** PostgresCredential, RedisConfig and PostgresBackupSchedule providers against the double's data API. */
 import { describe, expect, it } from "vitest";
-import { providers } from "../../components/heroku/index";
+import { providers } from "../../components/heroku/providers/index";
 import type { HerokuDouble } from "../heroku-double/index";
 import { checkFailures, createResource, diffResource, readResource, structProblems, updateResource } from "./scenario";
 import { useHerokuDouble } from "./use-heroku-double";

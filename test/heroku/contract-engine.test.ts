@@ -7,7 +7,7 @@
  * turns into "created but failed", secrets in state.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadProvider, secret, startEngineHarness, UNKNOWN, type EngineHarness, type SerializedProvider } from "../engine/index";
+import { loadStub, secret, startEngineHarness, UNKNOWN, type EngineHarness, type SerializedProvider } from "../engine/index";
 import type { HerokuDouble } from "../heroku-double/index";
 import { FAST_ENV, startDouble } from "./scenario";
 
@@ -41,12 +41,14 @@ function provider(kind: (typeof KINDS)[number]): SerializedProvider {
 
 beforeAll(async () => {
   heroku = await startDouble({ timing: { addonProvision: { requests: 100_000 } } });
-  for (const kind of KINDS) serialized[kind] = await loadProvider("components/heroku/index.ts", `providers.${kind}`);
+  for (const kind of KINDS) serialized[kind] = await loadStub(kind);
   // Add-on waits end after ~4 s here (the "created but not ready" case): long enough for a loaded
   // machine to read the add-on at least once, so the error can say what state it was in.
   engine = await startEngineHarness({ env: { ...heroku.env, ...FAST_ENV, FLEET_HEROKU_LOG: "info", FLEET_HEROKU_POLL_MS: "5", FLEET_HEROKU_WAIT_SCALE: "0.002" } });
 }, 60_000);
 afterAll(async () => {
+  expect(heroku?.violations).toEqual([]);
+  expect(heroku?.internalErrors).toEqual([]);
   await engine?.close();
   await heroku?.close();
   process.env = savedEnv;
@@ -88,15 +90,89 @@ describe("App through the host", () => {
     expect(heroku.state.app("engine-app")).toBeUndefined();
   });
 
-  it("reports a refused create as a plain failure, not as a half-created object", async () => {
-    heroku.seed.app({ name: "engine-taken", region: "eu" });
+  it("refuses an existing app of the same name without adopt, with the command that adopts it, as a plain failure", async () => {
+    heroku.seed.app({ name: "engine-taken", region: "us", maintenance: true });
     const app = engine.resource(provider("app"), "engine-taken");
-    const error = await app.up({ name: "engine-taken" }).then(
+    const error = await app.up({ name: "engine-taken", region: "us", maintenance: false, configKey: "shop" }).then(
       () => undefined,
       (e: unknown) => e as { message: string; initFailure?: unknown },
     );
+    expect(error?.message).toContain("App engine-taken already exists on Heroku and this create did not make it");
+    expect(error?.message).toContain("pulumi config set --path 'fleet:apps.shop.adoptApp' engine-taken");
     expect(error?.message).toMatch(/Name is already taken/);
+    // Not "created but failed": the engine must not record someone else's app as fleet's.
     expect(error?.initFailure).toBeUndefined();
+    expect(app.state).toBeUndefined();
+    expect(heroku.state.app("engine-taken")?.maintenance).toBe(true);
+  });
+
+  it("adopts with adopt set, and destroying the adopted app forgets it without deleting it", async () => {
+    heroku.seed.app({ name: "engine-adopted", region: "us" });
+    const app = engine.resource(provider("app"), "engine-adopted", { type: "pulumi-nodejs:dynamic/heroku:App" });
+    expect((await app.up({ name: "engine-adopted", region: "us", adopt: true })).op).toBe("create");
+    expect(app.outputs["adopted"]).toBe(true);
+    heroku.clearRequests();
+    await app.destroy();
+    expect(heroku.state.app("engine-adopted")).toBeDefined();
+    expect(heroku.requests.some((r) => r.method === "DELETE" && r.path.startsWith("/apps/"))).toBe(false);
+  });
+});
+
+describe("state written before fleet sent size and knew the config key", () => {
+  it("an app recorded without configKey sees no change when it is added; a formation recorded then resizes through size", async () => {
+    const appId = heroku.seed.app({ name: "engine-legacy-state" }).id;
+    heroku.seed.deploy({ app: "engine-legacy-state", processTypes: { web: "node index.js" }, formation: { web: { quantity: 1, size: "basic" } } });
+
+    const app = engine.resource(provider("app"), "engine-legacy-app");
+    app.setState({
+      id: appId,
+      inputs: { name: "engine-legacy-state", region: "us", stack: "heroku-24" },
+      outputs: {
+        appId,
+        name: "engine-legacy-state",
+        webUrl: "https://engine-legacy-state-000000000000.herokuapp.com/",
+        region: "us",
+        stack: "heroku-24",
+        acm: false,
+        maintenance: false,
+        features: {},
+        adopted: false,
+      },
+      secretKeys: new Set(),
+    });
+    expect((await app.up({ name: "engine-legacy-state", region: "us", stack: "heroku-24", configKey: "legacy" })).op).toBe("same");
+
+    // Outputs as the provider that sent dyno_size wrote them: the same shape.
+    const formation = engine.resource(provider("formation"), "engine-legacy-formation");
+    formation.setState({
+      id: `formation:${appId}`,
+      inputs: { app: appId, processes: { web: { quantity: 1, size: "basic" } } },
+      outputs: { app: appId, processes: { web: { quantity: 1, size: "Basic" } } },
+      secretKeys: new Set(),
+    });
+    expect((await formation.up({ app: appId, processes: { web: { quantity: 2, size: "standard-1X" } } })).op).toBe("update");
+    expect(heroku.state.formationOf("engine-legacy-state")["web"]).toMatchObject({ quantity: 2, size: "Standard-1X" });
+    expect(formation.outputs).toEqual({ app: appId, processes: { web: { quantity: 2, size: "Standard-1X" } } });
+  });
+});
+
+describe("orphans left by a create that failed after its POST", () => {
+  it("the next up takes back the domain and drain already on the app, once, and refreshes them unchanged", async () => {
+    const appId = heroku.seed.app({ name: "engine-orphans" }).id;
+    const orphanDomain = heroku.seed.domain({ app: "engine-orphans", hostname: "orphan.engine.example.com" });
+    const orphanDrain = heroku.seed.drain({ app: "engine-orphans", url: "https://logs.example.com/engine-orphans" });
+
+    const domain = engine.resource(provider("domain"), "engine-orphan-domain");
+    expect((await domain.up({ app: appId, hostname: "orphan.engine.example.com" })).op).toBe("create");
+    expect(domain.state?.id).toBe(orphanDomain.id);
+    const drain = engine.resource(provider("drain"), "engine-orphan-drain", { additionalSecretOutputs: ["url"] });
+    expect((await drain.up({ app: appId, url: secret("https://logs.example.com/engine-orphans") })).op).toBe("create");
+    expect(drain.state?.id).toBe(orphanDrain.id);
+
+    expect(heroku.state.domainsOf("engine-orphans").filter((d) => d.kind === "custom")).toHaveLength(1);
+    expect(heroku.state.drainsOf("engine-orphans")).toHaveLength(1);
+    expect(await domain.refresh()).toEqual({ op: "same", changed: [] });
+    expect(await drain.refresh()).toEqual({ op: "same", changed: [] });
   });
 });
 

@@ -1,6 +1,6 @@
 /** Pipeline and PipelineCoupling providers against the double. */
 import { describe, expect, it } from "vitest";
-import { providers } from "../../components/heroku/index";
+import { providers } from "../../components/heroku/providers/index";
 import type { HerokuDouble } from "../heroku-double/index";
 import { checkFailures, createResource, diffResource, readResource, structProblems, updateResource } from "./scenario";
 import { useHerokuDouble } from "./use-heroku-double";

@@ -1,6 +1,6 @@
 /** SchedulerJob provider against the double's particleboard (JSON:API, app UUIDs, no single-job GET). */
 import { describe, expect, it } from "vitest";
-import { providers } from "../../components/heroku/index";
+import { providers } from "../../components/heroku/providers/index";
 import type { HerokuDouble } from "../heroku-double/index";
 import { checkFailures, createResource, diffResource, readResource, structProblems, updateResource } from "./scenario";
 import { useHerokuDouble } from "./use-heroku-double";

@@ -104,6 +104,72 @@ describe("protocol", () => {
   });
 });
 
+describe("what requests may carry and answers may show (links.ts)", () => {
+  it("refuses a field the schema does not list for the link with 422 invalid_params naming it, and applies nothing", async () => {
+    const before = heroku.violations.length;
+    const extra = await call(heroku, "POST", "/apps", { body: { name: "strict-app", owner: "someone@example.com" } });
+    expect(extra.status).toBe(422);
+    expect(record(extra.body)).toEqual({ id: "invalid_params", message: expect.stringContaining("owner is not a known parameter") });
+    expect(heroku.state.app("strict-app")).toBeUndefined();
+
+    await createApp("strict-app");
+    heroku.seed.deploy({ app: "strict-app", processTypes: { web: "node web.js" } });
+    const dynoSize = await call(heroku, "PATCH", "/apps/strict-app/formation", {
+      body: { updates: [{ type: "web", quantity: 2, dyno_size: { name: "standard-2X" } }] },
+    });
+    expect(dynoSize.status).toBe(422);
+    expect(record(dynoSize.body)["message"]).toMatch(/updates\[0\]\.dyno_size is not a known parameter \(updates\[0\] accepts quantity, size, type\)/);
+    expect(heroku.state.formationOf("strict-app")).toMatchObject({ web: { quantity: 1, size: "Standard-1X" } });
+
+    const token = await call(heroku, "POST", "/apps/strict-app/log-drains", { body: { url: "https://logs.example.com/x", token: "d.mine" } });
+    expect(token.status).toBe(422);
+    expect(heroku.state.drainsOf("strict-app")).toEqual([]);
+    const password = await call(heroku, "POST", "/postgres/v0/databases/any-db/credentials", { host: "data", body: { name: "x", password: "p" } });
+    expect(record(password.body)).toMatchObject({ id: "invalid_params", message: expect.stringContaining("password") });
+    const job = await call(heroku, "POST", "/apps/any-app/jobs", {
+      host: "scheduler",
+      body: { data: { type: "jobs", attributes: { command: "x", "dyno-size": "Basic", every: 60, at: 0, timezone: "UTC" } } },
+    });
+    expect(job.status).toBe(422);
+    expect(JSON.stringify(job.body)).toContain("data.attributes.timezone");
+
+    expect(heroku.violations.slice(before).map((v) => `${v.host} ${v.method} ${v.link}`)).toEqual([
+      "platform POST /apps",
+      "platform PATCH /apps/:app/formation",
+      "platform POST /apps/:app/log-drains",
+      "data POST /postgres/v0/databases/:db/credentials",
+      "scheduler POST /apps/:app/jobs",
+    ]);
+  });
+
+  it("refuses wrong types and missing required fields, as the schema types them", async () => {
+    await createApp("typed-app");
+    const number = await call(heroku, "POST", "/apps/typed-app/domains", { body: { hostname: 5, sni_endpoint: null } });
+    expect(record(number.body)).toEqual({ id: "invalid_params", message: "Invalid hostname provided: expected string." });
+    const missing = await call(heroku, "POST", "/apps/typed-app/domains", { body: { hostname: "typed.example.com" } });
+    expect(record(missing.body)["message"]).toBe("Missing required params: sni_endpoint.");
+    expect((await call(heroku, "PATCH", "/apps/typed-app/config-vars", { body: { "BAD-KEY": "x" } })).status).toBe(422);
+    expect((await call(heroku, "PATCH", "/apps/typed-app/config-vars", { body: { COUNT: 1 } })).status).toBe(422);
+    expect((await call(heroku, "PATCH", "/apps/typed-app/config-vars", { body: { GONE: null, SET: "1" } })).status).toBe(200);
+    const fractional = await call(heroku, "PATCH", "/apps/typed-app/formation/web", { body: { quantity: 1.5 } });
+    expect(record(fractional.body)["message"]).toBe("Invalid quantity provided: expected integer.");
+    // Two links share POST /apps/{app}/releases: a deploy or a rollback, not a mix.
+    const mixed = await call(heroku, "POST", "/apps/typed-app/releases", { body: { slug: "s", release: "r" } });
+    expect(mixed.status).toBe(422);
+  });
+
+  it("answers with the schema's fields only: size without dyno_size, team apps without acm, couplings by id", async () => {
+    await createApp("shape-app");
+    heroku.seed.deploy({ app: "shape-app", processTypes: { web: "node web.js" } });
+    expect(records((await call(heroku, "GET", "/apps/shape-app/formation")).body)[0]).not.toHaveProperty("dyno_size");
+    expect(record((await call(heroku, "GET", "/apps/shape-app")).body)).not.toHaveProperty("generation");
+    const team = record((await call(heroku, "POST", "/teams/apps", { body: { name: "shape-team", team: "fleet" } })).body);
+    expect(team).not.toHaveProperty("acm");
+    expect(team["team"]).toEqual({ name: "fleet" });
+    expect(heroku.internalErrors).toEqual([]);
+  });
+});
+
 describe("apps", () => {
   it("enforces the name rule and global uniqueness, names unnamed apps, and derives web_url with 12 hex", async () => {
     expect((await call(heroku, "POST", "/apps", { body: { name: "Bad_Name" } })).status).toBe(422);
@@ -199,7 +265,7 @@ describe("add-ons and attachments", () => {
     await createApp("owner-app");
     await createApp("guest-app");
     const db = await provisionedAddon("owner-app", "heroku-postgresql:essential-0");
-    const first = await call(heroku, "POST", "/addon-attachments", { body: { addon: { name: db["name"] }, app: { name: "guest-app" }, name: "HERMES_DATABASE" } });
+    const first = await call(heroku, "POST", "/addon-attachments", { body: { addon: db["name"], app: "guest-app", name: "HERMES_DATABASE" } });
     expect(first.status).toBe(201);
     expect(record(first.body)).toMatchObject({ name: "HERMES_DATABASE", app: { name: "guest-app" }, addon: { name: db["name"], app: { name: "owner-app" } } });
     expect(heroku.state.configVars("guest-app")["HERMES_DATABASE_URL"]).toBe(heroku.state.configVars("owner-app")["DATABASE_URL"]);
@@ -305,17 +371,18 @@ describe("formation", () => {
     expect((await call(heroku, "GET", "/apps/formation-app/formation/release")).status).toBe(404);
 
     const scaled = await call(heroku, "PATCH", "/apps/formation-app/formation", {
-      body: { updates: [{ type: "web", quantity: 2, dyno_size: { name: "standard-2x" } }] },
+      body: { updates: [{ type: "web", quantity: 2, size: "standard-2x" }] },
     });
-    expect(records(scaled.body)[0]).toMatchObject({ type: "web", quantity: 2, size: "Standard-2X", dyno_size: { name: "Standard-2X" } });
-    const mixed = await call(heroku, "PATCH", "/apps/formation-app/formation", { body: { updates: [{ type: "worker", dyno_size: { name: "eco" } }] } });
+    expect(records(scaled.body)[0]).toMatchObject({ type: "web", quantity: 2, size: "Standard-2X" });
+    expect(records(scaled.body)[0]).not.toHaveProperty("dyno_size");
+    const mixed = await call(heroku, "PATCH", "/apps/formation-app/formation", { body: { updates: [{ type: "worker", size: "eco" }] } });
     expect(mixed.status).toBe(422);
     const twoEco = await call(heroku, "PATCH", "/apps/formation-app/formation", {
-      body: { updates: [{ type: "web", quantity: 2, dyno_size: { name: "eco" } }, { type: "worker", dyno_size: { name: "eco" } }] },
+      body: { updates: [{ type: "web", quantity: 2, size: "eco" }, { type: "worker", size: "eco" }] },
     });
     expect(twoEco.status).toBe(422);
     const allEco = await call(heroku, "PATCH", "/apps/formation-app/formation", {
-      body: { updates: [{ type: "web", quantity: 1, dyno_size: { name: "eco" } }, { type: "worker", quantity: 1, dyno_size: { name: "Eco" } }] },
+      body: { updates: [{ type: "web", quantity: 1, size: "eco" }, { type: "worker", quantity: 1, size: "Eco" }] },
     });
     expect(allEco.status).toBe(200);
     expect(heroku.state.formationOf("formation-app")).toMatchObject({ web: { quantity: 1, size: "Eco" }, worker: { quantity: 1, size: "Eco" } });

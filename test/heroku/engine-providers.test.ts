@@ -9,7 +9,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { CheckFailedError, EngineCallError, loadProvider, secret, startEngineHarness, type EngineHarness, type SerializedProvider } from "../engine";
+import { CheckFailedError, EngineCallError, loadStub, secret, startEngineHarness, type EngineHarness, type SerializedProvider } from "../engine";
 import { startHerokuDouble, type HerokuDouble } from "../heroku-double";
 import { nodeApp } from "../heroku-double/source";
 
@@ -26,7 +26,6 @@ const FAST_CLIENT = {
 };
 
 const SESSION_SECRET = "s3ss10n-secret-never-printed-7f2a9c";
-const INDEX = "components/heroku/index.ts";
 
 const KINDS = [
   "app",
@@ -53,7 +52,7 @@ let sourceDir: string;
 
 beforeAll(async () => {
   heroku = await startHerokuDouble({ seed: 23, maxPageSize: 3 });
-  for (const kind of KINDS) providers[kind] = await loadProvider(INDEX, `providers.${kind}`);
+  for (const kind of KINDS) providers[kind] = await loadStub(kind);
   engine = await startEngineHarness({ env: { ...heroku.env, ...FAST_CLIENT } });
   sourceDir = await mkdtemp(join(tmpdir(), "fleet-engine-build-"));
   const files = nodeApp("web: node server.js\nworker: node worker.js\nrelease: node migrate.js\n");
@@ -63,6 +62,7 @@ beforeAll(async () => {
 afterEach(() => {
   heroku.faults.clear();
   expect(heroku.internalErrors).toEqual([]);
+  expect(heroku.violations).toEqual([]);
 });
 
 afterAll(async () => {

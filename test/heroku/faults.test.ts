@@ -8,6 +8,7 @@ import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { herokuStats, resetHerokuStats } from "../../components/heroku/client";
 import {
   appSnapshot,
+  assertRequestsValid,
   createFullApp,
   duplicates,
   FAST_ENV,
@@ -33,6 +34,7 @@ async function cleanRun(seed: number): Promise<{ snapshot: Record<string, unknow
   const heroku = await startDouble({ seed });
   try {
     await createFullApp("fault-app", source);
+    assertRequestsValid(heroku);
     return { snapshot: appSnapshot(heroku, "fault-app"), counts: objectCounts(heroku, "fault-app") };
   } finally {
     await heroku.close();
@@ -69,6 +71,7 @@ describe("a full app under a 20 % fault mix", () => {
         // A refresh under the same faults sees no drift and loses nothing (progress fields may move on).
         const refresh = await refreshFullApp(app);
         expect(refresh.filter((r) => r.gone || r.changed.some((k) => !["state", "status", "acmStatus", "certificateIssued"].includes(k))), `seed ${seed}`).toEqual([]);
+        assertRequestsValid(heroku);
       } finally {
         await heroku.close();
       }
@@ -97,6 +100,7 @@ describe("creates whose answer was lost", () => {
       expect(herokuStats().recoveries).toBe(9);
       expect(objectCounts(heroku, "fault-app")).toEqual(clean.counts);
       expect(appSnapshot(heroku, "fault-app")).toEqual(clean.snapshot);
+      assertRequestsValid(heroku);
       // Every lost create was sent once: the lookup found it, nothing was resent.
       for (const path of ["/apps", "/addon-attachments"]) {
         expect(heroku.requests.filter((r) => r.method === "POST" && r.path === path), path).toHaveLength(1);

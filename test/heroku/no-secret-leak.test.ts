@@ -8,9 +8,9 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { providers } from "../../components/heroku/index";
+import { providers } from "../../components/heroku/providers/index";
 import { setLogSink } from "../../components/heroku/log";
-import { loadProvider, secret, startEngineHarness } from "../engine/index";
+import { loadStub, secret, startEngineHarness } from "../engine/index";
 import type { HerokuDouble } from "../heroku-double/index";
 import {
   createFullApp,
@@ -82,6 +82,7 @@ afterAll(async () => {
   process.stderr.write = originalWrite.err;
   setLogSink(undefined);
   await new Promise<void>((resolve) => echo.close(() => resolve()));
+  expect(heroku.violations).toEqual([]);
   await heroku.close();
   process.env = savedEnv;
 });
@@ -143,7 +144,7 @@ describe("no secret leaves the providers", () => {
   it("through the provider host, which prints what providers throw", async () => {
     const engine = await startEngineHarness({ env: { ...heroku.env, ...FAST_ENV, FLEET_HEROKU_LOG: "debug", HEROKU_API_URL: echoUrl } });
     try {
-      const provider = await loadProvider("components/heroku/index.ts", "providers.configVars");
+      const provider = await loadStub("configVars");
       const vars = engine.resource(provider, "host-leak");
       secrets.add("host-echoed-secret-55");
       await failing(() => vars.up({ app: "0f0f0f0f-0000-4000-8000-000000000000", vars: secret({ HOST_SECRET: "host-echoed-secret-55" }) }));

@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import { herokuStats, resetHerokuStats } from "../../components/heroku/client";
-import { providers } from "../../components/heroku/index";
+import { providers } from "../../components/heroku/providers/index";
 import { startHerokuDouble, type HerokuDouble, type HerokuDoubleOptions } from "../heroku-double/index";
 
 /** Settings that make retries, polls and timeouts take milliseconds. */
@@ -35,6 +35,13 @@ export async function startDouble(options: HerokuDoubleOptions = {}, extraEnv: R
   Object.assign(process.env, double.env, FAST_ENV, extraEnv);
   resetHerokuStats();
   return double;
+}
+
+/** Throws when the double refused a request as one the API does not accept (a field outside links.ts). */
+export function assertRequestsValid(double: HerokuDouble): void {
+  if (double.violations.length === 0) return;
+  const shown = double.violations.slice(0, 5).map((v) => `${v.method} ${v.link}: ${v.problem}`);
+  throw new Error(`the providers sent ${double.violations.length} request(s) the Heroku API refuses: ${shown.join("; ")}`);
 }
 
 /** Requests that reached the Heroku APIs (platform, data, scheduler), not the blob host. */
@@ -251,6 +258,7 @@ export async function measureHerokuProviders(options: { seed?: number; probabili
       if (refresh.some((r) => r.gone)) throw new Error(`a no-op refresh lost resources: ${JSON.stringify(refresh)}`);
       expected = appSnapshot(clean, "bench-app");
       cleanCounts = objectCounts(clean, "bench-app");
+      assertRequestsValid(clean);
     } finally {
       await clean.close();
     }
@@ -265,6 +273,7 @@ export async function measureHerokuProviders(options: { seed?: number; probabili
       const stats = { ...herokuStats() };
       const dupes = duplicates(objectCounts(faulty, "bench-app"), cleanCounts);
       const actual = appSnapshot(faulty, "bench-app");
+      assertRequestsValid(faulty);
       return {
         createCalls,
         createBlobCalls,

@@ -1,9 +1,11 @@
 /**
  * One local Heroku double per test file: started before the file's tests,
  * the Heroku client's environment pointed at it (with fast retries and polls)
- * and its faults and request log cleared before each test, closed after.
+ * and its faults and request log cleared before each test, closed after —
+ * once the file has shown that every request the providers sent was one the
+ * API accepts (no field outside links.ts) and the double never failed itself.
  */
-import { afterAll, beforeAll, beforeEach } from "vitest";
+import { afterAll, beforeAll, beforeEach, expect } from "vitest";
 import type { HerokuDouble } from "../heroku-double/index";
 import { FAST_ENV, startDouble } from "./scenario";
 
@@ -15,6 +17,8 @@ export function useHerokuDouble(setup: (heroku: HerokuDouble) => void | Promise<
     await setup(heroku);
   });
   afterAll(async () => {
+    expect(heroku?.violations).toEqual([]);
+    expect(heroku?.internalErrors).toEqual([]);
     await heroku?.close();
     process.env = savedEnv;
   });

@@ -72,12 +72,20 @@ describe("npm run plan", () => {
     expect(run.stdout).toContain("connection budgets:");
     expect(run.stdout).toContain("monthly cost estimate");
     expect(run.stdout).toMatch(/\d+ resources in 6 apps; program evaluated in \d+ ms/);
+    expect(run.stdout).toContain("not checked offline:\n  rotation generations, data-store owners, Postgres plan families and the Heroku region against the last `pulumi up`");
   }, 120_000);
 
-  it("rejects an unknown stack, naming the ones that exist", () => {
+  it("rejects an unknown stack as a bad argument, naming the ones that exist", () => {
     const run = plan("--stack", "prod");
-    expect(run.code).toBe(1);
-    expect(run.stderr).toBe("plan: there is no stack 'prod': no Pulumi.prod.yaml. Stacks: production, staging\n");
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      "plan: there is no stack 'prod': no Pulumi.prod.yaml. Stacks: production, staging (a new stack needs its file: copy one, set fleet:tier, then `pulumi stack init prod`)\n",
+    );
+  });
+
+  it("a --dir that does not exist: one line, exit 2, no stack trace", () => {
+    const run = plan("--stack", "staging", "--dir", "/nonexistent/fleet");
+    expect(run).toMatchObject({ code: 2, stdout: "", stderr: "plan: --dir /nonexistent/fleet: no such folder\n" });
   });
 
   it("needs --stack and refuses unknown options", () => {
@@ -106,6 +114,43 @@ describe("npm run plan", () => {
       expect(run.stderr).toContain("fleet:appPrefix: must be 1–12 lowercase letters");
       expect(run.stderr).toContain("fleet:apps.euterpe.formation.web.size: 'giant' is not a Heroku dyno size");
       expect(run.stdout).toBe("");
+    }, 120_000);
+
+    it("with --json, a refused configuration is still one JSON object", () => {
+      writeStack("refused", { "fleet:tier": "staging", "fleet:appPrefix": "Fleet", "fleet:apps": { euterpe: { formation: { web: { quantity: "2" } } } } });
+      const run = plan("--stack", "refused", "--dir", dir, "--json");
+      expect(run.code).toBe(1);
+      expect(run.stderr).toBe("");
+      const refused = JSON.parse(run.stdout) as { ok: boolean; problems: { where: string }[]; missingSecrets: unknown[] };
+      expect(refused.ok).toBe(false);
+      expect(refused.problems.map((p) => p.where).sort()).toEqual(["fleet:appPrefix", "fleet:apps.euterpe.formation.web.quantity"]);
+      expect(refused.missingSecrets.length).toBeGreaterThan(0);
+    }, 120_000);
+
+    it("plans a new stack copied from staging, its apps on APP_ENV=staging", () => {
+      fs.copyFileSync(path.join(ROOT, "Pulumi.staging.yaml"), path.join(dir, "Pulumi.qa.yaml"));
+      const run = plan("--stack", "qa", "--dir", dir, "--json");
+      expect(run.code, run.stderr).toBe(0);
+      const qa = JSON.parse(run.stdout) as Plan;
+      expect(qa.tier).toBe("staging");
+      for (const app of qa.apps) expect(app.configVars.find((v) => v.name === "APP_ENV"), app.name).toMatchObject({ source: "fleet", value: "staging" });
+      expect(qa.apps.find((a) => a.name === "euterpe")!.herokuName).toBe("fleet-euterpe-qa");
+    }, 120_000);
+
+    it("keeps a secure value inside fleet:apps secret in the plan", () => {
+      writeStack("securepath", {
+        "fleet:tier": "staging",
+        "fleet:appPrefix": "mine",
+        "fleet:apps": { "threads-web": { config: { SITE_URL: { secure: "v1:c2l0ZS11cmwtY2lwaGVy" } } } },
+      });
+      const run = plan("--stack", "securepath", "--dir", dir, "--json");
+      expect(run.code, run.stderr).toBe(0);
+      const mine = JSON.parse(run.stdout) as Plan;
+      const site = mine.apps.find((a) => a.name === "threads-web")!.configVars.find((v) => v.name === "SITE_URL")!;
+      expect(site).toMatchObject({ source: "plain", secret: true, origin: "fleet:apps.threads-web.config.SITE_URL" });
+      expect(site.value).toBeUndefined();
+      expect(run.stdout).not.toContain("c2l0ZS11cmwtY2lwaGVy");
+      expect(mine.apps.find((a) => a.name === "threads-web")!.resources.find((r) => r.type === "heroku:Build")!.inputs["buildEnvSha256"]).toBe("[secret]");
     }, 120_000);
 
     it("treats secure: values as secrets it cannot read, and never prints them", () => {

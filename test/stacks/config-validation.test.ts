@@ -4,6 +4,10 @@
  * together, before anything is registered.
  */
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import type { AppContext, AppSpec } from "../../stacks/app-spec";
+import { buildEnvironment } from "../../stacks/environment";
+import { APP_SPECS } from "../../stacks/specs";
 import { build, completeConfig, editJson, problemsOf, type TestConfig } from "./fixtures";
 
 type Apps = Record<string, Record<string, unknown>>;
@@ -31,15 +35,19 @@ describe("bad stack configurations", () => {
     config.values["fleet:tier"] = "prod";
     const p = onlyProblem(config);
     expect(p.where).toBe("fleet:tier");
-    expect(p.what).toMatch(/staging.*production/);
-    expect(p.fix).toBe("pulumi config set fleet:tier <value> --stack staging");
+    expect(p.what).toBe('is "prod" (text); expected one of staging, production');
+    expect(p.fix).toBe("pulumi config set fleet:tier staging --stack staging");
   });
 
   it("requires the app-name prefix", () => {
     const config = staging();
     delete config.values["fleet:appPrefix"];
     const p = onlyProblem(config);
-    expect(p).toEqual({ where: "fleet:appPrefix", what: "is required", fix: "pulumi config set fleet:appPrefix <value> --stack staging" });
+    expect(p).toEqual({
+      where: "fleet:appPrefix",
+      what: "is missing; expected the prefix of every Heroku app name (1–12 lowercase letters, digits or dashes, such as fleet)",
+      fix: "pulumi config set fleet:appPrefix <value> --stack staging",
+    });
   });
 
   it("rejects a region Heroku does not have", () => {
@@ -178,7 +186,13 @@ describe("bad stack configurations", () => {
       dbs["shared"] = { ...dbs["shared"], external: { connectionLimit: 50 } };
     });
     const p = onlyProblem(config);
-    expect(p).toMatchObject({ where: "fleet:databases.shared", what: "needs exactly one of owner, attach or external" });
+    expect(p.where).toBe("fleet:databases.shared");
+    expect(p.what).toBe(
+      "has owner and external, but a database is exactly one of: owner (a fleet app bills its add-on), attach (an add-on billed outside fleet) or external (outside Heroku)",
+    );
+    expect(p.fix).toBe(
+      "keep the one that describes the database and remove the other: pulumi config rm --path 'fleet:databases.shared.owner' --stack staging, or pulumi config rm --path 'fleet:databases.shared.external' --stack staging",
+    );
   });
 
   it("reports a database defined but used by no app", () => {
@@ -343,5 +357,129 @@ describe("apps left out of a stack", () => {
     const result = build("staging", config);
     expect(result.ok ? result.model.apps.map((a) => a.name) : result.problems).not.toContain("threads-api");
     expect(result.ok).toBe(true);
+  });
+});
+
+describe("values fleet writes, parsed with the app's own env schema", () => {
+  const threadsWeb = APP_SPECS.find((s) => s.name === "threads-web")!;
+  const euterpe = APP_SPECS.find((s) => s.name === "euterpe")!;
+  const withSpec = (changed: AppSpec): AppSpec[] => APP_SPECS.map((s) => (s.name === changed.name ? changed : s));
+
+  it("a new stack name runs its apps with APP_ENV set to the tier, which every app accepts", () => {
+    const result = build("qa", staging());
+    if (!result.ok) throw new Error(JSON.stringify(result.problems, null, 2));
+    for (const app of result.model.apps) {
+      expect(app.vars.find((v) => v.name === "APP_ENV"), app.name).toMatchObject({ source: "fleet", value: "staging", origin: "the stack's tier" });
+    }
+  });
+
+  it("a fleet-owned value the app would refuse names the app, the variable and the reason", () => {
+    const strict = { ...threadsWeb, env: { shape: { ...threadsWeb.env.shape, APP_ENV: z.enum(["production", "development"]) } } };
+    const config = staging();
+    const result = buildEnvironment({ stack: "staging", specs: withSpec(strict), raw: { values: config.values, secretKeys: new Set(config.secretKeys) } });
+    expect(problemsOf(result)).toEqual([
+      {
+        where: "threads-web APP_ENV",
+        what: 'would be "staging" (the stack\'s tier is staging), which threads-web\'s env schema rejects (Invalid option: expected one of "production"|"development"): the app would fail its first boot after `pulumi up`',
+        fix: "apps/threads-web/src/env.ts must accept the tiers fleet sets (staging, production)",
+      },
+    ]);
+  });
+
+  it("a derived value the app would refuse, from the spec", () => {
+    const wrong = { ...threadsWeb, config: { ...threadsWeb.config, SITE_URL: (c: AppContext) => c.hostname ?? "" } };
+    const config = staging();
+    const result = buildEnvironment({ stack: "staging", specs: withSpec(wrong as AppSpec), raw: { values: config.values, secretKeys: new Set(config.secretKeys) } });
+    const problems = problemsOf(result);
+    expect(problems.map((p) => p.where)).toEqual(["threads-web SITE_URL"]);
+    expect(problems[0]!.what).toBe(
+      'would be "app-staging.fleet-apps.dev" (derived in apps/threads-web/deploy.ts), which threads-web\'s env schema rejects (must be a URL starting with https:// or http://): the app would fail its first boot after `pulumi up`',
+    );
+  });
+
+  it("a generated secret shorter than the app accepts is checked by its shape", () => {
+    const short = { ...euterpe, generatedSecrets: { ...euterpe.generatedSecrets, SECRET_KEY: { ...euterpe.generatedSecrets!.SECRET_KEY!, bytes: 8 } } };
+    const config = staging();
+    const result = buildEnvironment({ stack: "staging", specs: withSpec(short as AppSpec), raw: { values: config.values, secretKeys: new Set(config.secretKeys) } });
+    const problems = problemsOf(result);
+    expect(problems.map((p) => p.where)).toEqual(["euterpe SECRET_KEY"]);
+    expect(problems[0]!.what).toMatch(/^fleet generates it as hex of 8 bytes, which euterpe's env schema rejects: must be at least 32 hexadecimal characters/);
+    expect(problems[0]!.fix).toBe("make generatedSecrets.SECRET_KEY in apps/euterpe/deploy.ts match what apps/euterpe/src/env.ts accepts");
+  });
+
+  it("checks rotated key lists and previous generations too, and accepts the apps as they are", () => {
+    const config = editJson<Apps>(completeConfig("production"), "fleet:apps", (apps) => {
+      apps["euterpe"] = { ...apps["euterpe"], rotate: { SECRET_KEY: 4, ENCRYPTION_KEY: 3 } };
+      apps["threads-api"] = { ...apps["threads-api"], rotate: { JWT_ACCESS_SECRET: 2, TOKEN_ENCRYPTION_KEYS: 2 } };
+    });
+    expect(build("production", config).ok).toBe(true);
+  });
+});
+
+describe("a secure value inside fleet:apps", () => {
+  function withSecureSiteUrl(): TestConfig {
+    const config = editJson<Apps>(staging(), "fleet:apps", (apps) => {
+      apps["threads-web"] = { config: { SITE_URL: "https://app-staging.fleet-apps.dev" } };
+    });
+    // `pulumi config set --secret --path …` marks the whole top-level key secret.
+    config.secretKeys.push("fleet:apps");
+    return config;
+  }
+
+  it("stays secret in the model, so neither the plan nor the state shows it", () => {
+    const result = build("staging", withSecureSiteUrl());
+    if (!result.ok) throw new Error(JSON.stringify(result.problems, null, 2));
+    const site = result.model.apps.find((a) => a.name === "threads-web")!.vars.find((v) => v.name === "SITE_URL")!;
+    expect(site).toMatchObject({ source: "plain", secret: true, setting: "fleet:apps.threads-web.config.SITE_URL" });
+  });
+
+  it("is still checked with the app's schema, and never repeated in the message", () => {
+    const config = editJson<Apps>(withSecureSiteUrl(), "fleet:apps", (apps) => {
+      apps["threads-web"] = { config: { SITE_URL: "not a url at all" } };
+    });
+    const problems = problemsOf(build("staging", config));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]!.where).toBe("fleet:apps.threads-web.config.SITE_URL");
+    expect(problems[0]!.what).toMatch(/^is a secret value, which threads-web's env schema rejects/);
+    expect(JSON.stringify(problems)).not.toContain("not a url at all");
+    expect(problems[0]!.fix).toBe("pulumi config set --secret --path 'fleet:apps.threads-web.config.SITE_URL' <a value threads-web accepts> --stack staging");
+  });
+
+  it("a wrong type under a secret key is described without its value", () => {
+    const config = editJson<Apps>(withSecureSiteUrl(), "fleet:apps", (apps) => {
+      apps["threads-web"] = { config: { SITE_URL: 12345 } };
+    });
+    const problems = problemsOf(build("staging", config));
+    expect(problems.map((p) => p.what)).toEqual(["is a secret value (not shown); expected text (YAML read it as a number or boolean: put it in quotes)"]);
+    expect(problems.map((p) => p.fix)).toEqual(['quote it in Pulumi.staging.yaml: SITE_URL: "<value>"']);
+  });
+});
+
+describe("one mistake, one problem", () => {
+  it("a broken database entry does not make every app that uses it a problem too", () => {
+    const config = editJson<Record<string, Record<string, unknown>>>(staging(), "fleet:databases", (dbs) => {
+      dbs["shared"] = { owner: "steam-reviews" };
+    });
+    expect(problemsOf(build("staging", config)).map((p) => p.where)).toEqual(["fleet:databases.shared.plan"]);
+  });
+
+  it("a wrong type inside an app's settings leaves the rest of its settings checked", () => {
+    const config = editJson<Apps>(staging(), "fleet:apps", (apps) => {
+      apps["steam-reviews"] = { ...apps["steam-reviews"], formation: { web: { quantity: "2" } } };
+      apps["euterpe"] = { domain: "reviews-staging.fleet-apps.dev" };
+    });
+    expect(problemsOf(build("staging", config)).map((p) => p.where).sort()).toEqual(["fleet:apps.euterpe.domain", "fleet:apps.steam-reviews.formation.web.quantity"]);
+  });
+
+  it("a credential in a disabled app's settings is still refused", () => {
+    const config = editJson<Apps>(staging(), "fleet:apps", (apps) => {
+      apps["threads-web"] = { enabled: false, config: { SITE_URL: "https://deploy:s3cr3t-pass@app.example.org" } };
+      apps["threads-api"] = { ...apps["threads-api"], config: { CORS_ALLOWED_ORIGINS: "https://app.example.org", WEB_APP_URL: "https://app.example.org" } };
+    });
+    const problems = problemsOf(build("staging", config));
+    expect(problems.map((p) => [p.where, p.what])).toEqual([
+      ["fleet:apps.threads-web.config.SITE_URL", "looks like a credential (a URL with a password in it) stored in plaintext in Pulumi.staging.yaml"],
+    ]);
+    expect(JSON.stringify(problems)).not.toContain("s3cr3t-pass");
   });
 });

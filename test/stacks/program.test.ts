@@ -162,9 +162,12 @@ describe.each(["staging", "production"] as const)("stack %s", (stack) => {
       expect(record.dependencies).toContain(domain.urn);
       expect(record.inputs["type"]).toBe("CNAME");
     }
+    // Each app with admin paths (steam-reviews, threads-api) has them behind Access on its own hostname.
     const access = ofType(result, T.access).map((r) => JSON.stringify(r.inputs["destinations"]));
-    expect(access.some((d) => d.includes("/admin"))).toBe(true);
-    expect(access.some((d) => d.includes("/admin/metrics"))).toBe(true);
+    for (const app of ["steam-reviews", "threads-api"]) {
+      const hostname = String(byName(result, `${app}-domain`).inputs["hostname"]);
+      expect(access.some((d) => d.includes(`${hostname}/admin`))).toBe(true);
+    }
   });
 
   it("schedules steam-reviews' pipeline hourly, after its build", () => {
@@ -255,7 +258,7 @@ describe("a rejected stack registers nothing", () => {
     config.values["fleet:herokuRegion"] = "asia";
     const result = await run("production", config);
     expect(result.resources).toEqual([]);
-    expect(result.error?.message).toContain("stack 'production' has 2 problems; nothing was registered");
+    expect(result.error?.message).toContain("stack 'production' has 1 problem and 1 secret not set; nothing was registered");
     expect(result.error?.message).toContain("pulumi config set --secret euterpe:SPOTIFY_CLIENT_SECRET <value> --stack production");
     expect(result.error?.message).toContain("fleet:herokuRegion");
     expect(result.error?.message).not.toContain(fakeSecret("euterpe:SPOTIFY_CLIENT_ID"));
@@ -353,5 +356,84 @@ describe("the proxy follows the certificate", () => {
 
   it("stays proxied, Access in front, while a renewal fails its checks", async () => {
     expect(await proxiedWith({ acmStatus: "failing", certificateIssued: true })).toBe(true);
+  }, 120_000);
+});
+
+describe("what the last deployment applied", () => {
+  function rotated(generation: number): TestConfig {
+    return editJson<Record<string, Record<string, unknown>>>(completeConfig("production"), "fleet:apps", (apps) => {
+      apps["euterpe"] = { ...apps["euterpe"], rotate: { SECRET_KEY: generation } };
+    });
+  }
+
+  it("is recorded in the stack output 'fleet', with no secret in it", async () => {
+    const result = await run("production", rotated(3));
+    expect(result.error).toBeUndefined();
+    const record = result.outputs["fleet"] as Record<string, unknown>;
+    expect(record).toMatchObject({
+      version: 1,
+      heroku: { region: "eu", team: null },
+      generations: { euterpe: { SECRET_KEY: 3, ENCRYPTION_KEY: 1 }, "threads-api": { JWT_ACCESS_SECRET: 1 } },
+      databases: { hermes: { kind: "attach", owner: null, plan: "essential-0" }, "steam-reviews-db": { kind: "addon", owner: "steam-reviews", plan: "standard-0" } },
+      redis: { "threads-api-redis": { owner: "threads-api" } },
+    });
+    expect(JSON.stringify(record)).not.toContain("fake-secret-for-");
+  }, 120_000);
+
+  it("is read back through a StackReference: a lower generation registers nothing", async () => {
+    const applied = (await run("production", rotated(3))).outputs;
+    const result = await runProgram({ stack: "production", config: rotated(2).values, secretKeys: rotated(2).secretKeys, outputs, stackOutputs: applied });
+    expect(result.reads).toEqual([{ type: "pulumi:pulumi:StackReference", name: "last-deployment", id: "organization/fleet/production" }]);
+    expect(result.resources).toEqual([]);
+    expect(result.error?.message).toContain("stack 'production' has 1 problem; nothing was registered:");
+    expect(result.error?.message).toContain("fleet:apps.euterpe.rotate.SECRET_KEY: is generation 2, but generation 3 is live");
+    expect(result.error?.message).toContain("fix: pulumi config set --path 'fleet:apps.euterpe.rotate.SECRET_KEY' 3 --stack production");
+  }, 120_000);
+
+  it("the same generation, or a higher one, deploys", async () => {
+    const applied = (await run("production", rotated(3))).outputs;
+    for (const generation of [3, 4]) {
+      const result = await runProgram({ stack: "production", config: rotated(generation).values, secretKeys: rotated(generation).secretKeys, outputs, stackOutputs: applied });
+      expect(result.error, String(generation)).toBeUndefined();
+      expect(result.resources.length).toBeGreaterThan(50);
+    }
+  }, 240_000);
+
+  it("a shared database billed to another app registers nothing", async () => {
+    const applied = (await run("staging", completeConfig("staging"))).outputs;
+    const moved = editJson<Record<string, Record<string, unknown>>>(completeConfig("staging"), "fleet:databases", (dbs) => {
+      dbs["shared"] = { ...dbs["shared"], owner: "zoomer-bot" };
+    });
+    const result = await runProgram({ stack: "staging", config: moved.values, secretKeys: moved.secretKeys, outputs, stackOutputs: applied });
+    expect(result.resources).toEqual([]);
+    expect(result.error?.message).toContain("fleet:databases.shared.owner: is zoomer-bot, but the database's add-on is billed to steam-reviews");
+  }, 120_000);
+});
+
+describe("stacks beyond staging and production", () => {
+  it("a stack named qa on the staging tier runs its apps with APP_ENV=staging", async () => {
+    const result = await run("qa", completeConfig("staging"));
+    expect(result.error).toBeUndefined();
+    for (const app of APPS) expect(varsOf(result, app)["APP_ENV"], app).toBe("staging");
+    expect(byName(result, "euterpe-app").inputs["name"]).toBe("fleet-euterpe-qa");
+  }, 120_000);
+});
+
+describe("a secure value in fleet:apps", () => {
+  it("reaches the config vars as a secret, and keeps even the build-time hash secret", async () => {
+    const config = editJson<Record<string, Record<string, unknown>>>(completeConfig("production"), "fleet:apps", (apps) => {
+      apps["threads-web"] = { config: { SITE_URL: "https://www.fleet-apps.dev" } };
+    });
+    config.secretKeys.push("fleet:apps");
+    const result = await run("production", config);
+    expect(result.error).toBeUndefined();
+    expect(varsOf(result, "threads-web")["SITE_URL"]).toBe("https://www.fleet-apps.dev");
+    expect(byName(result, "threads-web-config").secretInputs).toContain("vars");
+    expect(byName(result, "threads-web-build").secretInputs).toContain("buildEnvSha256");
+    for (const r of result.resources) {
+      for (const [key, value] of Object.entries(r.inputs)) {
+        if (!r.secretInputs.includes(key)) expect(JSON.stringify(value), `${r.name}.${key}`).not.toContain("www.fleet-apps.dev");
+      }
+    }
   }, 120_000);
 });

@@ -2,12 +2,12 @@
  * The Procfile's release process: validates the environment, applies pending
  * migrations, exits non-zero on any failure so Heroku keeps the old release.
  */
-import { exitOnInvalidEnv } from "./boot.js";
 import { APPLICATION_NAME } from "./db.js";
-import { loadEnv } from "./env.js";
+import { APP_NAME, loadEnv } from "./env.js";
 import { createLogger } from "./logger.js";
 import { MIGRATIONS_DIR } from "./migrator.js";
+import { exitOnInvalidEnv } from "./shared/boot.js";
 import { releasePhase } from "./shared/migrations.js";
 
-const env = exitOnInvalidEnv(() => loadEnv(process.env));
+const env = exitOnInvalidEnv(APP_NAME, () => loadEnv(process.env));
 await releasePhase(env, { dir: MIGRATIONS_DIR, logger: createLogger(env.LOG_LEVEL), applicationName: APPLICATION_NAME });

@@ -3,10 +3,10 @@
  * 0.0.0.0:$PORT; on SIGTERM finish requests in flight, close the pool, exit 0.
  */
 import { buildApp } from "./app.js";
-import { exitOnInvalidEnv } from "./boot.js";
-import { loadEnv } from "./env.js";
+import { APP_NAME, loadEnv } from "./env.js";
+import { exitOnInvalidEnv } from "./shared/boot.js";
 import { serve } from "./shared/web/serve.js";
 
-const env = exitOnInvalidEnv(() => loadEnv(process.env));
+const env = exitOnInvalidEnv(APP_NAME, () => loadEnv(process.env));
 const app = await buildApp({ env });
 await serve(app, app.log, { port: env.PORT, fields: { appEnv: env.APP_ENV, schema: env.DATABASE_SCHEMA } });

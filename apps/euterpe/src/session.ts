@@ -9,12 +9,19 @@ import secureSession from "@fastify/secure-session";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Env } from "./env.js";
 
+/** Why a visitor without a login sees the login page: shown there, and `signed_out` makes Spotify ask again. */
+export type LoginNotice = "signed_out" | "login_again";
+
 declare module "@fastify/secure-session" {
   interface SessionData {
     /** The logged-in user's id in the users table. */
     userId: string;
-    /** The OAuth state /login sent to Spotify, checked once by /callback. */
+    /** The OAuth state /login/spotify sent to Spotify, checked once by /callback. */
     oauthState: string;
+    /** Set when a login ended; cleared by the next login. */
+    notice: LoginNotice;
+    /** @fastify/csrf-protection's secret for this browser's forms. */
+    _csrf: string;
   }
 }
 
@@ -51,7 +58,26 @@ export function sessionUserId(request: FastifyRequest): string | undefined {
   return typeof userId === "string" && userId !== "" ? userId : undefined;
 }
 
-/** Forgets the login (and any pending OAuth state); the cookie is cleared on the response. */
-export function endSession(request: FastifyRequest): void {
-  request.session.delete();
+export function loginNotice(request: FastifyRequest): LoginNotice | undefined {
+  return request.session.get("notice");
+}
+
+/** The user is logged in from now on; whatever the previous login left behind is dropped. */
+export function startSession(request: FastifyRequest, userId: string): void {
+  request.session.regenerate();
+  request.session.set("userId", userId);
+}
+
+/**
+ * Forgets the login, its OAuth state and its form secret. With a notice the
+ * cookie stays, carrying only that notice for the login page; without one the
+ * cookie is cleared.
+ */
+export function endSession(request: FastifyRequest, notice?: LoginNotice): void {
+  if (notice === undefined) {
+    request.session.delete();
+    return;
+  }
+  request.session.regenerate();
+  request.session.set("notice", notice);
 }

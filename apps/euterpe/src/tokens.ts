@@ -1,11 +1,12 @@
 /**
  * Hands out a valid access token for a user: refreshes it when less than
  * two minutes remain, stores the refreshed grant at once, and ends the
- * user's login when Spotify refuses the refresh token.
+ * user's login when Spotify refuses the refresh token or when no configured
+ * key can read the stored tokens.
  */
 import type { FastifyBaseLogger } from "fastify";
 import { RefreshTokenRevoked, type SpotifyAccounts, type TokenGrant } from "./spotify/accounts.js";
-import type { TokenSet, UserRepository } from "./users.js";
+import { UnreadableTokens, type TokenSet, type UserRepository } from "./users.js";
 
 export const REFRESH_MARGIN_SECONDS = 120;
 
@@ -47,6 +48,17 @@ export class TokenService {
   }
 
   async accessTokenFor(userId: string, log: FastifyBaseLogger, options: AccessTokenOptions = {}): Promise<string> {
+    try {
+      return await this.#accessToken(userId, log, options);
+    } catch (error) {
+      if (!(error instanceof UnreadableTokens)) throw error;
+      // Once per row: the request that removed it says so; the row is gone for the next ones.
+      if (error.cleared) log.warn({ userId }, "stored Spotify tokens cannot be decrypted with any ENCRYPTION_KEY; cleared them, the user logs in again");
+      throw new LoginRequired("stored tokens unreadable");
+    }
+  }
+
+  async #accessToken(userId: string, log: FastifyBaseLogger, options: AccessTokenOptions): Promise<string> {
     const stored = await this.#users.readTokens(userId);
     if (!stored) throw new LoginRequired("no Spotify tokens stored");
     if (!options.force && !this.#expiresSoon(stored)) return stored.accessToken;

@@ -1,11 +1,12 @@
 /**
  * Users and their Spotify tokens in the app's schema. Tokens are Fernet
  * ciphertext at rest; a token readable only with an older key is written
- * again under the newest key the first time it is read.
+ * again under the newest key the first time it is read, and a row no
+ * configured key can read is removed (its user logs in again).
  */
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
-import type { FernetKeyring } from "./fernet.js";
+import { InvalidFernetToken, type FernetKeyring } from "./fernet.js";
 
 export interface UserRecord {
   readonly id: string;
@@ -35,6 +36,21 @@ interface UserRow {
   display_name: string;
   email: string | null;
 }
+
+/** No configured ENCRYPTION_KEY decrypts the user's stored tokens (an old key was dropped too early). */
+export class UnreadableTokens extends Error {
+  constructor(
+    readonly userId: string,
+    /** Whether this call removed the row (false when another request did first). */
+    readonly cleared: boolean,
+  ) {
+    super("stored Spotify tokens cannot be decrypted with any configured ENCRYPTION_KEY");
+    this.name = "UnreadableTokens";
+  }
+}
+
+/** What re-encrypting one stored row under the newest key did. */
+export type ReencryptOutcome = "reencrypted" | "current" | "unreadable" | "changed";
 
 interface TokenRow {
   access_token_encrypted: string;
@@ -97,9 +113,10 @@ export class UserRepository {
     const result = await this.#pool.query<TokenRow>(`SELECT ${TOKEN_COLUMNS} FROM user_tokens WHERE user_id = $1`, [userId]);
     const row = result.rows[0];
     if (!row) return null;
-    const { tokens, needsReencryption } = this.#decrypt(row);
-    if (needsReencryption) await this.#reencrypt(userId, row, tokens);
-    return tokens;
+    const opened = this.#tryDecrypt(row);
+    if (!opened) throw new UnreadableTokens(userId, await this.#deleteIfUnchanged(this.#pool, userId, row));
+    if (opened.needsReencryption) await this.#reencrypt(userId, row, opened.tokens);
+    return opened.tokens;
   }
 
   /**
@@ -111,29 +128,82 @@ export class UserRepository {
    */
   async replaceTokens(userId: string, replace: (current: TokenSet) => Promise<TokenSet | null>): Promise<TokenSet | null> {
     const client = await this.#pool.connect();
+    let unreadable: UnreadableTokens | undefined;
+    let stored: TokenSet | null;
     try {
       await client.query("BEGIN");
       const result = await client.query<TokenRow>(`SELECT ${TOKEN_COLUMNS} FROM user_tokens WHERE user_id = $1 FOR UPDATE`, [userId]);
       const row = result.rows[0];
+      const opened = row ? this.#tryDecrypt(row) : undefined;
       if (!row) {
-        await client.query("COMMIT");
-        return null;
+        stored = null;
+      } else if (!opened) {
+        unreadable = new UnreadableTokens(userId, await this.#deleteIfUnchanged(client, userId, row));
+        stored = null;
+      } else {
+        const next = await replace(opened.tokens);
+        if (next) await this.#writeTokens(client, userId, next);
+        stored = next ?? opened.tokens;
       }
-      const current = this.#decrypt(row).tokens;
-      const next = await replace(current);
-      if (next) await this.#writeTokens(client, userId, next);
       await client.query("COMMIT");
-      return next ?? current;
     } catch (error) {
       await client.query("ROLLBACK").catch(() => undefined);
       throw error;
     } finally {
       client.release();
     }
+    if (unreadable) throw unreadable;
+    return stored;
   }
 
   async deleteTokens(userId: string): Promise<void> {
     await this.#pool.query("DELETE FROM user_tokens WHERE user_id = $1", [userId]);
+  }
+
+  /**
+   * Puts up to `limit` token rows of users after `afterUserId` (in id order)
+   * under the newest key, without locks: a row the app rewrote meanwhile is
+   * left as the app wrote it (`changed`; the app writes under the newest key).
+   */
+  async reencryptTokensAfter(afterUserId: string, limit: number): Promise<{ userId: string; outcome: ReencryptOutcome }[]> {
+    const result = await this.#pool.query<TokenRow & { user_id: string }>(
+      `SELECT user_id, ${TOKEN_COLUMNS} FROM user_tokens WHERE user_id > $1 ORDER BY user_id LIMIT $2`,
+      [afterUserId, limit],
+    );
+    const outcomes: { userId: string; outcome: ReencryptOutcome }[] = [];
+    for (const row of result.rows) {
+      const opened = this.#tryDecrypt(row);
+      let outcome: ReencryptOutcome;
+      if (!opened) outcome = "unreadable";
+      else if (!opened.needsReencryption) outcome = "current";
+      else outcome = (await this.#reencrypt(row.user_id, row, opened.tokens)) ? "reencrypted" : "changed";
+      outcomes.push({ userId: row.user_id, outcome });
+    }
+    return outcomes;
+  }
+
+  async countTokenRows(): Promise<number> {
+    const result = await this.#pool.query<{ count: string }>("SELECT count(*) AS count FROM user_tokens");
+    return Number(result.rows[0]?.count ?? 0);
+  }
+
+  /** The tokens, or undefined when no configured key opens them. */
+  #tryDecrypt(row: TokenRow): { tokens: TokenSet; needsReencryption: boolean } | undefined {
+    try {
+      return this.#decrypt(row);
+    } catch (error) {
+      if (error instanceof InvalidFernetToken) return undefined;
+      throw error;
+    }
+  }
+
+  /** Removes the row unless it changed since it was read; true when this call removed it. */
+  async #deleteIfUnchanged(db: Queryable, userId: string, row: TokenRow): Promise<boolean> {
+    const result = await db.query(
+      "DELETE FROM user_tokens WHERE user_id = $1 AND access_token_encrypted = $2 AND refresh_token_encrypted = $3",
+      [userId, row.access_token_encrypted, row.refresh_token_encrypted],
+    );
+    return result.rowCount === 1;
   }
 
   #decrypt(row: TokenRow): { tokens: TokenSet; needsReencryption: boolean } {
@@ -151,15 +221,16 @@ export class UserRepository {
     };
   }
 
-  /** Writes the same tokens under the newest key, unless the row changed meanwhile. */
-  async #reencrypt(userId: string, row: TokenRow, tokens: TokenSet): Promise<void> {
+  /** Writes the same tokens under the newest key, unless the row changed meanwhile; true when it wrote. */
+  async #reencrypt(userId: string, row: TokenRow, tokens: TokenSet): Promise<boolean> {
     const access = this.#keyring.encrypt(tokens.accessToken);
     const refresh = this.#keyring.encrypt(tokens.refreshToken);
-    await this.#pool.query(
+    const result = await this.#pool.query(
       `UPDATE user_tokens SET access_token_encrypted = $2, refresh_token_encrypted = $3
        WHERE user_id = $1 AND access_token_encrypted = $4 AND refresh_token_encrypted = $5`,
       [userId, access, refresh, row.access_token_encrypted, row.refresh_token_encrypted],
     );
+    return result.rowCount === 1;
   }
 
   async #writeTokens(db: Queryable, userId: string, tokens: TokenSet): Promise<void> {

@@ -1,7 +1,14 @@
 /** Login with Spotify, logout, and several users at once each seeing only their own data. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SESSION_COOKIE, SESSION_MAX_AGE_SECONDS } from "../src/session.js";
-import { ALICE, BOB, Browser, OTHER_SECRET_KEY, REDIRECT_URI, SECRET_KEY, logIn, startApp, startSuite, type RunningApp, type Suite } from "./support/harness.js";
+import { ALICE, BOB, Browser, OTHER_SECRET_KEY, REDIRECT_URI, SECRET_KEY, csrfTokenIn, logIn, startApp, startSuite, type RunningApp, type Suite } from "./support/harness.js";
+
+/** Where /login/spotify sends the browser, as a URL. */
+async function authorizeUrl(browser: Browser, path = "/login/spotify"): Promise<URL> {
+  const response = await browser.get(path);
+  expect(response.status).toBe(302);
+  return new URL(response.headers.get("location") ?? "");
+}
 
 describe("OAuth login", () => {
   let suite: Suite;
@@ -20,17 +27,22 @@ describe("OAuth login", () => {
     expect(app.server.server.keepAliveTimeout).toBe(95_000);
   });
 
-  it("sends anonymous visitors of the dashboard to /login", async () => {
-    const response = await new Browser(app.url).get("/");
+  it("sends anonymous visitors of the dashboard to /login, a page with a Log in with Spotify button", async () => {
+    const browser = new Browser(app.url);
+    const response = await browser.get("/");
     expect(response.status).toBe(302);
     expect(response.headers.get("location")).toBe("/login");
+    const login = await browser.get("/login");
+    expect(login.status).toBe(200);
+    expect(login.headers.get("content-type")).toMatch(/text\/html/);
+    const page = await login.text();
+    expect(page).toContain('<a class="button" id="log-in" href="/login/spotify">Log in with Spotify</a>');
+    expect(page).not.toContain('id="notice"');
   });
 
-  it("/login redirects to Spotify's authorize endpoint with client, scope, redirect URI and a fresh state", async () => {
+  it("/login/spotify redirects to Spotify's authorize endpoint with client, scope, redirect URI and a fresh state", async () => {
     const browser = new Browser(app.url);
-    const response = await browser.get("/login");
-    expect(response.status).toBe(302);
-    const location = new URL(response.headers.get("location") ?? "");
+    const location = await authorizeUrl(browser);
     expect(`${location.origin}${location.pathname}`).toBe(`${suite.fake.url}/authorize`);
     expect(Object.fromEntries(location.searchParams)).toMatchObject({
       client_id: "fake-client-id",
@@ -39,8 +51,17 @@ describe("OAuth login", () => {
       scope: expect.stringContaining("user-top-read"),
     });
     expect(location.searchParams.get("state")).toMatch(/^[A-Za-z0-9_-]{32}$/);
-    const second = new URL((await browser.get("/login")).headers.get("location") ?? "");
+    // A first login lets Spotify skip its screen for a user who approved the app before.
+    expect(location.searchParams.has("show_dialog")).toBe(false);
+    const second = await authorizeUrl(browser);
     expect(second.searchParams.get("state")).not.toBe(location.searchParams.get("state"));
+  });
+
+  it("asks Spotify to show its dialog when the user switches account", async () => {
+    const location = await authorizeUrl(new Browser(app.url), "/login/spotify?switch=1");
+    expect(location.searchParams.get("show_dialog")).toBe("true");
+    const bad = await new Browser(app.url).get("/login/spotify?switch=yes");
+    expect(bad.status).toBe(400);
   });
 
   it("the callback exchanges the code, stores the user and starts a persistent, HttpOnly, SameSite=Lax session", async () => {
@@ -58,6 +79,8 @@ describe("OAuth login", () => {
     expect(dashboard.status).toBe(200);
     expect(dashboard.headers.get("content-type")).toMatch(/text\/html/);
     expect(await dashboard.text()).toContain("Alice Liddell");
+    // The login page has nothing to offer someone logged in.
+    expect((await browser.get("/login")).headers.get("location")).toBe("/");
 
     const { rows } = await suite.db.query("SELECT spotify_user_id, display_name, email FROM euterpe.users WHERE spotify_user_id = 'alice'");
     expect(rows).toEqual([{ spotify_user_id: "alice", display_name: "Alice Liddell", email: "alice@example.com" }]);
@@ -75,7 +98,7 @@ describe("OAuth login", () => {
     ["wrong state", (query: URLSearchParams) => query.set("state", "forged-state-value")],
   ])("rejects a callback with a %s with 400 and does not log in", async (_, tamper) => {
     const browser = new Browser(app.url);
-    const authorize = (await browser.get("/login")).headers.get("location") ?? "";
+    const authorize = (await browser.get("/login/spotify")).headers.get("location") ?? "";
     const callback = await suite.fake.approve(authorize, ALICE.id);
     tamper(callback.searchParams);
     const response = await browser.get(`${callback.pathname}?${callback.searchParams.toString()}`);
@@ -84,9 +107,9 @@ describe("OAuth login", () => {
     expect((await browser.get("/")).status).toBe(302);
   });
 
-  it("rejects a callback from a browser that never visited /login (login CSRF)", async () => {
+  it("rejects a callback from a browser that never started the login (login CSRF)", async () => {
     const attacker = new Browser(app.url);
-    const authorize = (await attacker.get("/login")).headers.get("location") ?? "";
+    const authorize = (await attacker.get("/login/spotify")).headers.get("location") ?? "";
     const callback = await suite.fake.approve(authorize, BOB.id);
     const victim = new Browser(app.url);
     const response = await victim.get(`${callback.pathname}${callback.search}`);
@@ -96,7 +119,7 @@ describe("OAuth login", () => {
 
   it("a state is good for one callback only", async () => {
     const browser = new Browser(app.url);
-    const authorize = (await browser.get("/login")).headers.get("location") ?? "";
+    const authorize = (await browser.get("/login/spotify")).headers.get("location") ?? "";
     const callback = await suite.fake.approve(authorize, ALICE.id);
     expect((await browser.get(`${callback.pathname}${callback.search}`)).status).toBe(302);
     const replay = await browser.get(`${callback.pathname}${callback.search}`);
@@ -105,7 +128,7 @@ describe("OAuth login", () => {
 
   it("answers 400 when the user denies access, the code is bad, or the query is malformed", async () => {
     const browser = new Browser(app.url);
-    const state = () => browser.get("/login").then((r) => new URL(r.headers.get("location") ?? "").searchParams.get("state") ?? "");
+    const state = () => authorizeUrl(browser).then((url) => url.searchParams.get("state") ?? "");
 
     const denied = await browser.get(`/callback?error=access_denied&state=${await state()}`);
     expect(denied.status).toBe(400);
@@ -124,27 +147,111 @@ describe("OAuth login", () => {
     expect(await repeated.json()).toMatchObject({ error: "bad_request" });
   });
 
-  it("logout ends the session and redirects to /login", async () => {
+  it("shows a person a page for a denied or stale login, with a way back in", async () => {
+    const browser = new Browser(app.url);
+    const asPerson = { headers: { accept: "text/html,application/xhtml+xml,*/*;q=0.8" } };
+    const state = (await authorizeUrl(browser)).searchParams.get("state") ?? "";
+    const denied = await browser.request("GET", `/callback?error=access_denied&state=${state}`, asPerson);
+    expect(denied.status).toBe(400);
+    expect(denied.headers.get("content-type")).toMatch(/text\/html/);
+    const deniedPage = await denied.text();
+    expect(deniedPage).toContain('data-code="authorization_denied"');
+    expect(deniedPage).toContain("You did not allow Euterpe to read your Spotify account");
+    expect(deniedPage).toContain('href="/login/spotify?switch=1">Try again</a>');
+
+    const stale = await browser.request("GET", `/callback?code=x&state=${state}`, asPerson);
+    expect(stale.status).toBe(400);
+    const stalePage = await stale.text();
+    expect(stalePage).toContain("This login has gone stale");
+    expect(stalePage).toContain('href="/login">Log in again</a>');
+  });
+
+  it("shows a 403 page when Spotify refuses the account (not on the app's allow-list in development mode)", async () => {
+    const browser = new Browser(app.url);
+    const callback = await suite.fake.approve((await authorizeUrl(browser)).toString(), "mallory");
+    const refused = await browser.request("GET", `${callback.pathname}${callback.search}`, { headers: { accept: "text/html" } });
+    expect(refused.status).toBe(403);
+    const page = await refused.text();
+    expect(page).toContain("Spotify said no");
+    expect(page).toContain('href="/login/spotify?switch=1">Use another Spotify account</a>');
+    expect((await browser.get("/")).status).toBe(302);
+  });
+
+  it("log out is a form POST with a CSRF token; a POST without it changes nothing", async () => {
     const browser = new Browser(app.url);
     await logIn(browser, suite.fake, ALICE);
+    const dashboard = await (await browser.get("/")).text();
+    expect(dashboard).toMatch(/<form method="post" action="\/logout"><input type="hidden" name="_csrf" value="[^"]+">/);
+
+    const forged = await browser.postForm("/logout", {});
+    expect(forged.status).toBe(403);
+    expect(await forged.text()).toContain('data-code="form_expired"');
+    const wrong = await browser.request("POST", "/logout", {
+      body: "_csrf=not-the-token",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
+    expect(wrong.status).toBe(403);
+    expect(await wrong.json()).toMatchObject({ error: "form_expired" });
     expect((await browser.get("/")).status).toBe(200);
-    const logout = await browser.get("/logout");
-    expect(logout.status).toBe(302);
+
+    // Another browser's token does not work either.
+    const other = new Browser(app.url);
+    await logIn(other, suite.fake, ALICE);
+    const otherToken = csrfTokenIn(await (await other.get("/")).text());
+    expect((await browser.postForm("/logout", { _csrf: otherToken })).status).toBe(403);
+    expect((await browser.get("/")).status).toBe(200);
+  });
+
+  it("logging out shows the signed-out login page, and the next login makes Spotify ask again", async () => {
+    const browser = new Browser(app.url);
+    await logIn(browser, suite.fake, ALICE);
+    const token = csrfTokenIn(await (await browser.get("/")).text());
+    const logout = await browser.postForm("/logout", { _csrf: token });
+    expect(logout.status).toBe(303);
     expect(logout.headers.get("location")).toBe("/login");
-    expect(browser.cookie(SESSION_COOKIE)).toBeUndefined();
     expect((await browser.get("/")).status).toBe(302);
     expect(await (await browser.get("/health")).json()).toMatchObject({ authenticated: false, user: null });
+
+    const page = await (await browser.get("/login")).text();
+    expect(page).toContain("You are signed out.");
+    expect(page).toContain(">Log in with Spotify</a>");
+    expect((await authorizeUrl(browser)).searchParams.get("show_dialog")).toBe("true");
+
+    // Once logged in again, the next login is an ordinary one.
+    await logIn(browser, suite.fake, ALICE);
+    expect((await browser.get("/")).status).toBe(200);
+    expect((await authorizeUrl(browser)).searchParams.has("show_dialog")).toBe(false);
+  });
+
+  it("GET /logout asks before logging out; without a login both forms go to /login", async () => {
+    const browser = new Browser(app.url);
+    await logIn(browser, suite.fake, ALICE);
+    const confirm = await browser.get("/logout");
+    expect(confirm.status).toBe(200);
+    const page = await confirm.text();
+    expect(page).toContain("Log out of Euterpe?");
+    expect((await browser.get("/")).status).toBe(200);
+    expect((await browser.postForm("/logout", { _csrf: csrfTokenIn(page) })).status).toBe(303);
+
+    const anonymous = new Browser(app.url);
+    expect((await anonymous.get("/logout")).headers.get("location")).toBe("/login");
+    const post = await anonymous.postForm("/logout", {});
+    expect(post.status).toBe(303);
+    expect(post.headers.get("location")).toBe("/login");
   });
 
   it("a tampered session cookie is ignored", async () => {
     const browser = new Browser(app.url);
     await logIn(browser, suite.fake, ALICE);
     const cookie = browser.cookie(SESSION_COOKIE) ?? "";
-    browser.setCookie(SESSION_COOKIE, `A${cookie.slice(1)}`);
+    // Always a different first character, so the ciphertext really changes.
+    const tampered = `${cookie.startsWith("A") ? "B" : "A"}${cookie.slice(1)}`;
+    expect(tampered).not.toBe(cookie);
+    browser.setCookie(SESSION_COOKIE, tampered);
     expect((await browser.get("/")).status).toBe(302);
   });
 
-  it("rejects bad dashboard input with 400 and unknown routes with a JSON 404", async () => {
+  it("rejects bad dashboard input with 400 and unknown routes with 404: JSON for clients, pages for people", async () => {
     const browser = new Browser(app.url);
     await logIn(browser, suite.fake, ALICE);
     const bad = await browser.get("/?time_range=forever");
@@ -153,6 +260,16 @@ describe("OAuth login", () => {
     const missing = await browser.get("/nope");
     expect(missing.status).toBe(404);
     expect(await missing.json()).toMatchObject({ error: "not_found" });
+
+    const asPerson = { headers: { accept: "text/html" } };
+    const badPage = await browser.request("GET", "/?time_range=forever", asPerson);
+    expect(badPage.status).toBe(400);
+    expect(await badPage.text()).toContain("time_range must be one of short_term, medium_term, long_term.");
+    const missingPage = await browser.request("GET", "/nope", asPerson);
+    expect(missingPage.status).toBe(404);
+    const text = await missingPage.text();
+    expect(text).toContain("Page not found");
+    expect(text).toContain('href="/">Go to my dashboard</a>');
   });
 
   it("refuses oversized request bodies with 413, not 500", async () => {
@@ -225,7 +342,7 @@ describe("session cookies", () => {
   it("are Secure in production", async () => {
     const app = await startApp({ env: suite.env({ NODE_ENV: "production" }) });
     try {
-      const response = await new Browser(app.url).get("/login");
+      const response = await new Browser(app.url).get("/login/spotify");
       expect(response.headers.getSetCookie().join("\n")).toMatch(/Secure/);
     } finally {
       await app.close();

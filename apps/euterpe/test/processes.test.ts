@@ -1,14 +1,15 @@
 /**
  * The Procfile's processes as Heroku runs them: the built JS, started with
  * an environment. Boot fails naming bad variables, release migrates and exits
- * 0 (non-zero on failure), web answers /health and drains on SIGTERM.
+ * 0 (non-zero on failure), web answers /health and drains on SIGTERM, and the
+ * one-off re-encryption command reports its counts.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ALICE, Browser, CLIENT_ID, CLIENT_SECRET, KEY_A, REDIRECT_URI, SECRET_KEY, freePort, logIn } from "./support/harness.js";
+import { ALICE, Browser, CLIENT_ID, CLIENT_SECRET, KEY_A, KEY_B, REDIRECT_URI, SECRET_KEY, freePort, logIn } from "./support/harness.js";
 import { createTestDatabase, type TestDatabase } from "./support/database.js";
 import { FakeSpotify } from "./support/fake-spotify.js";
 
@@ -75,7 +76,7 @@ describe("Procfile processes, built", () => {
   });
 
   it("web and release refuse to boot without their variables, naming each and exiting 1", async () => {
-    for (const script of ["dist/server.js", "dist/migrate.js"]) {
+    for (const script of ["dist/server.js", "dist/migrate.js", "dist/reencrypt.js"]) {
       const proc = run(script, { SECRET_KEY: "short", ENCRYPTION_KEY: "" });
       expect((await proc.exit).code).toBe(1);
       const problems = (proc.lines[0]?.problems as { variable: string }[]).map((problem) => problem.variable).sort();
@@ -126,5 +127,29 @@ describe("Procfile processes, built", () => {
       fake.delay("/v1/me/top/tracks", 0);
       web.child.kill("SIGKILL");
     }
+  });
+
+  it("node dist/reencrypt.js puts every row under the newest key, logs its counts, exits 0, and can run again", async () => {
+    expect((await run("dist/migrate.js", env).exit).code).toBe(0);
+    const port = await freePort();
+    const web = run("dist/server.js", { ...env, PORT: String(port) });
+    try {
+      await web.waitFor((line) => line.msg === "listening");
+      await logIn(new Browser(`http://127.0.0.1:${port}`), fake, ALICE);
+    } finally {
+      web.child.kill("SIGTERM");
+      await web.exit;
+    }
+
+    const help = execFileSync(process.execPath, ["dist/reencrypt.js", "--help"], { cwd: APP_DIR, encoding: "utf8" });
+    expect(help).toContain("Usage: node dist/reencrypt.js");
+    const rotated = { ...env, ENCRYPTION_KEY: `${KEY_B},${KEY_A}` };
+    const first = run("dist/reencrypt.js", rotated);
+    expect(await first.exit).toEqual({ code: 0, signal: null });
+    expect(first.lines.at(-1)).toMatchObject({ msg: "re-encryption finished", total: 1, reencrypted: 1, current: 0, unreadable: 0, complete: true });
+    const again = run("dist/reencrypt.js", rotated);
+    expect(await again.exit).toEqual({ code: 0, signal: null });
+    expect(again.lines.at(-1)).toMatchObject({ msg: "re-encryption finished", total: 1, reencrypted: 0, current: 1 });
+    for (const line of [...first.lines, ...again.lines]) expect(JSON.stringify(line)).not.toContain(KEY_A);
   });
 });

@@ -1,8 +1,21 @@
-/** Token refresh, revoked grants, Spotify's rate limits, and ENCRYPTION_KEY rotation. */
+/** Token refresh, revoked grants, Spotify's rate limits, ENCRYPTION_KEY rotation, unreadable rows and re-encryption. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { Fernet, InvalidFernetToken } from "../src/fernet.js";
+import { createPool } from "../src/db.js";
+import { Fernet, FernetKeyring, InvalidFernetToken } from "../src/fernet.js";
 import { SESSION_COOKIE } from "../src/session.js";
-import { ALICE, BOB, Browser, KEY_A, KEY_B, logIn, startApp, startSuite, type RunningApp, type Suite } from "./support/harness.js";
+import { reencryptAllTokens } from "../src/token-reencryption.js";
+import { UserRepository } from "../src/users.js";
+import { createLogger } from "../src/logger.js";
+import { ALICE, BOB, Browser, KEY_A, KEY_B, KEY_C, logIn, startApp, startSuite, type RunningApp, type Suite } from "./support/harness.js";
+import type { FakeUserProfile } from "./support/spotify-data.js";
+
+const CAROL: FakeUserProfile = { id: "carol", displayName: "Carol", email: "carol@example.com", tag: "Cobalt" };
+
+/** Log lines captured from an app, parsed. */
+function capture(): { lines: Record<string, unknown>[]; destination: { write(line: string): void } } {
+  const lines: Record<string, unknown>[] = [];
+  return { lines, destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) } };
+}
 
 interface StoredRow {
   access_token_encrypted: string;
@@ -31,7 +44,8 @@ describe("access token refresh", () => {
 
   beforeAll(async () => {
     suite = await startSuite("refresh");
-    app = await startApp({ env: suite.env(), spotifyHttp: { sleep: async (ms) => void waits.push(ms) } });
+    // Every page asks Spotify (no cache), so each test sees the token handling at work.
+    app = await startApp({ env: suite.env({ SPOTIFY_CACHE_SECONDS: "0" }), spotifyHttp: { sleep: async (ms) => void waits.push(ms) } });
   });
   afterAll(async () => {
     await app?.close();
@@ -112,13 +126,15 @@ describe("access token refresh", () => {
     await logIn(browser, suite.fake, ALICE);
     suite.fake.revokeRefreshTokens(ALICE.id);
 
+    const cookieBefore = browser.cookie(SESSION_COOKIE);
     const page = await browser.get("/");
     expect(page.status).toBe(302);
     expect(page.headers.get("location")).toBe("/login");
-    expect(page.headers.getSetCookie().join("\n")).toMatch(new RegExp(`${SESSION_COOKIE}=;.*Max-Age=0`, "i"));
-    expect(browser.cookie(SESSION_COOKIE)).toBeUndefined();
+    // The cookie now carries only the notice for the login page.
+    expect(browser.cookie(SESSION_COOKIE)).not.toBe(cookieBefore);
     expect(await storedTokens(suite, ALICE.id)).toBeUndefined();
     expect((await browser.get("/")).status).toBe(302);
+    expect(await (await browser.get("/login")).text()).toContain("Your Spotify login has ended. Please log in again.");
 
     // Logging in again works as on day one.
     suite.fake.accessTokenLifetimeSeconds = 3600;
@@ -144,6 +160,27 @@ describe("access token refresh", () => {
     expect(page.headers.get("retry-after")).toBe("120");
     expect(await page.json()).toMatchObject({ error: "spotify_rate_limited" });
     expect(waits).toEqual([]);
+
+    suite.fake.rateLimitNext("/v1/me/playlists", 90);
+    const forPerson = await browser.request("GET", "/", { headers: { accept: "text/html" } });
+    expect(forPerson.status).toBe(503);
+    expect(forPerson.headers.get("retry-after")).toBe("90");
+    const text = await forPerson.text();
+    expect(text).toContain("Spotify is busy");
+    expect(text).toContain("Spotify asked us to slow down. Please try again in 90 s.");
+    expect(text).toContain('href="/">Try again</a>');
+  });
+
+  it("answers 502 with a Try again page when Spotify fails", async () => {
+    const browser = new Browser(app.url);
+    await logIn(browser, suite.fake, BOB);
+    suite.fake.failNext("/v1/me/top/tracks", 503);
+    const page = await browser.request("GET", "/?time_range=long_term", { headers: { accept: "text/html" } });
+    expect(page.status).toBe(502);
+    const text = await page.text();
+    expect(text).toContain("Spotify is not answering");
+    expect(text).toContain('href="/?time_range=long_term">Try again</a>');
+    expect((await browser.get("/?time_range=long_term")).status).toBe(200);
   });
 
   it("rides out a 429 on the token endpoint during a refresh", async () => {
@@ -197,6 +234,157 @@ describe("ENCRYPTION_KEY rotation", () => {
       expect(await page.text()).toContain("Aurora Song 1");
     } finally {
       await underB.close();
+    }
+  });
+});
+
+describe("a token row no configured key can read", () => {
+  let suite: Suite;
+
+  beforeAll(async () => {
+    suite = await startSuite("unreadable", [ALICE]);
+  });
+  afterAll(async () => {
+    await suite?.close();
+  });
+
+  it("sends the user through login instead of failing: the row is cleared and one warning names the user", async () => {
+    const underA = await startApp({ env: suite.env({ ENCRYPTION_KEY: KEY_A }) });
+    const browser = new Browser(underA.url);
+    await logIn(browser, suite.fake, ALICE);
+    await underA.close();
+
+    // KEY_A was dropped before Alice came back.
+    const log = capture();
+    const underB = await startApp({ env: suite.env({ ENCRYPTION_KEY: KEY_B, LOG_LEVEL: "info" }), logDestination: log.destination });
+    try {
+      browser.baseUrl = underB.url;
+      const [first, second] = await Promise.all([browser.get("/"), browser.get("/")]);
+      for (const page of [first, second]) {
+        expect(page.status).toBe(302);
+        expect(page.headers.get("location")).toBe("/login");
+      }
+      expect(await storedTokens(suite, ALICE.id)).toBeUndefined();
+      const warnings = log.lines.filter((line) => line.level === "warn");
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatchObject({ msg: expect.stringContaining("cannot be decrypted"), userId: expect.any(String) });
+      expect(log.lines.some((line) => line.level === "error" || (line.res as { statusCode?: number } | undefined)?.statusCode === 500)).toBe(false);
+
+      // Logging in again stores tokens under the key in use, and the dashboard works.
+      await logIn(browser, suite.fake, ALICE);
+      expect((await browser.get("/")).status).toBe(200);
+      expect(decryptWith(KEY_B, (await storedTokens(suite, ALICE.id))?.access_token_encrypted ?? "")).toMatch(/^access-/);
+    } finally {
+      await underB.close();
+    }
+  });
+});
+
+describe("UserRepository and an unreadable row", () => {
+  let suite: Suite;
+
+  beforeAll(async () => {
+    suite = await startSuite("unreadable_repo", [ALICE]);
+  });
+  afterAll(async () => {
+    await suite?.close();
+  });
+
+  it("a refresh that finds the locked row unreadable removes it and says so, without refreshing", async () => {
+    const underC = await startApp({ env: suite.env({ ENCRYPTION_KEY: KEY_C }) });
+    await logIn(new Browser(underC.url), suite.fake, ALICE);
+    await underC.close();
+    const { rows } = await suite.db.query<{ id: string }>("SELECT id FROM euterpe.users WHERE spotify_user_id = 'alice'");
+    const userId = rows[0]?.id ?? "";
+
+    const env = suite.env({ ENCRYPTION_KEY: KEY_A });
+    const pool = createPool(env, () => undefined);
+    try {
+      const users = new UserRepository(pool, new FernetKeyring(env.ENCRYPTION_KEY));
+      let refreshed = false;
+      const attempt = users.replaceTokens(userId, async () => {
+        refreshed = true;
+        return null;
+      });
+      await expect(attempt).rejects.toMatchObject({ name: "UnreadableTokens", userId, cleared: true });
+      expect(refreshed).toBe(false);
+      expect(await storedTokens(suite, ALICE.id)).toBeUndefined();
+      await expect(users.replaceTokens(userId, async () => null)).resolves.toBeNull();
+    } finally {
+      await pool.end();
+    }
+  });
+});
+
+describe("re-encrypting every row under the newest key (node dist/reencrypt.js)", () => {
+  let suite: Suite;
+
+  beforeAll(async () => {
+    suite = await startSuite("reencrypt", [ALICE, BOB, CAROL]);
+    // Alice's row under A, Bob's under B, Carol's under C (a key the command is not given).
+    for (const [user, key] of [[ALICE, KEY_A], [BOB, KEY_B], [CAROL, KEY_C]] as const) {
+      const app = await startApp({ env: suite.env({ ENCRYPTION_KEY: key }) });
+      await logIn(new Browser(app.url), suite.fake, user);
+      await app.close();
+    }
+  });
+  afterAll(async () => {
+    await suite?.close();
+  });
+
+  async function run(keys: string[], batchSize: number) {
+    const env = suite.env({ ENCRYPTION_KEY: keys.join(",") });
+    const pool = createPool(env, () => undefined);
+    const log = capture();
+    try {
+      const users = new UserRepository(pool, new FernetKeyring(env.ENCRYPTION_KEY));
+      return { report: await reencryptAllTokens(users, { logger: createLogger("info", log.destination), batchSize }), lines: log.lines };
+    } finally {
+      await pool.end();
+    }
+  }
+
+  it("rewrites rows under older keys, leaves current ones, reports unreadable ones, and is idempotent", async () => {
+    const aliceBefore = await storedTokens(suite, ALICE.id);
+    const bobBefore = await storedTokens(suite, BOB.id);
+    const carolBefore = await storedTokens(suite, CAROL.id);
+
+    const first = await run([KEY_B, KEY_A], 1);
+    expect(first.report).toEqual({ total: 3, reencrypted: 1, current: 1, changed: 0, unreadable: 1, complete: true });
+    // One progress line per full batch, one warning for Carol.
+    expect(first.lines.filter((line) => line.msg === "re-encryption progress").length).toBeGreaterThanOrEqual(2);
+    expect(first.lines.filter((line) => line.level === "warn")).toHaveLength(1);
+
+    const aliceAfter = await storedTokens(suite, ALICE.id);
+    expect(decryptWith(KEY_B, aliceAfter?.access_token_encrypted ?? "")).toBe(decryptWith(KEY_A, aliceBefore?.access_token_encrypted ?? ""));
+    expect(decryptWith(KEY_B, aliceAfter?.refresh_token_encrypted ?? "")).toBe(decryptWith(KEY_A, aliceBefore?.refresh_token_encrypted ?? ""));
+    expect(await storedTokens(suite, BOB.id)).toEqual(bobBefore);
+    expect(await storedTokens(suite, CAROL.id)).toEqual(carolBefore);
+
+    const second = await run([KEY_B, KEY_A], 100);
+    expect(second.report).toEqual({ total: 3, reencrypted: 0, current: 2, changed: 0, unreadable: 1, complete: true });
+
+    // A is no longer needed: B alone reads Alice's and Bob's rows.
+    for (const user of [ALICE, BOB]) {
+      const row = await storedTokens(suite, user.id);
+      expect(() => decryptWith(KEY_B, row?.access_token_encrypted ?? "")).not.toThrow();
+      expect(() => decryptWith(KEY_B, row?.refresh_token_encrypted ?? "")).not.toThrow();
+    }
+  });
+
+  it("stops after the batch in progress when asked to", async () => {
+    const env = suite.env({ ENCRYPTION_KEY: KEY_B });
+    const pool = createPool(env, () => undefined);
+    try {
+      const stop = new AbortController();
+      stop.abort();
+      const report = await reencryptAllTokens(new UserRepository(pool, new FernetKeyring(env.ENCRYPTION_KEY)), {
+        logger: createLogger("silent"),
+        signal: stop.signal,
+      });
+      expect(report.complete).toBe(false);
+    } finally {
+      await pool.end();
     }
   });
 });

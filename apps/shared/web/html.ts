@@ -10,7 +10,11 @@ export type Interpolation = SafeHtml | string | number | null | undefined | fals
 
 const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 
+const NEEDS_ESCAPING = /[&<>"']/;
+
 export function escapeHtml(text: string): string {
+  // Most values (names, numbers, ids) have nothing to escape: skip the replace and its callbacks.
+  if (!NEEDS_ESCAPING.test(text)) return text;
   return text.replace(/[&<>"']/g, (character) => ESCAPES[character] ?? character);
 }
 

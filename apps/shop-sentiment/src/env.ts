@@ -5,6 +5,12 @@
 import { z } from "zod";
 import { appEnv, herokuVars, integer, keyList, logLevel, parseEnv, postgresVars, redisVars, variable } from "./shared/env.js";
 
+export { EnvError } from "./shared/env.js";
+
+/** 32 random bytes as lowercase hex, as fleet generates them. */
+const HEX_KEY = /^[0-9a-f]{64}$/;
+const HEX_KEY_SHAPE = "64 hexadecimal characters (32 bytes)";
+
 export const envSchema = z.object({
   // Heroku
   ...herokuVars,
@@ -16,17 +22,27 @@ export const envSchema = z.object({
   /** The stack; `development` only on a developer's machine. */
   APP_ENV: appEnv,
   ...postgresVars,
+  /** Every cache and rate-limit key starts with REDIS_KEY_PREFIX (ends with ":"). */
   ...redisVars,
-  /** Every cache key starts with it (ends with ":"). */
 
   /**
    * Session-cookie keys (32 bytes as hex each), newest first: the CSRF secret
-   * every POST is checked against lives in that encrypted session.
+   * every browser write is checked against lives in that encrypted session.
    */
-  SESSION_KEYS: variable(keyList(/^[0-9a-f]{64}$/, "64 hexadecimal characters (32 bytes)")),
+  SESSION_KEYS: variable(keyList(HEX_KEY, HEX_KEY_SHAPE)),
+
+  /**
+   * Keys that servers present (`Authorization: Bearer <key>` or `X-API-Key`)
+   * to write without a browser session, newest first: every key in the list
+   * is accepted, so a rotation keeps the previous one working until clients move.
+   */
+  API_KEYS: variable(keyList(HEX_KEY, HEX_KEY_SHAPE)),
 
   /** How long a product's reviews and scores stay cached; every write invalidates them at once. */
   CACHE_TTL_SECONDS: variable(integer(1, 86_400).default(300)),
+
+  /** Writes (POST, PATCH, DELETE) one client may make per minute; the 429 carries Retry-After. */
+  RATE_LIMIT_WRITES_PER_MINUTE: variable(integer(1, 100_000).default(60)),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -37,8 +37,8 @@ export const envSchema = z
     /** The stack; `development` only on a developer's machine (relaxed rate limits, debug logs). */
     APP_ENV: appEnv,
     ...postgresVars,
+    /** REDIS_KEY_PREFIX is the base of every key; the app keeps `<prefix>cache:` and `<prefix>queue:` apart beneath it. */
     ...redisVars,
-    /** Base of every key; the app keeps `<prefix>cache:` and `<prefix>queue:` apart beneath it. */
 
     // Our tokens. Each key signs with the current value and still verifies with _PREVIOUS after a rotation.
     JWT_ACCESS_SECRET: variable(signingKey()),
@@ -84,13 +84,18 @@ export const envSchema = z
     // OpenAI: scoring and toxicity of posts and replies
     OPENAI_API_KEY: variable(text()),
     OPENAI_BASE_URL: variable(baseUrl().default("https://api.openai.com/v1")),
-    OPENAI_MODEL: variable(text().default("gpt-4o-mini")),
+    /** The moderation model that scores toxicity (`POST /moderations`). */
+    OPENAI_MODEL: variable(text().default("omni-moderation-latest")),
 
     // Feature flags
     /** Exponential decay per hour applied to engagement when scoring posts. */
     SCORING_DECAY_LAMBDA: variable(decimal(0, 10).default(0.1)),
-    /** Replies scoring above it are flagged as toxic. */
+    /** Posts and replies whose toxicity is at or above it are flagged. */
     TOXICITY_THRESHOLD: variable(decimal(0, 1).default(0.8)),
+
+    // Data lifecycle
+    /** Posts and replies published longer ago than this are deleted by the retention job. */
+    RETENTION_DAYS: variable(integer(1, 3_650).default(90)),
 
     // Rate limits (per client IP or signed-in user, counted in Redis)
     RATE_LIMIT_MAX: variable(integer(1, 100_000).default(100)),

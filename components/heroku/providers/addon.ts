@@ -6,13 +6,29 @@
  * the app, so dependants read a working `DATABASE_URL`. A plan change within
  * the same service is made in place; another service, app, attachment name or
  * creation config replaces it (deleting first when its name would clash).
+ * When its name (or attachment name) is taken by an add-on of the same
+ * service billed to the same app — left by a create that failed after Heroku
+ * made it — that add-on is taken back; any other holder is an error naming it.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { herokuClient, seg, type HerokuClient } from "../client";
 import { pollInterval, waitTimeout } from "../env";
 import { isPollFailed, isPollTimeout, pollUntil } from "../poll";
-import { checkInputs, compact, failure, parseProps, resourceInitError, sameStringMap, splitPlan, step, unknownDiff } from "../provider-kit";
+import {
+  checkInputs,
+  compact,
+  createOrTakeBack,
+  failure,
+  mineOnly,
+  parseProps,
+  resourceInitError,
+  sameStringMap,
+  splitPlan,
+  step,
+  unknownDiff,
+  type Claim,
+} from "../provider-kit";
 import { addonSchema, attachmentSchema, configVarsSchema, type AddonBody } from "../schemas";
 
 const addonInputs = () =>
@@ -145,39 +161,63 @@ async function createAddon(api: HerokuClient, inputs: AddonInputs): Promise<Addo
     inputs.name === undefined && inputs.attachmentName === undefined
       ? new Set((await api.list(`/apps/${seg(inputs.app)}/addons`, addonSchema())).map((a) => a.id))
       : undefined;
-  const recover = async (): Promise<AddonBody | undefined> => {
-    if (inputs.name !== undefined) {
-      const found = await api.find(`/addons/${seg(inputs.name)}`, addonSchema());
-      return found && found.addon_service.name === service && isOnApp(found, inputs.app) ? found : undefined;
-    }
-    if (inputs.attachmentName !== undefined) {
-      const attachment = await api.find(
-        `/apps/${seg(inputs.app)}/addon-attachments/${seg(inputs.attachmentName)}`,
-        attachmentSchema(),
-      );
-      if (!attachment) return undefined;
-      const found = await api.find(`/addons/${seg(attachment.addon.id)}`, addonSchema());
-      return found && found.addon_service.name === service ? found : undefined;
-    }
+  const lookup = () => claimAddon(api, inputs, service);
+  const recoverUnnamed = async (): Promise<AddonBody | undefined> => {
     const now = await api.list(`/apps/${seg(inputs.app)}/addons`, addonSchema());
     const fresh = now.filter((a) => !before?.has(a.id) && a.addon_service.name === service && isOnApp(a, inputs.app));
     return fresh.length === 1 ? fresh[0] : undefined;
   };
-  return api.request("POST", `/apps/${seg(inputs.app)}/addons`, {
-    body: compact({
-      plan: inputs.plan,
-      name: inputs.name,
-      attachment: inputs.attachmentName !== undefined ? { name: inputs.attachmentName } : undefined,
-      config: inputs.config,
-    }),
-    secrets: Object.values(inputs.config ?? {}),
-    schema: addonSchema(),
-    recover,
-    hint:
-      inputs.name !== undefined
-        ? `Add-on names are global: if ${inputs.name} is taken by another add-on, choose another name.`
-        : undefined,
-  });
+  return createOrTakeBack(
+    api,
+    `add-on ${inputs.name ?? inputs.attachmentName ?? inputs.plan} on app ${inputs.app}`,
+    () =>
+      api.request("POST", `/apps/${seg(inputs.app)}/addons`, {
+        body: compact({
+          plan: inputs.plan,
+          name: inputs.name,
+          attachment: inputs.attachmentName !== undefined ? { name: inputs.attachmentName } : undefined,
+          config: inputs.config,
+        }),
+        secrets: Object.values(inputs.config ?? {}),
+        schema: addonSchema(),
+        recover: before === undefined ? mineOnly(lookup) : recoverUnnamed,
+        hint:
+          inputs.name !== undefined
+            ? `Add-on names are global: if ${inputs.name} is taken by another add-on, choose another name.`
+            : undefined,
+      }),
+    lookup,
+  );
+}
+
+/**
+ * The add-on holding the requested name, or the one behind the requested
+ * attachment name on the app: fleet's when it is of the same service and
+ * billed to the same app (and not being removed), else someone else's.
+ */
+async function claimAddon(api: HerokuClient, inputs: AddonInputs, service: string): Promise<Claim<AddonBody>> {
+  const judge = (found: AddonBody, holds: string, fix: string): Claim<AddonBody> => {
+    const same = found.addon_service.name === service && isOnApp(found, inputs.app);
+    if (same && found.state !== "deprovisioning" && found.state !== "deprovisioned") return { mine: found };
+    if (same) return { theirs: `Add-on ${found.name} on app ${found.app.name} is being removed (${found.state}); run \`pulumi up\` again once it is gone.` };
+    return { theirs: `${holds} add-on ${found.name} (${found.plan.name}), billed to app ${found.app.name}, not a ${service} add-on of app ${inputs.app}: ${fix}` };
+  };
+  if (inputs.name !== undefined) {
+    const found = await api.find(`/addons/${seg(inputs.name)}`, addonSchema());
+    if (found) return judge(found, `The name ${inputs.name} belongs to`, "choose another name for this add-on, or remove that one.");
+  }
+  if (inputs.attachmentName !== undefined) {
+    const attachment = await api.find(`/apps/${seg(inputs.app)}/addon-attachments/${seg(inputs.attachmentName)}`, attachmentSchema());
+    const found = attachment ? await api.find(`/addons/${seg(attachment.addon.id)}`, addonSchema()) : undefined;
+    if (found) {
+      return judge(
+        found,
+        `Attachment ${inputs.attachmentName} on app ${inputs.app} exposes`,
+        `detach it (heroku addons:detach ${inputs.attachmentName} --app ${inputs.app}) or choose another attachment name.`,
+      );
+    }
+  }
+  return undefined;
 }
 
 function isOnApp(addon: AddonBody, app: string): boolean {

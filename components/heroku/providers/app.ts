@@ -9,14 +9,19 @@
  * - `adopt` takes over an existing app by name instead of creating one: it
  *   must be visible to the token and match region, team and stack; settings
  *   fleet does not manage are left as they are. An adopted app is never
- *   replaced: that would delete it.
+ *   replaced (that would delete it), and deleting it only forgets it.
+ * - Without `adopt`, an app that already has the name is never taken over:
+ *   the create is refused with the command that adopts it. The one exception
+ *   is the app this very create made when Heroku's answer was lost: it was
+ *   created after the create began and has no release beyond the ones Heroku
+ *   makes for every new app.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { herokuClient, seg, type HerokuClient } from "../client";
-import { isRejected } from "../errors";
-import { checkInputs, compact, failure, parseProps, step, unknownDiff } from "../provider-kit";
-import { appFeatureSchema, appSchema, type AppBody } from "../schemas";
+import { herokuClient, herokuStats, seg, type HerokuClient } from "../client";
+import { isRejected, messageOf } from "../errors";
+import { checkInputs, compact, derivedError, failure, parseProps, step, unknownDiff } from "../provider-kit";
+import { appFeatureSchema, appSchema, releaseSchema, type AppBody } from "../schemas";
 
 const appInputs = () =>
   z.object({
@@ -28,6 +33,8 @@ const appInputs = () =>
     maintenance: z.boolean().optional(),
     features: z.record(z.string(), z.boolean()).optional(),
     adopt: z.boolean().optional(),
+    /** The app's key under `fleet:apps` in the stack config, named in the commands messages give. */
+    configKey: z.string().min(1).optional(),
   });
 export type AppInputs = z.infer<ReturnType<typeof appInputs>>;
 
@@ -121,35 +128,84 @@ export const appProvider: pulumi.dynamic.ResourceProvider = {
 
   async delete(id: string, props: unknown) {
     const olds = parseProps("App", appOutputs().partial(), props);
+    // An adopted app existed before fleet and outlives it: removing it from the program forgets it, whatever the resource options say.
+    if (olds.adopted === true) return;
     const api = herokuClient();
     await step(`Deleting app ${olds.name ?? id}`, () => api.remove(`/apps/${seg(id)}`));
   },
 };
 
+/** How far Heroku's clock may be behind this machine's when telling an app made by this create from an older one. */
+const CLOCK_SKEW_MS = 60_000;
+/** Heroku gives every new app these releases (v1 "Initial release", v2 "Enable Logplex") before anyone touches it. */
+const INITIAL_RELEASES = 2;
+
+/**
+ * `POST /apps` (or `/teams/apps`). When the name is taken, the app is fleet's
+ * only if this create made it — a POST whose answer was lost, then a resend
+ * refused — and it still looks new; any other app of that name is refused
+ * with the command that adopts it.
+ */
 async function createApp(api: HerokuClient, inputs: AppInputs): Promise<AppBody> {
+  const began = Date.now();
+  // Set once a POST of this create may have been carried out without its answer reaching us.
+  let answerLost = false;
+  const findByName = () => api.find(`/apps/${seg(inputs.name)}`, appSchema());
+  const madeByThisCreate = async (app: AppBody): Promise<boolean> =>
+    answerLost && matchProblems(app, inputs).length === 0 && (await looksNew(api, app, began));
   const recover = async (): Promise<AppBody | undefined> => {
-    const found = await api.find(`/apps/${seg(inputs.name)}`, appSchema());
-    return found && matchProblems(found, inputs).length === 0 ? found : undefined;
+    answerLost = true;
+    const found = await findByName();
+    return found && (await madeByThisCreate(found)) ? found : undefined;
   };
   const body = { name: inputs.name, region: inputs.region, stack: inputs.stack };
-  const hint =
-    `App names are global: if "${inputs.name}" is an app you already own, set adopt: true for it in the stack config; ` +
-    `otherwise choose another name.`;
+  const hint = "App names are global across Heroku.";
   try {
     return inputs.team
       ? await api.request("POST", "/teams/apps", { body: { ...body, team: inputs.team }, schema: appSchema(), recover, hint })
       : await api.request("POST", "/apps", { body, schema: appSchema(), recover, hint });
   } catch (error) {
-    // A rejected name may be our own app whose creation answer was lost in an earlier run.
-    if (isRejected(error)) {
-      const mine = await recover();
-      if (mine) {
-        api.log.info(`app ${inputs.name} already exists with the requested region and team; managing it`);
-        return mine;
-      }
+    if (!isRejected(error)) throw error;
+    let existing: AppBody | undefined;
+    let mine = false;
+    try {
+      existing = await findByName();
+      mine = existing !== undefined && (await madeByThisCreate(existing));
+    } catch (lookupError) {
+      throw derivedError(error, `${messageOf(error)} Looking up the app of that name failed too: ${messageOf(lookupError)}`);
     }
-    throw error;
+    if (existing === undefined || !mine) throw derivedError(error, nameTakenMessage(inputs, existing, messageOf(error)));
+    // A resend refused because an earlier POST of this create had made the app (the lookup after it missed it).
+    herokuStats().recoveries++;
+    api.log.info(`app ${inputs.name} was made by this create (its answer was lost); resuming with it`);
+    return existing;
   }
+}
+
+/** Made moments ago (by Heroku's clock, within the skew) and untouched since: only the releases every new app gets. */
+async function looksNew(api: HerokuClient, app: AppBody, began: number): Promise<boolean> {
+  const created = Date.parse(app.created_at ?? "");
+  if (!Number.isFinite(created) || created < began - CLOCK_SKEW_MS) return false;
+  const [newest] = await api.request("GET", `/apps/${seg(app.id)}/releases`, {
+    schema: z.array(releaseSchema()),
+    range: "version ..; max=1, order=desc",
+  });
+  return newest === undefined || (newest.version <= INITIAL_RELEASES && newest.slug === undefined);
+}
+
+/** Why the name cannot be had, and the exact command for each way out. */
+function nameTakenMessage(inputs: AppInputs, existing: AppBody | undefined, refusal: string): string {
+  const key = inputs.configKey ?? "<app>";
+  const rename = `pulumi config set --path 'fleet:apps.${key}.herokuName' <another-name>`;
+  if (existing === undefined) {
+    return `${refusal} No app named ${inputs.name} is visible to HEROKU_API_KEY: if the name is taken, another account has it; choose another name (${rename}).`;
+  }
+  return (
+    `App ${inputs.name} already exists on Heroku and this create did not make it: fleet never takes over an app it did not create. ` +
+    `If it is yours and fleet should manage it, adopt it: pulumi config set --path 'fleet:apps.${key}.adoptApp' ${inputs.name} ` +
+    `(it must match the stack config's region, team and stack), then run \`pulumi up\` again. Otherwise choose another name (${rename}). ` +
+    `(Heroku refused the create: ${refusal})`
+  );
 }
 
 async function adoptApp(api: HerokuClient, inputs: AppInputs): Promise<AppBody> {

@@ -4,6 +4,9 @@
  * `<NAME>_URL`, optionally through a Postgres credential
  * (`namespace: "credential:<name>"`). Every input replaces it: Heroku cannot
  * rename or move an attachment. Creation waits until the vars are on the app.
+ * An attachment of that name on the app to the same add-on (left by a create
+ * that failed after Heroku made it) is taken back; one to another add-on is
+ * an error naming it.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
@@ -11,7 +14,18 @@ import { addonSuffixes, attachmentVarNames } from "../addon-vars";
 import { herokuClient, seg, type HerokuClient } from "../client";
 import { pollInterval, waitTimeout } from "../env";
 import { isPollTimeout, pollUntil } from "../poll";
-import { checkInputs, compact, failure, parseProps, resourceInitError, step, unknownDiff } from "../provider-kit";
+import {
+  checkInputs,
+  compact,
+  createOrTakeBack,
+  failure,
+  mineOnly,
+  parseProps,
+  resourceInitError,
+  step,
+  unknownDiff,
+  type Claim,
+} from "../provider-kit";
 import { addonSchema, attachmentSchema, configVarsSchema, type AttachmentBody } from "../schemas";
 
 const attachmentInputs = () =>
@@ -72,12 +86,19 @@ export const attachmentProvider: pulumi.dynamic.ResourceProvider = {
     const inputs = parseProps("AddonAttachment", attachmentInputs(), rawInputs);
     const api = herokuClient();
     const outs = await step(`Attaching add-on ${inputs.addon} to app ${inputs.app} as ${inputs.name}`, async () => {
-      const attachment = await api.request("POST", "/addon-attachments", {
-        body: compact({ addon: inputs.addon, app: inputs.app, name: inputs.name, namespace: inputs.namespace }),
-        schema: attachmentSchema(),
-        recover: () => findAttachment(api, inputs),
-        hint: `An attachment named ${inputs.name} may already exist on the app (heroku addons --app ${inputs.app}).`,
-      });
+      const lookup = () => claimAttachment(api, inputs);
+      const attachment = await createOrTakeBack(
+        api,
+        `attachment ${inputs.name} on app ${inputs.app}`,
+        () =>
+          api.request("POST", "/addon-attachments", {
+            body: compact({ addon: inputs.addon, app: inputs.app, name: inputs.name, namespace: inputs.namespace }),
+            schema: attachmentSchema(),
+            recover: mineOnly(lookup),
+            hint: `Attachment names are unique per app (heroku addons --app ${inputs.app}).`,
+          }),
+        lookup,
+      );
       return waitForVars(api, attachment, inputs);
     });
     return { id: outs.attachmentId, outs };
@@ -112,11 +133,19 @@ export const attachmentProvider: pulumi.dynamic.ResourceProvider = {
   },
 };
 
-async function findAttachment(api: HerokuClient, inputs: AttachmentInputs): Promise<AttachmentBody | undefined> {
+/** The attachment of that name on the app: fleet's when it exposes the same add-on (and credential), else someone else's. */
+async function claimAttachment(api: HerokuClient, inputs: AttachmentInputs): Promise<Claim<AttachmentBody>> {
   const found = await api.find(`/apps/${seg(inputs.app)}/addon-attachments/${seg(inputs.name)}`, attachmentSchema());
   if (!found) return undefined;
   const sameAddon = found.addon.id === inputs.addon || found.addon.name === inputs.addon;
-  return sameAddon && (found.namespace ?? undefined) === inputs.namespace ? found : undefined;
+  if (sameAddon && found.namespace === inputs.namespace) return { mine: found };
+  const shown = (addon: string, namespace: string | undefined) => `${addon}${namespace ? ` (${namespace})` : ""}`;
+  return {
+    theirs:
+      `An attachment named ${found.name} already exists on app ${found.app.name} and exposes add-on ` +
+      `${shown(found.addon.name, found.namespace)}, not ${shown(inputs.addon, inputs.namespace)}: detach it ` +
+      `(heroku addons:detach ${found.name} --app ${found.app.name}) or give this attachment another name.`,
+  };
 }
 
 async function waitForVars(api: HerokuClient, attachment: AttachmentBody, inputs: AttachmentInputs): Promise<AttachmentOutputs> {

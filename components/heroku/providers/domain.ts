@@ -3,14 +3,15 @@
  * with Heroku ACM (`sni_endpoint: null`). Its `cname` is the DNS target the
  * Cloudflare record points at; creation waits until Heroku has assigned it.
  * Hostnames are global on Heroku: a change replaces the domain, removing the
- * old one first.
+ * old one first. The hostname already on this app (left by a create that
+ * failed after Heroku made it) is taken back.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { herokuClient, seg, type HerokuClient } from "../client";
 import { pollInterval, waitTimeout } from "../env";
 import { pollUntil } from "../poll";
-import { checkInputs, compact, failure, parseProps, step, unknownDiff } from "../provider-kit";
+import { checkInputs, compact, createOrTakeBack, failure, mineOnly, parseProps, step, unknownDiff, type Claim } from "../provider-kit";
 import { domainSchema, type DomainBody } from "../schemas";
 
 const domainInputs = () => z.object({ app: z.string().min(1), hostname: z.string().min(1) });
@@ -59,12 +60,23 @@ export const domainProvider: pulumi.dynamic.ResourceProvider = {
     const inputs = parseProps("Domain", domainInputs(), rawInputs);
     const api = herokuClient();
     const outs = await step(`Adding domain ${inputs.hostname} to app ${inputs.app}`, async () => {
-      const domain = await api.request("POST", `/apps/${seg(inputs.app)}/domains`, {
-        body: { hostname: inputs.hostname, sni_endpoint: null },
-        schema: domainSchema(),
-        recover: () => api.find(`/apps/${seg(inputs.app)}/domains/${seg(inputs.hostname)}`, domainSchema()),
-        hint: `A hostname belongs to one Heroku app: if another app has ${inputs.hostname}, remove it there first (heroku domains:remove).`,
-      });
+      // Heroku says "in use by another app" even when this app has it: look on this app before believing it.
+      const lookup = async (): Promise<Claim<DomainBody>> => {
+        const found = await api.find(`/apps/${seg(inputs.app)}/domains/${seg(inputs.hostname)}`, domainSchema());
+        return found ? { mine: found } : undefined;
+      };
+      const domain = await createOrTakeBack(
+        api,
+        `domain ${inputs.hostname} on app ${inputs.app}`,
+        () =>
+          api.request("POST", `/apps/${seg(inputs.app)}/domains`, {
+            body: { hostname: inputs.hostname, sni_endpoint: null },
+            schema: domainSchema(),
+            recover: mineOnly(lookup),
+            hint: `A hostname belongs to one Heroku app: if another app has ${inputs.hostname}, remove it there first (heroku domains:remove ${inputs.hostname} --app <that app>).`,
+          }),
+        lookup,
+      );
       return domainOuts(inputs.app, await waitForCname(api, inputs.app, domain), false);
     });
     return { id: outs.domainId, outs };

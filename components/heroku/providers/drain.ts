@@ -3,12 +3,14 @@
  * may carry credentials: it is a secret output, it never travels in a path
  * (lookups list the app's drains and compare), and errors mask it. Heroku
  * assigns the `token` (`d.<uuid>`) the receiver sees. A new URL replaces the
- * drain, removing the old one first (one drain per URL).
+ * drain, removing the old one first (one drain per URL). A drain of that URL
+ * already on the app (left by a create that failed after Heroku made it) is
+ * taken back, unless an add-on installed it.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { herokuClient, seg } from "../client";
-import { checkInputs, failure, parseProps, resolveAppId, step, unknownDiff } from "../provider-kit";
+import { checkInputs, createOrTakeBack, failure, mineOnly, parseProps, resolveAppId, step, unknownDiff, type Claim } from "../provider-kit";
 import { drainSchema, type DrainBody } from "../schemas";
 
 const drainInputs = () => z.object({ app: z.string().min(1), url: z.string().min(1) });
@@ -43,13 +45,29 @@ export const drainProvider: pulumi.dynamic.ResourceProvider = {
     const api = herokuClient({ secrets: [inputs.url] });
     const outs = await step(`Adding a log drain to app ${inputs.app}`, async () => {
       const appId = await resolveAppId(api, inputs.app);
-      const drain = await api.request("POST", `/apps/${seg(appId)}/log-drains`, {
-        body: { url: inputs.url },
-        secrets: [inputs.url],
-        schema: drainSchema(),
-        recover: async () => (await api.list(`/apps/${seg(appId)}/log-drains`, drainSchema())).find((d) => d.url === inputs.url),
-        hint: "An app has at most 5 drains and one per URL (heroku drains --app <app>).",
-      });
+      const lookup = async (): Promise<Claim<DrainBody>> => {
+        const found = (await api.list(`/apps/${seg(appId)}/log-drains`, drainSchema())).find((d) => d.url === inputs.url);
+        if (!found) return undefined;
+        if (!found.addon) return { mine: found };
+        return {
+          theirs:
+            `A log drain with this URL (not shown: it may hold credentials) exists on app ${inputs.app}, installed by add-on ` +
+            `${found.addon.id}: remove that add-on or use another URL.`,
+        };
+      };
+      const drain = await createOrTakeBack(
+        api,
+        `log drain of app ${inputs.app}`,
+        () =>
+          api.request("POST", `/apps/${seg(appId)}/log-drains`, {
+            body: { url: inputs.url },
+            secrets: [inputs.url],
+            schema: drainSchema(),
+            recover: mineOnly(lookup),
+            hint: "An app has at most 5 drains and one per URL (heroku drains --app <app>).",
+          }),
+        lookup,
+      );
       return drainOuts(inputs.app, appId, drain);
     });
     return { id: outs.drainId, outs };

@@ -3,8 +3,11 @@
  * type, in one batch `PATCH /apps/{app}/formation`.
  *
  * Process types exist only once a build has released them (the Procfile of
- * the running slug), so a Formation must depend on the app's Build. Sizes are
- * compared case-insensitively (`standard-1X` = `Standard-1X`). Eco and Basic
+ * the running slug), so a Formation must depend on the app's Build. An update
+ * names the size as `size`, the only size field the Platform API schema
+ * allows there; answers carry `size` (and, on some, a `dyno_size` object read
+ * only when `size` is absent). Sizes are compared case-insensitively
+ * (`standard-1X` = `Standard-1X`). Eco and Basic
  * allow one dyno per type and no mixing of tiers; check says so before
  * Heroku does. Types the app has but the formation does not declare are left
  * alone, except that idle ones (quantity 0) follow the declared tier, which
@@ -135,11 +138,11 @@ export const formationProvider: pulumi.dynamic.ResourceProvider = {
 /** One batch with every declared type, the types no longer declared set to 0, and idle types moved to the declared tier. */
 async function scale(api: HerokuClient, inputs: FormationInputs, previous: Processes): Promise<FormationOutputs> {
   const live = await api.get(`/apps/${seg(inputs.app)}/formation`, z.array(formationSchema()));
-  const updates: Array<{ type: string; quantity: number; dyno_size?: { name: string } }> = [];
+  const updates: Array<{ type: string; quantity: number; size?: string }> = [];
   for (const [type, process] of Object.entries(inputs.processes)) {
     const current = live.find((entry) => entry.type === type);
     if (current && current.quantity === process.quantity && sameSize(sizeOf(current), process.size)) continue;
-    updates.push({ type, quantity: process.quantity, dyno_size: { name: process.size } });
+    updates.push({ type, quantity: process.quantity, size: process.size });
   }
   for (const type of Object.keys(previous)) {
     const current = live.find((entry) => entry.type === type);
@@ -150,7 +153,7 @@ async function scale(api: HerokuClient, inputs: FormationInputs, previous: Proce
     for (const entry of live) {
       const declared = Object.hasOwn(inputs.processes, entry.type);
       if (!declared && entry.quantity === 0 && dynoTier(sizeOf(entry)) !== dynoTier(target)) {
-        updates.push({ type: entry.type, quantity: 0, dyno_size: { name: target } });
+        updates.push({ type: entry.type, quantity: 0, size: target });
       }
     }
   }
@@ -184,8 +187,9 @@ function liveProcesses(live: readonly FormationBody[], types: readonly string[])
   return out;
 }
 
+/** The schema's `size`; the `dyno_size` object only where an answer has no `size`. */
 function sizeOf(entry: FormationBody): string {
-  return entry.dyno_size?.name ?? entry.size ?? "";
+  return entry.size ?? entry.dyno_size?.name ?? "";
 }
 
 function sameSize(a: string, b: string): boolean {

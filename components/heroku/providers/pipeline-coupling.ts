@@ -1,13 +1,15 @@
 /**
  * Dynamic provider of an app's place in a pipeline (`POST /pipeline-couplings`).
  * The stage changes in place; another app or pipeline replaces it, removing
- * the old coupling first (an app belongs to one pipeline).
+ * the old coupling first (an app belongs to one pipeline). The app's coupling
+ * to the same pipeline, left by a create that failed after Heroku made it, is
+ * taken back (and moved to the stage asked for); a coupling to another
+ * pipeline is an error naming it.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { herokuClient, seg } from "../client";
-import { isGone } from "../errors";
-import { checkInputs, failure, isUuid, parseProps, step, unknownDiff } from "../provider-kit";
+import { herokuClient, seg, type HerokuClient } from "../client";
+import { checkInputs, createOrTakeBack, failure, isUuid, mineOnly, parseProps, step, unknownDiff, type Claim } from "../provider-kit";
 import { couplingSchema, type CouplingBody } from "../schemas";
 
 const STAGES = ["test", "review", "development", "staging", "production"] as const;
@@ -43,22 +45,23 @@ export const pipelineCouplingProvider: pulumi.dynamic.ResourceProvider = {
   async create(rawInputs: unknown) {
     const inputs = parseProps("PipelineCoupling", couplingInputs(), rawInputs);
     const api = herokuClient();
-    const coupling = await step(`Coupling app ${inputs.app} to pipeline ${inputs.pipeline} (${inputs.stage})`, () =>
-      api.request("POST", "/pipeline-couplings", {
-        body: { app: inputs.app, pipeline: inputs.pipeline, stage: inputs.stage },
-        schema: couplingSchema(),
-        recover: async () => {
-          try {
-            const found = await api.get(`/apps/${seg(inputs.app)}/pipeline-couplings`, couplingSchema());
-            return found.pipeline.id === inputs.pipeline ? found : undefined;
-          } catch (error) {
-            if (isGone(error)) return undefined;
-            throw error;
-          }
-        },
-        hint: "An app belongs to at most one pipeline: remove it from the other one first (heroku pipelines:remove).",
-      }),
-    );
+    const coupling = await step(`Coupling app ${inputs.app} to pipeline ${inputs.pipeline} (${inputs.stage})`, async () => {
+      const lookup = () => claimCoupling(api, inputs);
+      const made = await createOrTakeBack(
+        api,
+        `coupling of app ${inputs.app}`,
+        () =>
+          api.request("POST", "/pipeline-couplings", {
+            body: { app: inputs.app, pipeline: inputs.pipeline, stage: inputs.stage },
+            schema: couplingSchema(),
+            recover: mineOnly(lookup),
+            hint: "An app belongs to at most one pipeline: remove it from the other one first (heroku pipelines:remove).",
+          }),
+        lookup,
+      );
+      if (made.stage === inputs.stage) return made;
+      return api.request("PATCH", `/pipeline-couplings/${seg(made.id)}`, { body: { stage: inputs.stage }, schema: couplingSchema() });
+    });
     return { id: coupling.id, outs: couplingOuts(inputs.app, inputs.pipeline, coupling) };
   },
 
@@ -85,6 +88,18 @@ export const pipelineCouplingProvider: pulumi.dynamic.ResourceProvider = {
     await step(`Removing pipeline coupling ${id}`, () => api.remove(`/pipeline-couplings/${seg(id)}`));
   },
 };
+
+/** The app's coupling (an app has at most one): fleet's when it is to the same pipeline. */
+async function claimCoupling(api: HerokuClient, inputs: PipelineCouplingInputs): Promise<Claim<CouplingBody>> {
+  const found = await api.find(`/apps/${seg(inputs.app)}/pipeline-couplings`, couplingSchema());
+  if (!found) return undefined;
+  if (found.pipeline.id === inputs.pipeline) return { mine: found };
+  return {
+    theirs:
+      `App ${inputs.app} is already coupled to pipeline ${found.pipeline.id} (stage ${found.stage}): ` +
+      `remove it from that pipeline first (heroku pipelines:remove --app ${inputs.app}).`,
+  };
+}
 
 function couplingOuts(app: string, pipeline: string, coupling: CouplingBody): PipelineCouplingOutputs {
   return { couplingId: coupling.id, app, appId: coupling.app.id, pipeline, stage: coupling.stage };

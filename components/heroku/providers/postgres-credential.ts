@@ -14,7 +14,19 @@ import { z } from "zod";
 import { herokuClient, seg, type HerokuClient } from "../client";
 import { pollInterval, waitTimeout } from "../env";
 import { isPollTimeout, pollUntil } from "../poll";
-import { checkInputs, compact, failure, parseProps, resourceInitError, splitPlan, step, unknownDiff } from "../provider-kit";
+import {
+  checkInputs,
+  compact,
+  createOrTakeBack,
+  failure,
+  mineOnly,
+  parseProps,
+  resourceInitError,
+  splitPlan,
+  step,
+  unknownDiff,
+  type Claim,
+} from "../provider-kit";
 
 const credentialInputs = () =>
   z.object({
@@ -99,13 +111,26 @@ export const postgresCredentialProvider: pulumi.dynamic.ResourceProvider = {
     const api = herokuClient();
     const base = credentialsPath(inputs.addon);
     const outs = await step(`Creating Postgres credential ${inputs.name} on ${inputs.addon}`, async () => {
-      await api.request("POST", base, {
-        host: "data",
-        body: { name: inputs.name },
-        schema: z.unknown(),
-        recover: async () => (await findCredential(api, inputs.addon, inputs.name)) ?? undefined,
-        hint: "Credential names are unique per database (heroku pg:credentials).",
-      });
+      // A credential of that name on this database, left by a create that failed after Heroku made it, is taken back.
+      const lookup = async (): Promise<Claim<unknown>> => {
+        const found = await findCredential(api, inputs.addon, inputs.name);
+        if (!found) return undefined;
+        if (found.state !== "revoking") return { mine: found };
+        return { theirs: `Postgres credential ${inputs.name} on ${inputs.addon} is being revoked; run \`pulumi up\` again once it is gone.` };
+      };
+      await createOrTakeBack(
+        api,
+        `Postgres credential ${inputs.name} on ${inputs.addon}`,
+        () =>
+          api.request("POST", base, {
+            host: "data",
+            body: { name: inputs.name },
+            schema: z.unknown(),
+            recover: mineOnly(lookup),
+            hint: "Credential names are unique per database (heroku pg:credentials).",
+          }),
+        lookup,
+      );
       return waitActive(api, inputs, undefined);
     });
     return { id: `${inputs.addon}/${inputs.name}`, outs };

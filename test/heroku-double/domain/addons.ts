@@ -5,7 +5,7 @@
  * wait for both. Each attachment exposes `<NAME>_<SUFFIX>` on its app.
  */
 import { ApiError, invalidParams, notFound } from "../errors";
-import { identity, isObject, objectBody, optionalString, optionalStringMap } from "../http/body";
+import { isObject, objectBody, optionalString, optionalStringMap, requiredString } from "../http/body";
 import { paginate } from "../http/range";
 import { json, type Router } from "../http/router";
 import { POSTGRES_COLORS, randomAddonName, stableId } from "../random";
@@ -478,15 +478,10 @@ export function addonRoutes(router: Router): void {
     .post("/apps/:app/addons", (ctx) => {
       const app = ctx.world.app(ctx.params["app"] ?? "");
       const body = objectBody(ctx);
-      const plan = body["plan"];
-      const planName = typeof plan === "string" ? plan : isObject(plan) ? (plan["name"] ?? plan["id"]) : undefined;
-      if (typeof planName !== "string" || planName === "") throw invalidParams("Missing required params: plan.");
       const attachment = body["attachment"];
-      if (attachment !== undefined && !isObject(attachment)) throw invalidParams("Invalid attachment provided: expected {name}.");
-      const attachmentName = attachment?.["name"];
-      if (attachmentName !== undefined && typeof attachmentName !== "string") throw invalidParams("Invalid attachment name.");
+      const attachmentName = isObject(attachment) ? optionalString(attachment, "name") : undefined;
       const addon = createAddon(ctx.world, app, {
-        plan: planName,
+        plan: requiredString(body, "plan"),
         name: optionalString(body, "name"),
         attachmentName,
         config: optionalStringMap(body, "config"),
@@ -510,9 +505,7 @@ export function addonRoutes(router: Router): void {
       const app = ctx.world.app(ctx.params["app"] ?? "");
       const addon = addonOfApp(ctx.world, app, ctx.params["addon"] ?? "");
       const body = objectBody(ctx);
-      const plan = body["plan"];
-      const planName = typeof plan === "string" ? plan : isObject(plan) ? (plan["name"] ?? plan["id"]) : undefined;
-      if (typeof planName !== "string" || planName === "") throw invalidParams("Missing required params: plan.");
+      const planName = requiredString(body, "plan");
       const resolved = resolvePlan(planName);
       if (resolved.service.name !== addon.service) {
         throw invalidParams(`${addon.name} is a ${addon.service} add-on; its plan cannot change to ${planName}.`);
@@ -538,8 +531,8 @@ export function addonRoutes(router: Router): void {
     .post("/addon-attachments", (ctx) => {
       const body = objectBody(ctx);
       const attachment = attachAddon(ctx.world, {
-        addon: identity(body, "addon"),
-        app: identity(body, "app"),
+        addon: requiredString(body, "addon"),
+        app: requiredString(body, "app"),
         name: optionalString(body, "name"),
         namespace: optionalString(body, "namespace"),
         confirm: optionalString(body, "confirm"),

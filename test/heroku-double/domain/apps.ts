@@ -3,7 +3,7 @@
  * add-ons billed to the app), ACM, features.
  */
 import { ApiError, invalidParams, notFound } from "../errors";
-import { isObject, objectBody, optionalBoolean, optionalString, type JsonObject } from "../http/body";
+import { objectBody, optionalBoolean, optionalString, type JsonObject } from "../http/body";
 import { paginate } from "../http/range";
 import { json, type Router } from "../http/router";
 import { randomAppName } from "../random";
@@ -45,6 +45,8 @@ export interface CreateAppInput {
   locked?: boolean | undefined;
   internalRouting?: boolean | undefined;
   featureFlags?: readonly string[] | undefined;
+  /** Seeding only: when the app was made (ISO time). @default now */
+  createdAt?: string | undefined;
 }
 
 export function validateAppName(name: string): void {
@@ -99,7 +101,7 @@ export function createApp(world: World, input: CreateAppInput): AppRecord {
     maintenance: false,
     acm: false,
     webUrlHash: world.ids.hex(12),
-    createdAt: now,
+    createdAt: input.createdAt ?? now,
     updatedAt: now,
     releasedAt: null,
     userConfig: new Map(),
@@ -144,7 +146,6 @@ export function renderApp(world: World, app: AppRecord): Record<string, unknown>
     buildpack_provided_description: slug ? "Node.js" : null,
     build_stack: namedRef("stack", app.buildStack),
     created_at: app.createdAt,
-    generation: namedRef("generation", "cedar"),
     git_url: `https://git.heroku.com/${app.name}.git`,
     id: app.id,
     internal_routing: app.internalRouting,
@@ -164,8 +165,10 @@ export function renderApp(world: World, app: AppRecord): Record<string, unknown>
   };
 }
 
+/** A team app as `/teams/apps` shows it: no `acm` or `organization`, the team by name only. */
 function renderTeamApp(world: World, app: AppRecord): Record<string, unknown> {
-  return { ...renderApp(world, app), joined: false, locked: app.locked };
+  const { acm: _acm, organization: _organization, team: _team, space: _space, ...common } = renderApp(world, app);
+  return { ...common, joined: false, locked: app.locked, space: null, team: app.team ? { name: app.team.name } : null };
 }
 
 export interface UpdateAppInput {
@@ -255,18 +258,14 @@ function renderFeature(app: AppRecord, name: string): Record<string, unknown> {
   };
 }
 
+/** Fields and types are checked against links.ts before a handler runs. */
 function readCreateInput(body: JsonObject): CreateAppInput {
   const flags = body["feature_flags"];
-  if (flags !== undefined && (!Array.isArray(flags) || flags.some((f) => typeof f !== "string"))) {
-    throw invalidParams("Invalid feature_flags provided: expected an array of strings.");
-  }
-  const regionValue = body["region"];
-  const stackValue = body["stack"];
   return {
     name: optionalString(body, "name"),
-    region: isObject(regionValue) ? String(regionValue["name"] ?? "") : optionalString(body, "region"),
-    stack: isObject(stackValue) ? String(stackValue["name"] ?? "") : optionalString(body, "stack"),
-    featureFlags: flags as string[] | undefined,
+    region: optionalString(body, "region"),
+    stack: optionalString(body, "stack"),
+    featureFlags: Array.isArray(flags) ? flags.filter((f): f is string => typeof f === "string") : undefined,
   };
 }
 
@@ -282,11 +281,10 @@ export function appRoutes(router: Router): void {
     .patch("/apps/:app", (ctx) => {
       const body = objectBody(ctx);
       const app = ctx.world.app(ctx.params["app"] ?? "");
-      const buildStack = body["build_stack"];
       updateApp(ctx.world, app, {
         name: optionalString(body, "name"),
         maintenance: optionalBoolean(body, "maintenance"),
-        buildStack: isObject(buildStack) ? String(buildStack["name"] ?? "") : optionalString(body, "build_stack"),
+        buildStack: optionalString(body, "build_stack"),
       });
       return json(200, renderApp(ctx.world, app));
     })

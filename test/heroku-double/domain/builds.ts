@@ -103,14 +103,14 @@ async function planBuild(world: World, app: AppRecord, build: BuildRecord): Prom
 export async function createBuild(
   world: World,
   app: AppRecord,
-  input: { url: string; checksum: string | null; version: string | null; versionDescription: string | null; buildpacks: Array<{ url: string; name: string }> },
+  input: { url: string; checksum: string | null; version: string | null; buildpacks: Array<{ url: string; name: string }> },
 ): Promise<BuildRecord> {
   const now = world.now();
   const build: BuildRecord = {
     id: world.uuid(),
     appId: app.id,
     status: "pending",
-    sourceBlob: { url: input.url, checksum: input.checksum, version: input.version, versionDescription: input.versionDescription },
+    sourceBlob: { url: input.url, checksum: input.checksum, version: input.version },
     buildpacks: input.buildpacks,
     stack: app.buildStack,
     output: [`-----> Building on the ${app.buildStack.replace(/^h/, "H")} stack`],
@@ -171,7 +171,6 @@ export function renderBuild(world: World, build: BuildRecord): Record<string, un
       checksum: build.sourceBlob.checksum,
       url: build.sourceBlob.url,
       version: build.sourceBlob.version,
-      version_description: build.sourceBlob.versionDescription,
     },
     stack: build.stack,
     status: build.status,
@@ -207,7 +206,6 @@ function readBuildInput(body: Readonly<Record<string, unknown>>): Parameters<typ
   }
   const version = blob["version"] ?? null;
   if (version !== null && typeof version !== "string") throw invalidParams("Invalid source_blob.version: expected a string.");
-  const description = blob["version_description"] ?? null;
   const rawBuildpacks = body["buildpacks"] ?? [];
   if (!Array.isArray(rawBuildpacks)) throw invalidParams("Invalid buildpacks: expected an array.");
   const buildpacks = rawBuildpacks.map((bp: unknown) => {
@@ -216,7 +214,7 @@ function readBuildInput(body: Readonly<Record<string, unknown>>): Parameters<typ
     if (name === "") throw invalidParams("Invalid buildpacks: each must be {url} or {name}.");
     return { url: typeof bp["url"] === "string" ? bp["url"] : name, name };
   });
-  return { url, checksum, version, versionDescription: typeof description === "string" ? description : null, buildpacks };
+  return { url, checksum, version, buildpacks };
 }
 
 export function buildRoutes(router: Router): void {

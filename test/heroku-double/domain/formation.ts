@@ -8,7 +8,7 @@ import { isObject, objectBody, type JsonObject } from "../http/body";
 import { paginate } from "../http/range";
 import { json, type Router } from "../http/router";
 import type { AppRecord, FormationRecord, SlugRecord, World } from "../state";
-import { appRef, namedRef } from "./shared";
+import { appRef } from "./shared";
 
 const SIZES = [
   "Eco",
@@ -66,7 +66,6 @@ export function renderFormation(app: AppRecord, entry: FormationRecord): Record<
     app: appRef(app),
     command: entry.command,
     created_at: entry.createdAt,
-    dyno_size: namedRef("dyno-size", entry.size),
     id: entry.id,
     quantity: entry.quantity,
     size: entry.size,
@@ -94,17 +93,8 @@ function readUpdate(raw: JsonObject, typeFromPath?: string): FormationUpdate {
   if (quantity !== undefined && (typeof quantity !== "number" || !Number.isInteger(quantity) || quantity < 0)) {
     throw invalidParams("Quantity must be a non-negative integer.");
   }
-  let size: string | undefined;
-  const dynoSize = raw["dyno_size"];
-  if (isObject(dynoSize)) {
-    const name = dynoSize["name"] ?? dynoSize["id"];
-    if (typeof name !== "string") throw invalidParams("Invalid dyno_size provided.");
-    size = name;
-  } else if (dynoSize !== undefined) {
-    throw invalidParams("Invalid dyno_size provided: expected an object with a name.");
-  } else if (typeof raw["size"] === "string") {
-    size = raw["size"];
-  }
+  // Only `size` names the dyno size of an update: the schema allows nothing else (links.ts refuses `dyno_size`).
+  const size = typeof raw["size"] === "string" ? raw["size"] : undefined;
   return { type, quantity, size };
 }
 

@@ -1,6 +1,6 @@
 /** Pipelines (name rule, delete by UUID only) and couplings (one pipeline per app). */
 import { invalidParams, notFound } from "../errors";
-import { identity, isObject, objectBody, optionalString, requiredString } from "../http/body";
+import { isObject, objectBody, optionalString, requiredString } from "../http/body";
 import { paginate } from "../http/range";
 import { json, type Router } from "../http/router";
 import { isUuid, type CouplingRecord, type PipelineRecord, type PipelineStage, type World } from "../state";
@@ -47,13 +47,12 @@ export function renderPipeline(pipeline: PipelineRecord): Record<string, unknown
   return { created_at: pipeline.createdAt, id: pipeline.id, name: pipeline.name, owner: pipeline.owner, updated_at: pipeline.updatedAt };
 }
 
-export function renderCoupling(world: World, coupling: CouplingRecord): Record<string, unknown> {
-  const app = world.apps.get(coupling.appId);
+export function renderCoupling(coupling: CouplingRecord): Record<string, unknown> {
   return {
-    app: { id: coupling.appId, name: app?.name ?? null },
+    app: { id: coupling.appId },
     created_at: coupling.createdAt,
     id: coupling.id,
-    pipeline: { id: coupling.pipelineId, name: world.pipelines.get(coupling.pipelineId)?.name ?? null },
+    pipeline: { id: coupling.pipelineId },
     stage: coupling.stage,
     updated_at: coupling.updatedAt,
   };
@@ -116,17 +115,17 @@ export function pipelineRoutes(router: Router): void {
     .get("/pipelines/:pipeline/pipeline-couplings", (ctx) => {
       const pipeline = pipelineById(ctx.world, ctx.params["pipeline"] ?? "");
       const couplings = [...ctx.world.couplings.values()].filter((c) => c.pipelineId === pipeline.id);
-      return paginate(ctx, ctx.world.settings, couplings, COUPLING_KEYS, (c) => renderCoupling(ctx.world, c));
+      return paginate(ctx, ctx.world.settings, couplings, COUPLING_KEYS, (c) => renderCoupling(c));
     })
     .post("/pipeline-couplings", (ctx) => {
       const body = objectBody(ctx);
-      const coupling = createCoupling(ctx.world, identity(body, "app"), identity(body, "pipeline"), requiredString(body, "stage"));
-      return json(201, renderCoupling(ctx.world, coupling));
+      const coupling = createCoupling(ctx.world, requiredString(body, "app"), requiredString(body, "pipeline"), requiredString(body, "stage"));
+      return json(201, renderCoupling(coupling));
     })
     .get("/pipeline-couplings", (ctx) =>
-      paginate(ctx, ctx.world.settings, [...ctx.world.couplings.values()], COUPLING_KEYS, (c) => renderCoupling(ctx.world, c)),
+      paginate(ctx, ctx.world.settings, [...ctx.world.couplings.values()], COUPLING_KEYS, (c) => renderCoupling(c)),
     )
-    .get("/pipeline-couplings/:coupling", (ctx) => json(200, renderCoupling(ctx.world, findCoupling(ctx.world, ctx.params["coupling"] ?? ""))))
+    .get("/pipeline-couplings/:coupling", (ctx) => json(200, renderCoupling(findCoupling(ctx.world, ctx.params["coupling"] ?? ""))))
     .patch("/pipeline-couplings/:coupling", (ctx) => {
       const coupling = findCoupling(ctx.world, ctx.params["coupling"] ?? "");
       const stage = optionalString(objectBody(ctx), "stage");
@@ -134,17 +133,17 @@ export function pipelineRoutes(router: Router): void {
         coupling.stage = readStage(stage);
         coupling.updatedAt = ctx.world.now();
       }
-      return json(200, renderCoupling(ctx.world, coupling));
+      return json(200, renderCoupling(coupling));
     })
     .delete("/pipeline-couplings/:coupling", (ctx) => {
       const coupling = findCoupling(ctx.world, ctx.params["coupling"] ?? "");
       ctx.world.couplings.delete(coupling.id);
-      return json(200, renderCoupling(ctx.world, coupling));
+      return json(200, renderCoupling(coupling));
     })
     .get("/apps/:app/pipeline-couplings", (ctx) => {
       const app = ctx.world.app(ctx.params["app"] ?? "");
       const coupling = [...ctx.world.couplings.values()].find((c) => c.appId === app.id);
       if (!coupling) throw notFound("Couldn't find that pipeline coupling.");
-      return json(200, renderCoupling(ctx.world, coupling));
+      return json(200, renderCoupling(coupling));
     });
 }

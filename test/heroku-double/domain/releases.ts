@@ -81,7 +81,6 @@ export function renderRelease(world: World, release: ReleaseRecord): Record<stri
     created_at: release.createdAt,
     current: world.currentRelease(release.appId)?.id === release.id,
     description: release.description,
-    eligible_for_rollback: release.status === "succeeded" && release.slugId !== null,
     id: release.id,
     output_stream_url: release.runsReleasePhase ? `${world.urls.blob}/streams/releases/${release.id}` : null,
     slug: release.slugId ? { id: release.slugId } : null,

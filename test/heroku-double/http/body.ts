@@ -1,6 +1,7 @@
 /**
- * Reading request bodies the way the API validates them: a wrong type or a
- * missing required key is a 422 `invalid_params` naming the key.
+ * Reading request bodies inside handlers. Fields, types and required keys are
+ * checked against links.ts before a handler runs; these readers narrow the
+ * types and refuse what the table cannot say (an empty required string).
  */
 import { badRequest, invalidParams } from "../errors";
 import type { RequestContext } from "./router";
@@ -43,20 +44,6 @@ export function optionalObject(body: JsonObject, key: string): JsonObject | unde
   if (value === undefined || value === null) return undefined;
   if (!isObject(value)) throw invalidParams(`Invalid ${key} provided: expected an object.`);
   return value;
-}
-
-/**
- * An identity field that may be given as a string or as `{id}` / `{name}`
- * (add-on attachments and couplings accept both).
- */
-export function identity(body: JsonObject, key: string): string {
-  const value = body[key];
-  if (typeof value === "string" && value !== "") return value;
-  if (isObject(value)) {
-    const inner = value["id"] ?? value["name"];
-    if (typeof inner === "string" && inner !== "") return inner;
-  }
-  throw invalidParams(`Missing required params: ${key}.`);
 }
 
 /** A map of string values (add-on `config`). */

@@ -30,12 +30,13 @@ export type Handler = (ctx: RequestContext) => Reply | Promise<Reply>;
 
 interface Route {
   readonly method: string;
+  readonly pattern: string;
   readonly segments: readonly string[];
   readonly handler: Handler;
 }
 
 export type RouteMatch =
-  | { readonly kind: "found"; readonly handler: Handler; readonly params: Record<string, string> }
+  | { readonly kind: "found"; readonly handler: Handler; readonly pattern: string; readonly params: Record<string, string> }
   | { readonly kind: "method-not-allowed" }
   | { readonly kind: "none" };
 
@@ -43,8 +44,13 @@ export class Router {
   private readonly routes: Route[] = [];
 
   add(method: string, pattern: string, handler: Handler): this {
-    this.routes.push({ method, segments: splitPath(pattern), handler });
+    this.routes.push({ method, pattern, segments: splitPath(pattern), handler });
     return this;
+  }
+
+  /** Method and pattern of every route, in the order added. */
+  list(): Array<{ readonly method: string; readonly pattern: string }> {
+    return this.routes.map(({ method, pattern }) => ({ method, pattern }));
   }
 
   get(pattern: string, handler: Handler): this {
@@ -70,7 +76,7 @@ export class Router {
       const params = matchSegments(route.segments, segments);
       if (!params) continue;
       pathMatched = true;
-      if (route.method === method) return { kind: "found", handler: route.handler, params };
+      if (route.method === method) return { kind: "found", handler: route.handler, pattern: route.pattern, params };
     }
     return pathMatched ? { kind: "method-not-allowed" } : { kind: "none" };
   }

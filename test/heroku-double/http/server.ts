@@ -8,7 +8,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from "node:net";
 import { ApiError } from "../errors";
 import type { FaultControl, FaultKind, HostName } from "../faults";
+import type { Link } from "../links";
 import type { World } from "../state";
+import { unknownAnswerFields } from "./answer-shape";
+import { requestProblem } from "./request-shape";
 import type { Reply, RequestContext, Router } from "./router";
 
 export type AuthKind = "bearer" | "basic" | "none" | "invalid";
@@ -38,9 +41,21 @@ export interface RequestLogEntry {
   durationMs: number;
 }
 
+/** A request the link table refused (answered 422 `invalid_params`): a client sent what the API does not accept. */
+export interface RequestViolation {
+  readonly seq: number;
+  readonly host: HostName;
+  readonly method: string;
+  /** The route pattern (`/apps/:app/formation`), so no name or secret from the path shows. */
+  readonly link: string;
+  readonly problem: string;
+}
+
 export interface HostSpec {
   readonly name: HostName;
   readonly router: Router;
+  /** What each route's requests may carry and answers may show; null for a host that is not an API (blob storage). */
+  readonly links: readonly Link[] | null;
   /** Header checks and auth before routing; return a Reply to refuse. */
   readonly guard: (req: IncomingMessage, auth: AuthKind) => Reply | null;
   readonly renderError: (error: ApiError) => Reply;
@@ -55,6 +70,7 @@ export interface ServerDeps {
   readonly token: string;
   readonly log: RequestLogEntry[];
   readonly internalErrors: Error[];
+  readonly violations: RequestViolation[];
 }
 
 export interface RunningHost {
@@ -114,7 +130,36 @@ function send(res: ServerResponse, reply: Reply, extra: Record<string, string>):
 const NOT_FOUND_ROUTE =
   "The requested API endpoint was not found. Are you using the right HTTP verb (i.e. `GET` vs. `POST`), and did you specify your intended version with the `Accept` header?";
 
+/** The table rows of a host's routes, by `METHOD pattern`; a route without a row is a bug of the double. */
+function linkIndex(spec: HostSpec): Map<string, Link> | null {
+  if (spec.links === null) return null;
+  const index = new Map(spec.links.map((link) => [`${link.method} ${link.path}`, link]));
+  const uncovered = spec.router.list().filter((route) => !index.has(`${route.method} ${route.pattern}`));
+  if (uncovered.length > 0) {
+    throw new Error(`heroku double: ${spec.name} routes without a row in links.ts: ${uncovered.map((r) => `${r.method} ${r.pattern}`).join(", ")}`);
+  }
+  return index;
+}
+
+/** Runs the handler once the link table accepts the request; refuses it (422) otherwise, and checks the answer's fields. */
+async function handleRouted(spec: HostSpec, deps: ServerDeps, link: Link | undefined, entry: RequestLogEntry, handler: () => Promise<Reply>): Promise<Reply> {
+  if (link === undefined) return handler();
+  const problem = requestProblem(link.request, entry.body === undefined ? {} : entry.body);
+  if (problem !== null) {
+    deps.violations.push({ seq: entry.seq, host: spec.name, method: entry.method, link: link.path, problem });
+    return spec.renderError(new ApiError(422, "invalid_params", problem));
+  }
+  const reply = await handler();
+  if (link.answer === null || reply.status < 200 || reply.status >= 300 || reply.json === undefined) return reply;
+  const unknown = unknownAnswerFields(link.answer, reply.json);
+  if (unknown.length === 0) return reply;
+  const failure = new Error(`answer of ${entry.method} ${link.path} carries fields the schema does not list: ${unknown.slice(0, 5).join(", ")}`);
+  deps.internalErrors.push(failure);
+  return spec.renderError(new ApiError(500, "internal_server_error", `heroku double bug: ${failure.message}`));
+}
+
 export async function startHost(spec: HostSpec, deps: ServerDeps): Promise<RunningHost> {
+  const links = linkIndex(spec);
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   let closing = false;
@@ -177,6 +222,7 @@ export async function startHost(spec: HostSpec, deps: ServerDeps): Promise<Runni
     if (decision?.kind === "drop") return finish(null);
     if (decision && typeof decision.kind === "number") {
       const ids: Record<number, [string, string]> = {
+        404: ["not_found", "Couldn't find that record."],
         429: ["rate_limit", "Your account reached the API rate limit\nPlease wait a few minutes before making new requests"],
         500: ["internal_server_error", "Internal server error."],
         503: ["service_unavailable", "The service is temporarily unavailable. Please try again later."],
@@ -207,7 +253,8 @@ export async function startHost(spec: HostSpec, deps: ServerDeps): Promise<Runni
             body,
             rawBody,
           };
-          reply = await match.handler(ctx);
+          const link = links?.get(`${method} ${match.pattern}`);
+          reply = await handleRouted(spec, deps, link, entry, async () => match.handler(ctx));
         }
       }
     } catch (error) {

@@ -1,34 +1,25 @@
 /** The signed-in user's dashboard; anyone else is sent to /login. */
-import type { FastifyBaseLogger, FastifyInstance } from "fastify";
+import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { HttpProblem } from "../errors.js";
+import type { ListeningService } from "../listening.js";
 import { endSession, sessionUserId } from "../session.js";
-import { SpotifyUnauthorized } from "../spotify/http.js";
-import { TIME_RANGES, type SpotifyWebApi } from "../spotify/web-api.js";
-import { LoginRequired, type TokenService } from "../tokens.js";
+import { HttpProblem } from "../shared/web/errors.js";
+import { TIME_RANGES } from "../spotify/web-api.js";
+import { timeZoneOf } from "../time-zone.js";
+import { LoginRequired } from "../tokens.js";
 import type { UserRepository } from "../users.js";
 import { renderDashboard } from "../views/dashboard-page.js";
 
 export interface DashboardRoutesOptions {
-  readonly webApi: SpotifyWebApi;
+  readonly listening: ListeningService;
   readonly users: UserRepository;
-  readonly tokens: TokenService;
+  readonly nowMs: () => number;
 }
 
 const dashboardQuery = z.object({ time_range: z.enum(TIME_RANGES).default("medium_term") });
 
 export async function dashboardRoutes(app: FastifyInstance, options: DashboardRoutesOptions): Promise<void> {
-  const { webApi, users, tokens } = options;
-
-  /** Runs `call` with a valid token; if Spotify refuses it anyway, refreshes once and tries again. */
-  async function withAccessToken<T>(userId: string, log: FastifyBaseLogger, call: (token: string) => Promise<T>): Promise<T> {
-    try {
-      return await call(await tokens.accessTokenFor(userId, log));
-    } catch (error) {
-      if (!(error instanceof SpotifyUnauthorized)) throw error;
-      return call(await tokens.accessTokenFor(userId, log, { force: true }));
-    }
-  }
+  const { listening, users, nowMs } = options;
 
   app.get("/", async (request, reply) => {
     const userId = sessionUserId(request);
@@ -38,26 +29,26 @@ export async function dashboardRoutes(app: FastifyInstance, options: DashboardRo
       return reply.redirect("/login");
     }
     const query = dashboardQuery.safeParse(request.query);
-    if (!query.success) throw new HttpProblem(400, "bad_request", `time_range must be one of ${TIME_RANGES.join(", ")}`);
+    if (!query.success) throw new HttpProblem(400, "bad_request", `time_range must be one of ${TIME_RANGES.join(", ")}.`);
     const timeRange = query.data.time_range;
 
     try {
-      const [topTracks, topArtists, recentlyPlayed, playlists] = await withAccessToken(user.id, request.log, (token) =>
-        Promise.all([
-          webApi.topTracks(token, timeRange),
-          webApi.topArtists(token, timeRange),
-          webApi.recentlyPlayed(token),
-          webApi.playlists(token),
-        ]),
-      );
-      return reply
-        .type("text/html; charset=utf-8")
-        .header("cache-control", "no-store")
-        .send(renderDashboard({ user, timeRange, topTracks, topArtists, recentlyPlayed, playlists }));
+      const view = await listening.view(user.id, timeRange, request.log);
+      const page = renderDashboard({
+        user,
+        timeRange,
+        ...view.value,
+        loadedAtMs: view.loadedAtMs,
+        nowMs: nowMs(),
+        timeZone: timeZoneOf(request),
+        csrfToken: reply.generateCsrf(),
+      });
+      return reply.type("text/html; charset=utf-8").header("cache-control", "no-store").send(page);
     } catch (error) {
       if (!(error instanceof LoginRequired)) throw error;
       request.log.info({ userId: user.id, reason: error.reason }, "login ended; sending the user to /login");
-      endSession(request);
+      listening.forget(user.id);
+      endSession(request, "login_again");
       return reply.redirect("/login");
     }
   });

@@ -1,15 +1,19 @@
-/** /health for the router and uptime checks; /db_check for the schema-isolation diagnosis. */
+/**
+ * /health for the router and uptime checks (the shared probe runner, with
+ * euterpe's body: who is logged in, as the original answered); /db_check for
+ * the schema-isolation diagnosis.
+ */
 import type { FastifyInstance } from "fastify";
 import type pg from "pg";
-import { DeadlineExceeded, withTimeout } from "../db.js";
 import { sessionUserId } from "../session.js";
+import { withTimeout } from "../shared/postgres.js";
+import { checkHealth, HEALTH_TIMEOUT_MS, type HealthCheck } from "../shared/web/health.js";
 
 export interface HealthRoutesOptions {
   readonly pool: pg.Pool;
   readonly schema: string;
 }
 
-export const HEALTH_TIMEOUT_MS = 1_000;
 const DB_CHECK_TIMEOUT_MS = 2_000;
 
 /**
@@ -43,33 +47,27 @@ const FIND_PUBLIC_LEAKS = `
 
 export async function healthRoutes(app: FastifyInstance, options: HealthRoutesOptions): Promise<void> {
   const { pool, schema } = options;
+  // Uptime checks hit it all day: no rate limit.
+  const exempt = { config: { rateLimit: false } } as const;
 
-  /** One round trip that proves the database answers and names the signed-in user, if any. */
-  async function displayNameOf(userId: string | undefined): Promise<string | null> {
-    if (!userId) {
-      await pool.query("SELECT 1");
-      return null;
-    }
-    const result = await pool.query<{ display_name: string }>("SELECT display_name FROM users WHERE id = $1", [userId]);
-    return result.rows[0]?.display_name ?? null;
-  }
-
-  app.get("/health", async (request, reply) => {
+  app.get("/health", exempt, async (request, reply) => {
     const userId = sessionUserId(request);
+    let user: string | null = null;
+    // One round trip proves the database answers and names the signed-in user, if any.
+    const database: HealthCheck = {
+      name: "database",
+      probe: async () => {
+        if (!userId) return pool.query("SELECT 1");
+        const result = await pool.query<{ display_name: string }>("SELECT display_name FROM users WHERE id = $1", [userId]);
+        user = result.rows[0]?.display_name ?? null;
+        return result;
+      },
+    };
+    const report = await checkHealth([database], HEALTH_TIMEOUT_MS);
     void reply.header("cache-control", "no-store");
-    try {
-      const user = await withTimeout(displayNameOf(userId), HEALTH_TIMEOUT_MS, "database");
-      return reply.send({ status: "healthy", authenticated: user !== null, user });
-    } catch (error) {
-      request.log.warn({ err: error }, "health check: database failed");
-      return reply.code(503).send({
-        status: "unhealthy",
-        failed: ["database"],
-        message: error instanceof DeadlineExceeded ? error.message : "database query failed",
-        authenticated: userId !== undefined,
-        user: null,
-      });
-    }
+    if (report.status === "ok") return reply.send({ status: "healthy", authenticated: user !== null, user });
+    request.log.warn({ failed: report.failed }, "health check: dependency failed");
+    return reply.code(503).send({ status: "unhealthy", failed: report.failed, authenticated: userId !== undefined, user: null });
   });
 
   app.get("/db_check", async (request, reply) => {

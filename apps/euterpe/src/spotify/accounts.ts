@@ -63,8 +63,12 @@ export class SpotifyAccounts {
     this.#http = http;
   }
 
-  /** Where /login sends the browser. */
-  authorizeUrl(state: string): string {
+  /**
+   * Where /login/spotify sends the browser. `showDialog` makes Spotify ask
+   * the user again even if they approved the app before (otherwise Spotify
+   * redirects straight back).
+   */
+  authorizeUrl(state: string, options: { readonly showDialog?: boolean } = {}): string {
     const query = new URLSearchParams({
       client_id: this.#credentials.clientId,
       response_type: "code",
@@ -72,6 +76,7 @@ export class SpotifyAccounts {
       scope: this.#credentials.scope,
       state,
     });
+    if (options.showDialog) query.set("show_dialog", "true");
     return `${this.#credentials.accountsUrl}/authorize?${query.toString()}`;
   }
 

@@ -65,6 +65,7 @@ const recentlyPlayed = z.object({
 });
 
 export type SpotifyProfile = z.output<typeof profile>;
+export type Image = z.output<typeof image>;
 export type Track = z.output<typeof track>;
 export type Artist = z.output<typeof artist>;
 export type Playlist = z.output<typeof playlist>;
@@ -99,7 +100,7 @@ export class SpotifyWebApi {
     return page.items;
   }
 
-  async recentlyPlayed(accessToken: string, limit = 20): Promise<PlayedTrack[]> {
+  async recentlyPlayed(accessToken: string, limit = 50): Promise<PlayedTrack[]> {
     const page = await this.#get(accessToken, "/v1/me/player/recently-played", { limit: String(limit) }, recentlyPlayed);
     return page.items.flatMap((item) => (item.track ? [{ track: item.track, playedAt: item.played_at }] : []));
   }

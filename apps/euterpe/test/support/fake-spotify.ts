@@ -2,8 +2,11 @@
  * A fake Spotify on a real loopback HTTP server: the accounts service
  * (/authorize, /api/token with both grants, invalid_grant for revoked
  * refresh tokens) and the Web API endpoints the dashboard reads, keyed by
- * access token. Tests steer it: expire or revoke a user's tokens, make the
- * next call to a path answer 429 with Retry-After, slow an endpoint down.
+ * access token. Like Spotify, /authorize remembers a browser's user (a
+ * cookie) and sends a user who already approved the app straight back with
+ * a code, unless `show_dialog=true` asks it to show the consent screen.
+ * Tests steer it: expire or revoke a user's tokens, make the next call to a
+ * path answer 429 with Retry-After or fail, slow an endpoint down.
  */
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -27,7 +30,12 @@ interface RecordedRequest {
   readonly path: string;
   readonly grantType?: string;
   readonly userId?: string;
+  /** For /authorize: its query. */
+  readonly query?: Readonly<Record<string, string>>;
 }
+
+/** The fake's own login cookie, as accounts.spotify.com keeps one. */
+export const FAKE_LOGIN_COOKIE = "fake_spotify_login";
 
 export class FakeSpotify {
   readonly requests: RecordedRequest[] = [];
@@ -43,6 +51,9 @@ export class FakeSpotify {
   readonly #refreshTokens = new Map<string, { userId: string; revoked: boolean }>();
   readonly #rateLimits = new Map<string, number[]>();
   readonly #delays = new Map<string, number>();
+  readonly #failures = new Map<string, number[]>();
+  /** Users who approved the app (Spotify remembers this per user and app). */
+  readonly #approved = new Set<string>();
   #url = "";
 
   private constructor(options: FakeSpotifyOptions) {
@@ -74,6 +85,16 @@ export class FakeSpotify {
   /** The next `count` requests to `path` answer 429 with `Retry-After: retryAfterSeconds`. */
   rateLimitNext(path: string, retryAfterSeconds: number, count = 1): void {
     this.#rateLimits.set(path, [...(this.#rateLimits.get(path) ?? []), ...Array<number>(count).fill(retryAfterSeconds)]);
+  }
+
+  /** The next `count` requests to `path` answer with HTTP `status` (a 5xx outage, say). */
+  failNext(path: string, status: number, count = 1): void {
+    this.#failures.set(path, [...(this.#failures.get(path) ?? []), ...Array<number>(count).fill(status)]);
+  }
+
+  /** Calls for the user's listening data (top items, recently played, playlists; not the profile read at login) so far. */
+  webApiCalls(userId: string): RecordedRequest[] {
+    return this.requests.filter((request) => request.path.startsWith("/v1/me/") && request.userId === userId);
   }
 
   /** Requests to `path` take `ms` longer from now on. */
@@ -119,6 +140,7 @@ export class FakeSpotify {
       path: url.pathname,
       ...(url.pathname === "/api/token" ? { grantType: form.get("grant_type") ?? "" } : {}),
       ...(grant ? { userId: grant.userId } : {}),
+      ...(url.pathname === "/authorize" ? { query: Object.fromEntries(url.searchParams) } : {}),
     });
 
     const delayMs = this.#delays.get(url.pathname);
@@ -128,20 +150,26 @@ export class FakeSpotify {
     if (retryAfter !== undefined) {
       return send(response, 429, { error: { status: 429, message: "API rate limit exceeded" } }, { "retry-after": String(retryAfter) });
     }
+    const failure = this.#failures.get(url.pathname)?.shift();
+    if (failure !== undefined) return send(response, failure, { error: { status: failure, message: "Service unavailable" } });
 
-    if (request.method === "GET" && url.pathname === "/authorize") return this.#authorize(url, response);
+    if (request.method === "GET" && url.pathname === "/authorize") return this.#authorize(request, url, response);
     if (request.method === "POST" && url.pathname === "/api/token") return this.#token(request, form, response);
     if (request.method === "GET" && url.pathname.startsWith("/v1/")) return this.#webApi(request, url, response);
     return send(response, 404, { error: { status: 404, message: "Service not found" } });
   }
 
-  #authorize(url: URL, response: ServerResponse): void {
+  #authorize(request: IncomingMessage, url: URL, response: ServerResponse): void {
     const query = url.searchParams;
     if (query.get("client_id") !== this.#options.clientId) return sendHtml(response, 400, "INVALID_CLIENT: Invalid client");
     if (query.get("response_type") !== "code") return sendHtml(response, 400, "unsupported_response_type");
     const redirectUri = query.get("redirect_uri");
     if (!redirectUri) return sendHtml(response, 400, "INVALID_CLIENT: Invalid redirect URI");
-    const userId = query.get("fake_user");
+    const chosen = query.get("fake_user");
+    const remembered = cookieValue(request, FAKE_LOGIN_COOKIE);
+    // Spotify skips the consent screen for a logged-in user who approved the app, unless show_dialog=true.
+    const skipDialog = remembered !== undefined && this.#approved.has(remembered) && query.get("show_dialog") !== "true";
+    const userId = chosen ?? (skipDialog ? remembered : undefined);
     if (!userId) {
       // The consent screen: one link per user, for the browser test.
       const links = this.#options.users
@@ -151,15 +179,19 @@ export class FakeSpotify {
           return `<li><a id="as-${user.id}" href="${next.pathname}${next.search.replaceAll("&", "&amp;")}">Continue as ${user.displayName}</a></li>`;
         })
         .join("");
-      return sendHtml(response, 200, `<h1>Log in to Spotify</h1><ul>${links}</ul>`);
+      const deny = new URL(redirectUri);
+      deny.searchParams.set("error", "access_denied");
+      if (query.get("state") !== null) deny.searchParams.set("state", query.get("state") ?? "");
+      return sendHtml(response, 200, `<h1 id="consent">Log in to Spotify</h1><ul>${links}</ul><a id="cancel" href="${deny.toString().replaceAll("&", "&amp;")}">Cancel</a>`);
     }
+    this.#approved.add(userId);
     const target = new URL(redirectUri);
     const state = query.get("state");
     if (state !== null) target.searchParams.set("state", state);
     const code = token("code");
     this.#codes.set(code, { userId, redirectUri });
     target.searchParams.set("code", code);
-    response.writeHead(302, { location: target.toString() });
+    response.writeHead(302, { location: target.toString(), "set-cookie": `${FAKE_LOGIN_COOKIE}=${userId}; Path=/authorize; Max-Age=31536000; HttpOnly` });
     response.end();
   }
 
@@ -247,6 +279,14 @@ export class FakeSpotify {
         return send(response, 404, { error: { status: 404, message: "Service not found" } });
     }
   }
+}
+
+function cookieValue(request: IncomingMessage, name: string): string | undefined {
+  for (const pair of (request.headers.cookie ?? "").split(";")) {
+    const [key, ...value] = pair.trim().split("=");
+    if (key === name) return value.join("=");
+  }
+  return undefined;
 }
 
 function token(kind: string): string {

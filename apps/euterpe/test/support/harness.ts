@@ -16,6 +16,8 @@ import type { FakeUserProfile } from "./spotify-data.js";
 /** Two fixed Fernet keys (32 bytes each, URL-safe base64). */
 export const KEY_A = "cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e4=";
 export const KEY_B = "2c1Pl1Cu0B6WR5mPr0mEYDgu-PFBUYdFaWOvAGYX5KQ=";
+/** A key the app under test is never given: rows under it are unreadable to the app. */
+export const KEY_C = "4e6VKVAa7GOyThOGBeUslOJYEo6jDEDLNFmdqn88Nvg=";
 export const SECRET_KEY = "6f0c2d1a9b8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a";
 export const OTHER_SECRET_KEY = "a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90";
 export const CLIENT_ID = "fake-client-id";
@@ -39,6 +41,8 @@ export function testEnv(databaseUrl: string, spotifyUrl: string, overrides: Reco
     SPOTIFY_API_URL: spotifyUrl,
     NODE_ENV: "test",
     LOG_LEVEL: "silent",
+    // Tests make many requests from one address; the rate-limit test sets its own.
+    RATE_LIMIT_PER_MINUTE: "100000",
     ...overrides,
   });
 }
@@ -111,6 +115,14 @@ export class Browser {
     return response;
   }
 
+  /** Submits a form as a browser does (urlencoded), asking for HTML. */
+  async postForm(path: string, fields: Record<string, string>): Promise<Response> {
+    return this.request("POST", path, {
+      body: new URLSearchParams(fields).toString(),
+      headers: { "content-type": "application/x-www-form-urlencoded", accept: "text/html" },
+    });
+  }
+
   cookie(name: string): string | undefined {
     return this.#cookies.get(name);
   }
@@ -130,11 +142,18 @@ export class Browser {
   }
 }
 
+/** The CSRF token of the first form on a page. */
+export function csrfTokenIn(page: string): string {
+  const match = /name="_csrf" value="([^"]+)"/.exec(page);
+  if (!match?.[1]) throw new Error("the page has no form with a CSRF token");
+  return match[1];
+}
+
 /** Logs `browser` in as `user` through the fake's consent screen; returns the callback's response. */
 export async function logIn(browser: Browser, fake: FakeSpotify, user: FakeUserProfile): Promise<Response> {
-  const login = await browser.get("/login");
+  const login = await browser.get("/login/spotify");
   const authorizeUrl = login.headers.get("location");
-  if (login.status !== 302 || !authorizeUrl) throw new Error(`/login answered ${login.status}`);
+  if (login.status !== 302 || !authorizeUrl) throw new Error(`/login/spotify answered ${login.status}`);
   const callback = await fake.approve(authorizeUrl, user.id);
   return browser.get(`${callback.pathname}${callback.search}`);
 }

@@ -125,15 +125,36 @@ export function profileObject(user: FakeUserProfile) {
   };
 }
 
+/**
+ * Hours (UTC) of the fake's recently played items, newest first: an evening
+ * listener with a morning habit, so a chart by hour has a clear peak (19:00 UTC).
+ */
+export const RECENT_PLAY_HOURS_UTC = [23, 21, 19, 19, 19, 18, 13, 12, 8, 8, 7, 7] as const;
+
+/** When the recently played items were played: one a day going back from 2026-11-24, at the hours above. */
+export function recentPlayTimes(): string[] {
+  return RECENT_PLAY_HOURS_UTC.map((hour, index) => {
+    const day = new Date(Date.UTC(2026, 10, 24 - index, hour, 10 + index, 0));
+    return day.toISOString();
+  });
+}
+
 /** Everything the fake serves for one user. */
 export function listeningData(user: FakeUserProfile) {
   const tag = user.tag;
+  const genre = tag.toLowerCase();
   return {
     topTracks: [1, 2, 3].map((n) => trackObject(`${tag} Song ${n}`, `${tag} Band`, `${tag} Album`)),
-    topArtists: [1, 2].map((n) => artistObject(`${tag} Artist ${n}`, [`${tag.toLowerCase()} pop`])),
-    recentlyPlayed: [1, 2].map((n) => ({
-      track: trackObject(`${tag} Recent ${n}`, `${tag} Band`, `${tag} Album`),
-      played_at: `2026-11-2${n}T10:1${n}:00.000Z`,
+    // Genres shared by several artists rank first on the dashboard; the last artist has none (as Spotify gives for the unclassified).
+    topArtists: [
+      artistObject(`${tag} Artist 1`, [`${genre} pop`, "indie", "dream pop"]),
+      artistObject(`${tag} Artist 2`, [`${genre} pop`, "indie"]),
+      artistObject(`${tag} Artist 3`, [`${genre} pop`]),
+      artistObject(`${tag} Artist 4`, []),
+    ],
+    recentlyPlayed: recentPlayTimes().map((playedAt, index) => ({
+      track: trackObject(`${tag} Recent ${index + 1}`, `${tag} Band`, `${tag} Album`),
+      played_at: playedAt,
       context: { type: "album", href: `${API}/albums/x`, external_urls: { spotify: `${OPEN}/album/x` }, uri: "spotify:album:x" },
     })),
     playlists: [playlistObject(`${tag} Mix`, user, 25)],
