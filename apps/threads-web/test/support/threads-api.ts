@@ -54,22 +54,32 @@ function run(command: string, args: readonly string[], cwd: string, env: NodeJS.
   if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} in ${cwd} exited ${result.status}:\n${result.stdout}\n${result.stderr}`.slice(-4000));
 }
 
-/** Installs and builds a copy of threads-api (once per version of its source); returns the copy's app folder. */
+/** threads-api's own node_modules, when its suite installed it from the current lockfile (npm writes .package-lock.json last). */
+function currentInstall(): string | undefined {
+  const modules = path.join(THREADS_API_SOURCE, "node_modules");
+  const marker = path.join(modules, ".package-lock.json");
+  if (!fs.existsSync(marker)) return undefined;
+  return fs.statSync(marker).mtimeMs >= fs.statSync(path.join(THREADS_API_SOURCE, "package-lock.json")).mtimeMs ? modules : undefined;
+}
+
+/**
+ * Builds a copy of threads-api (once per version of its source) and returns
+ * the copy's app folder. Its dependencies are threads-api's own node_modules
+ * when its suite has installed them (hard-linked, not copied: a symlinked
+ * node_modules gives tsc two paths to the same types), else a fresh npm ci.
+ */
 export function buildThreadsApi(): string {
   const root = path.join(os.tmpdir(), `threads-web-api-${hashOf([THREADS_API_SOURCE, SHARED_SOURCE])}`);
   const appDir = path.join(root, "apps", "threads-api");
-  if (fs.existsSync(path.join(root, "built"))) return appDir;
+  const usable = fs.existsSync(path.join(root, "built")) && fs.existsSync(path.join(appDir, "node_modules", ".package-lock.json"));
+  if (usable) return appDir;
   fs.rmSync(root, { recursive: true, force: true });
   const skip = (source: string) => !/[\\/](node_modules|dist)([\\/]|$)/.test(source);
   fs.cpSync(THREADS_API_SOURCE, appDir, { recursive: true, verbatimSymlinks: true, filter: skip });
   fs.cpSync(SHARED_SOURCE, path.join(root, "apps", "shared"), { recursive: true, filter: skip });
-  try {
-    run("npm", ["ci", "--no-audit", "--no-fund", "--prefer-offline"], appDir);
-  } catch (error) {
-    // A lockfile npm ci refuses is threads-api's to fix; the copy can still be installed to test against.
-    console.warn(`threads-api: npm ci failed in the scratch copy, falling back to npm install: ${String(error).split("\n").find((l) => l.includes("Missing")) ?? ""}`);
-    run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline"], appDir);
-  }
+  const installed = currentInstall();
+  if (installed !== undefined) run("cp", ["-al", installed, path.join(appDir, "node_modules")], appDir);
+  else run("npm", ["ci", "--no-audit", "--no-fund", "--prefer-offline"], appDir);
   run("npm", ["run", "build"], appDir);
   fs.writeFileSync(path.join(root, "built"), new Date().toISOString());
   return appDir;
