@@ -53,6 +53,16 @@ describe("OneOffRun", () => {
     expect(run.outputs["dynoName"]).toMatch(/^run\.\d{4}$/);
     expect(run.outputs["outputTail"]).toEqual(pages(10).slice(-8));
     expect(heroku.state.runsOf(APP, BACKFILL)).toHaveLength(1);
+    // A clean run: the app's name and config (for redaction), the newest release, running dynos, the start, one log session; one stream.
+    expect(heroku.requests.filter((r) => r.host === "platform").map((r) => `${r.method} ${r.path.replace(/[0-9a-f-]{36}/g, ":id")}`)).toEqual([
+      "GET /apps/:id",
+      "GET /apps/:id/config-vars",
+      "GET /apps/:id/releases",
+      "GET /apps/:id/dynos",
+      "POST /apps/:id/dynos",
+      "POST /apps/:id/log-sessions",
+    ]);
+    expect(heroku.requests.filter((r) => r.host === "blob")).toHaveLength(1);
     const start = heroku.requests.filter((r) => r.method === "POST" && r.path.endsWith("/dynos"));
     expect(start.map((r) => r.body)).toEqual([{ command: BACKFILL, attach: false, time_to_live: 14_400 }]);
     // Progress: every line once, in order, then Heroku's word on the end.
