@@ -282,19 +282,17 @@ function describeEnd(end: StreamEnd): string {
 export async function resumeRun(api: HerokuClient, request: RunRequest, dyno: WatchedDyno): Promise<RunOutcome | undefined> {
   const live = await api.find(`/apps/${seg(request.appId)}/dynos/${seg(dyno.id ?? dyno.name)}`, dynoSchema());
   if (live !== undefined && live.command === request.command) return watchDyno(api, request, dyno);
-  const outcome = await (async () => {
-    const tail: string[] = [];
-    let exitStatus: number | undefined;
-    let finalState: string | undefined;
-    await readHistory(api, request.appId, dyno.name, (entry) => {
-      if (entry.dyno !== dyno.name) return false;
-      if (entry.source === "app") tail.push(api.redact(entry.message).slice(0, TAIL_LINE_CHARS));
-      else if (entry.source === "heroku" && !isRoutine(entry)) tail.push(`heroku: ${api.redact(entry.message).slice(0, TAIL_LINE_CHARS)}`);
-      exitStatus = exitStatusOf(entry) ?? exitStatus;
-      finalState = finalStateOf(entry) ?? finalState;
-      return false;
-    });
-    return { dyno, exitStatus, finalState, tail: tail.slice(-TAIL_LINES) };
-  })();
-  return outcome.exitStatus === undefined || outcome.finalState === undefined ? undefined : { ...outcome, finalState: outcome.finalState };
+  const tail: string[] = [];
+  let exitStatus: number | undefined;
+  let finalState: string | undefined;
+  await readHistory(api, request.appId, dyno.name, (entry) => {
+    if (entry.dyno !== dyno.name) return false;
+    if (entry.source === "app") tail.push(api.redact(entry.message).slice(0, TAIL_LINE_CHARS));
+    else if (entry.source === "heroku" && !isRoutine(entry)) tail.push(`heroku: ${api.redact(entry.message).slice(0, TAIL_LINE_CHARS)}`);
+    exitStatus = exitStatusOf(entry) ?? exitStatus;
+    finalState = finalStateOf(entry) ?? finalState;
+    return false;
+  });
+  if (exitStatus === undefined || finalState === undefined) return undefined;
+  return { dyno, exitStatus, finalState, tail: tail.slice(-TAIL_LINES) };
 }
