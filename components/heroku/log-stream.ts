@@ -46,6 +46,12 @@ export async function readLogStream(url: string, options: StreamOptions): Promis
       return { kind: "failed", detail: `the log session answered ${response.status}` };
     }
     const decoder = new TextDecoder();
+    const eventStream = (response.headers.get("content-type") ?? "").includes("text/event-stream");
+    const lineOf = (raw: string): string | undefined => {
+      if (!eventStream) return raw;
+      const data = /^data: ?(.*)$/.exec(raw);
+      return data ? data[1] : undefined;
+    };
     for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
       arm();
       buffered += decoder.decode(chunk, { stream: true });
@@ -53,14 +59,14 @@ export async function readLogStream(url: string, options: StreamOptions): Promis
       while (newline >= 0) {
         const line = buffered.slice(0, newline);
         buffered = buffered.slice(newline + 1);
-        if (line.trim() !== "" && options.onLine(line)) {
-          controller.abort();
-          return { kind: "stopped" };
-        }
+        const logLine = lineOf(line.replace(/\r$/, ""));
+        // Leaving the loop cancels the body, which closes the connection.
+        if (logLine !== undefined && logLine.trim() !== "" && options.onLine(logLine)) return { kind: "stopped" };
         newline = buffered.indexOf("\n");
       }
     }
-    if (buffered.trim() !== "" && options.onLine(buffered)) return { kind: "stopped" };
+    const last = lineOf(buffered.replace(/\r$/, ""));
+    if (last !== undefined && last.trim() !== "" && options.onLine(last)) return { kind: "stopped" };
     return { kind: "closed" };
   } catch (error) {
     if (idle) return { kind: "idle" };

@@ -447,6 +447,11 @@ export class StateView {
     return command === undefined ? all : all.filter((d) => d.command === command);
   }
 
+  /** Tailed log streams still open (a client that stopped reading must have hung up). */
+  openLogStreams(): number {
+    return this.world.logListeners.size;
+  }
+
   /** The app's log as Logplex keeps it (last 1,500 lines). */
   logsOf(app: string): readonly LogLine[] {
     return this.world.logs.get(this.world.app(app).id) ?? [];

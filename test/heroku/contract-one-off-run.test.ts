@@ -63,6 +63,8 @@ describe("OneOffRun", () => {
       "POST /apps/:id/log-sessions",
     ]);
     expect(heroku.requests.filter((r) => r.host === "blob")).toHaveLength(1);
+    // The tail was left as soon as Heroku logged the end: the connection is closed, not left to idle out.
+    await expect.poll(() => heroku.state.openLogStreams()).toBe(0);
     const start = heroku.requests.filter((r) => r.method === "POST" && r.path.endsWith("/dynos"));
     expect(start.map((r) => r.body)).toEqual([{ command: BACKFILL, attach: false, time_to_live: 14_400 }]);
     // Progress: every line once, in order, then Heroku's word on the end.
