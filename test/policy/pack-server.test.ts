@@ -1,7 +1,8 @@
 /**
- * The pack as the Pulumi CLI runs it: `policy/index.ts` started with node and
- * tsx in the pack's folder (dependencies from the project root) serves the
- * analyzer over gRPC. Through that server: the pack lists fleet's seven
+ * The pack as the Pulumi CLI runs it: the SDK's policy runner
+ * (`@pulumi/pulumi/cmd/run-policy-pack`, what the Node language host starts
+ * for a local pack) in the pack's folder, dependencies from the project root,
+ * serves the analyzer over gRPC. Through that server: the pack lists fleet's seven
  * policies, all mandatory, and AnalyzeStack over what the program registers
  * for a production configuration the rules refuse returns the violations —
  * secrets wrapped as the engine sends them, so the server's own unwrapping
@@ -31,7 +32,8 @@ let pack: ChildProcess;
 let client: InstanceType<typeof analyzerRpc.AnalyzerClient>;
 
 beforeAll(async () => {
-  pack = spawn(process.execPath, ["--import", "tsx", "index.ts", "127.0.0.1:1"], {
+  const runner = nodeRequire.resolve("@pulumi/pulumi/cmd/run-policy-pack");
+  pack = spawn(process.execPath, [runner, "127.0.0.1:1", "."], {
     cwd: path.join(PROJECT_ROOT, "policy"),
     env: { PATH: process.env["PATH"] ?? "", HOME: process.env["HOME"] ?? "" },
     stdio: ["ignore", "pipe", "pipe"],
@@ -40,7 +42,7 @@ beforeAll(async () => {
   let stderr = "";
   pack.stderr?.on("data", (c: Buffer) => (stderr += c.toString()));
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the pack printed no port within 30 s\n${stderr}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`the pack printed no port within 60 s\n${stderr}`)), 60_000);
     pack.stdout?.on("data", (c: Buffer) => {
       stdout += c.toString();
       const line = stdout.split("\n")[0]!.trim();
@@ -52,7 +54,7 @@ beforeAll(async () => {
     pack.on("exit", (code) => reject(new Error(`the pack exited (${code}) before serving\n${stderr}`)));
   });
   client = new analyzerRpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
-}, 60_000);
+}, 90_000);
 
 afterAll(() => {
   client?.close();
