@@ -1,7 +1,7 @@
 /**
  * fleet's policies, in the order the pack reports them. Each lives in its own
  * module under policies/ and is a plain object, so tests run it without the
- * Pulumi CLI (constructing the PolicyPack starts a gRPC server: see index.ts).
+ * Pulumi CLI (constructing the PolicyPack starts a gRPC server: see pack.ts).
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { APP_SPECS } from "../stacks/specs";
