@@ -6,7 +6,7 @@
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
 import { ZoneSettings } from "../components/cloudflare/zone-settings";
-import { HerokuService, type DatabaseBinding, type RedisBinding, type ServiceFacts } from "../components/heroku-service";
+import { HerokuService, type DatabaseBinding, type DeclaredFacts, type RedisBinding, type ServiceFacts } from "../components/heroku-service";
 import { GeneratedSecrets } from "../components/secrets/generated-secrets";
 import { appContext } from "./app-context";
 import { WRITTEN_SOURCES, type AppModel, type EnvironmentModel } from "./environment-model";
@@ -86,6 +86,7 @@ export function assembleEnvironment(model: EnvironmentModel, parsed: ParsedStack
       protect: app.protect,
       oneOffRuns: app.oneOffRuns.map((r) => ({ name: r.name, command: r.command, trigger: r.trigger, size: r.size })),
       ...optional("pinnedRelease", app.pinnedRelease),
+      declared: declaredFacts(model, app),
     });
     services.set(app.name, service);
     publicUrls.get(app.name)![1](service.publicUrl);
@@ -97,6 +98,16 @@ export function assembleEnvironment(model: EnvironmentModel, parsed: ParsedStack
       return [a.name, { herokuName: s.herokuName, webUrl: s.webUrl, customUrl: s.customUrl }];
     }),
   );
+}
+
+/** What the policy pack needs to know of an app beyond its resources: which values are plain, its database's budget, the DNS intent. */
+function declaredFacts(model: EnvironmentModel, app: AppModel): DeclaredFacts {
+  const db = app.database ? model.databases.find((d) => d.name === app.database!.store) : undefined;
+  return {
+    plainConfigKeys: app.vars.filter((v) => v.source === "plain" && !v.secret && v.value !== undefined).map((v) => v.name),
+    ...(db ? { database: { store: db.name, connectionLimit: db.connectionLimit, reservedForOthers: db.reservedForOthers } } : {}),
+    ...(app.domain && model.cloudflare ? { proxied: model.cloudflare.proxied } : {}),
+  };
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
