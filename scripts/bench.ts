@@ -7,19 +7,28 @@
  *    and duplicates under a 20% mix of 429/5xx/dropped connections.
  * 2. Program start: wall time of `npm run plan` per stack (median of N runs)
  *    as a multiple of loading the Pulumi SDK alone under the same loader.
+ * 3. State: resources per stack and the bytes of their inputs as the engine
+ *    receives them (what a deployment stores, outputs being of the same size).
  */
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { measureHerokuProviders } from "../test/heroku/scenario";
+import { buildEnvironment } from "../stacks/environment";
+import { missingSecrets } from "../stacks/problems";
+import { APP_SPECS } from "../stacks/specs";
+import { runMocked } from "./lib/mock-run";
+import { withPlaceholders } from "./lib/plan-command";
+import { readStackFiles } from "./lib/stack-files";
 
 const ROOT = path.resolve(__dirname, "..");
 const HELP = `Usage: npm run bench [-- --runs N] [--only heroku|program]
 
-Prints Heroku API call counts of the providers (against the local API double)
-and the program's start time as a ratio to loading the Pulumi SDK.
+Prints Heroku API call counts of the providers (against the local API double),
+the program's start time as a ratio to loading the Pulumi SDK, and the size of
+each stack's state (resources, bytes of their inputs).
   --runs N      runs per timing (median is reported; default 5)
-  --only X      run one part: heroku or program`;
+  --only X      run one part: heroku, program or state`;
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -52,6 +61,33 @@ function program(runs: number): void {
   }
 }
 
+/** The program module with fresh module state (one run per stack in this process). */
+function loadProgramAfresh(): unknown {
+  for (const key of Object.keys(require.cache)) {
+    if (key.startsWith(ROOT) && !key.includes(`${path.sep}node_modules${path.sep}`)) delete require.cache[key];
+  }
+  return require("../stacks/index.ts") as unknown;
+}
+
+/** The stack's settings with a placeholder for every secret not set, as the offline plan runs them. */
+function withStandIns(stack: string): { config: Record<string, string>; secretKeys: string[] } {
+  const { config, secretKeys } = readStackFiles(ROOT, stack);
+  const first = buildEnvironment({ stack, specs: APP_SPECS, raw: { values: config, secretKeys: new Set(secretKeys) } });
+  if (!first.ok) withPlaceholders(config, secretKeys, missingSecrets(first.problems));
+  return { config, secretKeys };
+}
+
+async function state(): Promise<void> {
+  console.log("State per stack (inputs as the engine receives them; secrets unwrapped, provider stubs included)");
+  for (const stack of ["staging", "production"]) {
+    const { config, secretKeys } = withStandIns(stack);
+    const run = await runMocked({ stack, config, secretKeys, preview: true, load: loadProgramAfresh });
+    if (run.error) throw new Error(`${stack}: ${run.error.message}`);
+    const bytes = run.resources.reduce((sum, r) => sum + Buffer.byteLength(JSON.stringify({ type: r.type, name: r.name, inputs: r.inputs })), 0);
+    console.log(`  ${stack}: ${run.resources.length} resources, ${bytes} bytes of inputs (${Math.round(bytes / run.resources.length)} per resource)`);
+  }
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { runs: { type: "string" }, only: { type: "string" }, help: { type: "boolean" } } });
   if (values.help) return console.log(HELP);
@@ -59,6 +95,7 @@ async function main(): Promise<void> {
   if (!Number.isInteger(runs) || runs < 1) throw new Error("--runs takes a whole number of at least 1");
   if (values.only === undefined || values.only === "heroku") await heroku();
   if (values.only === undefined || values.only === "program") program(runs);
+  if (values.only === undefined || values.only === "state") await state();
 }
 
 main().catch((e: unknown) => {
