@@ -40,6 +40,8 @@ export type SmokeCheckOutputs = z.infer<ReturnType<typeof smokeCheckOutputs>>;
 const POLL_MS = 5_000;
 /** Longest one GET may take. */
 const REQUEST_TIMEOUT_MS = 10_000;
+/** Even the last GET gets this long, so its outcome says something about the app (the check may end this much late). */
+const MIN_REQUEST_TIMEOUT_MS = 2_000;
 /** Characters of the body a failure shows. */
 const BODY_SHOWN = 500;
 
@@ -98,8 +100,8 @@ async function runCheck(api: HerokuClient, inputs: SmokeCheckInputs): Promise<Sm
   let lastLogged = started;
   let last: ProbeResult;
   for (;;) {
-    const remaining = Math.max(1, timeoutMs - (Date.now() - started));
-    last = await probeOnce(target, Math.min(REQUEST_TIMEOUT_MS, remaining));
+    const remaining = timeoutMs - (Date.now() - started);
+    last = await probeOnce(target, Math.max(MIN_REQUEST_TIMEOUT_MS, Math.min(REQUEST_TIMEOUT_MS, remaining)));
     const named = last.kind === "answer" && last.status === 200 ? namedRelease(last.body) : undefined;
     const stale = named !== undefined && inputs.releaseVersion !== undefined && named < inputs.releaseVersion;
     if (last.kind === "answer" && last.status === 200 && !stale) {
