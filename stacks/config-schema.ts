@@ -54,7 +54,7 @@ const envVarName = z.string().regex(/^[A-Z][A-Z0-9_]*$/, { message: "is not an e
 const processType = z.string().regex(/^[-\w]{1,128}$/, { message: "is not a Procfile process type" });
 /** `service:plan` of an add-on, as `heroku addons:create` takes it. */
 export const ADDON_PLAN = /^[a-z0-9][a-z0-9-]*:[a-z0-9][a-z0-9-]*$/;
-const addonPlan = z.string().regex(ADDON_PLAN, { message: "is not an add-on plan: write service:plan, such as papertrail:choklad" });
+const addonPlan = z.string().regex(ADDON_PLAN, { message: "is not an add-on plan: write <service>:<plan>, as `heroku addons:create` takes it" });
 /** The name an extra add-on goes by in the stack (and in its Heroku add-on name). */
 const addonKey = z.string().regex(/^[a-z][a-z0-9-]{0,29}$/, { message: "is not an add-on name (1–30 lowercase letters, digits or dashes, a letter first)" });
 /** A Pulumi stack name. */
