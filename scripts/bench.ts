@@ -18,7 +18,7 @@ import { buildEnvironment } from "../stacks/environment";
 import { missingSecrets } from "../stacks/problems";
 import { APP_SPECS } from "../stacks/specs";
 import { runMocked } from "./lib/mock-run";
-import { withPlaceholders } from "./lib/plan-command";
+import { promotionStandIn, withPlaceholders } from "./lib/plan-command";
 import { readStackFiles } from "./lib/stack-files";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -69,19 +69,24 @@ function loadProgramAfresh(): unknown {
   return require("../stacks/index.ts") as unknown;
 }
 
-/** The stack's settings with a placeholder for every secret not set, as the offline plan runs them. */
-function withStandIns(stack: string): { config: Record<string, string>; secretKeys: string[] } {
+/**
+ * The stack's settings with a placeholder for every secret not set, and the
+ * pipelines of the stack it promotes to stood in for, as the offline plan runs them.
+ */
+function withStandIns(stack: string): { config: Record<string, string>; secretKeys: string[]; referencedStacks?: Record<string, Record<string, unknown>> } {
   const { config, secretKeys } = readStackFiles(ROOT, stack);
   const first = buildEnvironment({ stack, specs: APP_SPECS, raw: { values: config, secretKeys: new Set(secretKeys) } });
   if (!first.ok) withPlaceholders(config, secretKeys, missingSecrets(first.problems));
-  return { config, secretKeys };
+  const built = buildEnvironment({ stack, specs: APP_SPECS, raw: { values: config, secretKeys: new Set(secretKeys) } });
+  const standIn = built.ok ? promotionStandIn(built.model) : undefined;
+  return { config, secretKeys, ...(standIn ? { referencedStacks: standIn.stacks } : {}) };
 }
 
 async function state(): Promise<void> {
   console.log("State per stack (inputs as the engine receives them; secrets unwrapped, provider stubs included)");
   for (const stack of ["staging", "production"]) {
-    const { config, secretKeys } = withStandIns(stack);
-    const run = await runMocked({ stack, config, secretKeys, preview: true, load: loadProgramAfresh });
+    const { config, secretKeys, referencedStacks } = withStandIns(stack);
+    const run = await runMocked({ stack, config, secretKeys, preview: true, load: loadProgramAfresh, ...(referencedStacks ? { referencedStacks } : {}) });
     if (run.error) throw new Error(`${stack}: ${run.error.message}`);
     const bytes = run.resources.reduce((sum, r) => sum + Buffer.byteLength(JSON.stringify({ type: r.type, name: r.name, inputs: r.inputs })), 0);
     console.log(`  ${stack}: ${run.resources.length} resources, ${bytes} bytes of inputs (${Math.round(bytes / run.resources.length)} per resource)`);

@@ -46,7 +46,7 @@ const NEEDS_OUTPUTS =
  * Offline, the stack this one promotes to cannot be read: the plan shows each
  * app coupled to a stand-in of that stack's pipeline, and says so.
  */
-function promotionStandIn(model: EnvironmentModel): { stacks: Record<string, Record<string, unknown>>; note: string } | undefined {
+export function promotionStandIn(model: EnvironmentModel): { stacks: Record<string, Record<string, unknown>>; note: string } | undefined {
   const fromStack = model.promoteTo;
   const members = model.apps.filter((a) => a.pipeline?.kind === "member");
   if (fromStack === undefined || members.length === 0) return undefined;
