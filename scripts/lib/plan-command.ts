@@ -46,7 +46,7 @@ const NEEDS_OUTPUTS =
  * Offline, the stack this one promotes to cannot be read: the plan shows each
  * app coupled to a stand-in of that stack's pipeline, and says so.
  */
-export function promotionStandIn(model: EnvironmentModel): { stacks: Record<string, Record<string, unknown>>; note: string } | undefined {
+function promotionStandIn(model: EnvironmentModel): { stacks: Record<string, Record<string, unknown>>; note: string } | undefined {
   const fromStack = model.promoteTo;
   const members = model.apps.filter((a) => a.pipeline?.kind === "member");
   if (fromStack === undefined || members.length === 0) return undefined;
@@ -62,7 +62,7 @@ export function promotionStandIn(model: EnvironmentModel): { stacks: Record<stri
 class ArgumentError extends Error {}
 
 /** Adds placeholder values for secrets the stack does not set yet, so the plan can show everything else. */
-export function withPlaceholders(config: Record<string, string>, secretKeys: string[], missing: readonly Problem[]): void {
+function withPlaceholders(config: Record<string, string>, secretKeys: string[], missing: readonly Problem[]): void {
   for (const p of missing) {
     const { key, path: at } = p.missingSecret!;
     if (at === undefined) config[key] = placeholderFor(key);

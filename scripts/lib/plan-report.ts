@@ -10,6 +10,7 @@ import { appContext } from "../../stacks/app-context";
 import type { AppContext } from "../../stacks/app-spec";
 import type { Problem } from "../../stacks/problems";
 import type { Registered } from "./mock-run";
+import { estimateState, type StateEstimate } from "./state-estimate";
 
 /** Bump when a field changes meaning or disappears; adding fields keeps the version. */
 export const PLAN_FORMAT_VERSION = 1;
@@ -100,6 +101,8 @@ export interface Plan {
   /** Monthly list-price estimate (USD) of dynos and add-ons fleet bills; data stores billed outside fleet are not in it. */
   readonly cost: CostEstimate;
   readonly resourceCount: number;
+  /** Estimated size of the stack's state as `pulumi stack export` writes it. */
+  readonly state: StateEstimate;
   /** Milliseconds the program took to register everything under the mock runtime. */
   readonly programMs: number;
 }
@@ -265,6 +268,7 @@ export function buildPlan(model: EnvironmentModel, resources: readonly Registere
     notChecked,
     cost: estimateMonthlyCost(costItems(model)),
     resourceCount: resources.length,
+    state: estimateState(resources),
     programMs: Math.round(programMs),
   };
 }
@@ -331,6 +335,8 @@ export function renderPlan(plan: Plan): string {
     for (const line of plan.notChecked) out.push(`  ${line}`);
   }
   out.push("");
-  out.push(`${plan.resourceCount} resources in ${plan.apps.length} apps; program evaluated in ${plan.programMs} ms`);
+  out.push(
+    `${plan.resourceCount} resources in ${plan.apps.length} apps; state about ${Math.round(plan.state.bytes / 1024)} KiB; program evaluated in ${plan.programMs} ms`,
+  );
   return out.join("\n");
 }

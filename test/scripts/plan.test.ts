@@ -1,6 +1,8 @@
 /**
- * `npm run plan` as a user runs it: a separate process, the committed stack
- * files, exit codes and output.
+ * `npm run plan` as a user runs it: the committed stack files, exit codes and
+ * output. The production plan and the pipe run as separate processes, exactly
+ * as typed; the other cases run the same command in-process
+ * (scripts/lib/plan-command.ts), which saves loading the SDKs for each.
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -8,26 +10,43 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
+import { runPlan } from "../../scripts/lib/plan-command";
 import type { Plan } from "../../scripts/lib/plan-report";
 import { isOptional } from "../../stacks/env-vars";
 import { APP_SPECS } from "../../stacks/specs";
+import { loadProgram } from "../harness/program";
 import { ROOT } from "../stacks/fixtures";
 
-function plan(...args: string[]): { code: number; stdout: string; stderr: string } {
+interface PlanRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** `npm run plan` in its own process. */
+function planProcess(...args: string[]): PlanRun {
   const result = spawnSync(process.execPath, ["--import", "tsx", "scripts/plan.ts", ...args], { cwd: ROOT, encoding: "utf8", timeout: 120_000 });
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** The same command in this process. */
+async function plan(...args: string[]): Promise<PlanRun> {
+  let stdout = "";
+  let stderr = "";
+  const code = await runPlan(args, { stdout: async (text) => void (stdout += text), stderr: (text) => void (stderr += text), loadProgram });
+  return { code, stdout, stderr };
 }
 
 describe("npm run plan", () => {
   let production: Plan;
   beforeAll(() => {
-    const run = plan("--stack", "production", "--json");
+    const run = planProcess("--stack", "production", "--json");
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     production = JSON.parse(run.stdout) as Plan;
   }, 120_000);
 
-  it("covers all six apps and names every variable each app's env schema reads", () => {
+  it("covers all six apps and names every variable each app's env schema reads", async () => {
     expect(production.version).toBe(1);
     expect(production.apps.map((a) => a.name).sort()).toEqual(APP_SPECS.map((s) => s.name).sort());
     for (const spec of APP_SPECS) {
@@ -41,7 +60,7 @@ describe("npm run plan", () => {
     }
   });
 
-  it("shows derived values, never secret ones", () => {
+  it("shows derived values, never secret ones", async () => {
     const euterpe = production.apps.find((a) => a.name === "euterpe")!;
     expect(euterpe.configVars.find((v) => v.name === "SPOTIFY_REDIRECT_URI")).toMatchObject({ source: "plain", value: "https://euterpe.fleet-apps.dev/callback" });
     for (const app of production.apps) {
@@ -49,7 +68,7 @@ describe("npm run plan", () => {
     }
   });
 
-  it("lists the secrets still to set, each with its command", () => {
+  it("lists the secrets still to set, each with its command", async () => {
     const keys = production.missingSecrets.map((m) => m.key);
     expect(keys).toContain("euterpe:SPOTIFY_CLIENT_SECRET");
     expect(keys).toContain("fleet:databaseUrls.supabase");
@@ -58,40 +77,47 @@ describe("npm run plan", () => {
     );
   });
 
-  it("reports budgets and a cost estimate", () => {
+  it("reports budgets and a cost estimate", async () => {
     expect(production.budgets.map((b) => b.database).sort()).toEqual(["hermes", "shop-sentiment-db", "steam-reviews-db", "supabase", "threads-api-db"]);
     expect(production.budgets.every((b) => b.fits)).toBe(true);
     expect(production.cost.totalUsd).toBeGreaterThan(0);
     expect(production.resourceCount).toBe(production.apps.reduce((n, a) => n + a.resources.length, 0) + production.stackResources.length);
   });
 
-  it("prints a readable text plan", () => {
-    const run = plan("--stack", "staging");
+  it("estimates a lean state: Heroku resources store a small provider, not their code", async () => {
+    expect(production.state.resources).toBe(production.resourceCount);
+    expect(production.state.largestProviderBytes).toBeGreaterThan(0);
+    expect(production.state.largestProviderBytes).toBeLessThan(1_024);
+    expect(production.state.bytes).toBeLessThan(500 * 1024);
+  });
+
+  it("prints a readable text plan", async () => {
+    const run = await plan("--stack", "staging");
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("euterpe → Heroku app fleet-euterpe-stg, https://euterpe-staging.fleet-apps.dev");
     expect(run.stdout).toContain("connection budgets:");
     expect(run.stdout).toContain("monthly cost estimate");
-    expect(run.stdout).toMatch(/\d+ resources in 6 apps; program evaluated in \d+ ms/);
+    expect(run.stdout).toMatch(/\d+ resources in 6 apps; state about \d+ KiB; program evaluated in \d+ ms/);
     expect(run.stdout).toContain("not checked offline:\n  rotation generations, data-store owners, Postgres plan families and the Heroku region against the last `pulumi up`");
   }, 120_000);
 
-  it("rejects an unknown stack as a bad argument, naming the ones that exist", () => {
-    const run = plan("--stack", "prod");
+  it("rejects an unknown stack as a bad argument, naming the ones that exist", async () => {
+    const run = await plan("--stack", "prod");
     expect(run.code).toBe(2);
     expect(run.stderr).toBe(
       "plan: there is no stack 'prod': no Pulumi.prod.yaml. Stacks: production, staging (a new stack needs its file: copy one, set fleet:tier, then `pulumi stack init prod`)\n",
     );
   });
 
-  it("a --dir that does not exist: one line, exit 2, no stack trace", () => {
-    const run = plan("--stack", "staging", "--dir", "/nonexistent/fleet");
+  it("a --dir that does not exist: one line, exit 2, no stack trace", async () => {
+    const run = await plan("--stack", "staging", "--dir", "/nonexistent/fleet");
     expect(run).toMatchObject({ code: 2, stdout: "", stderr: "plan: --dir /nonexistent/fleet: no such folder\n" });
   });
 
-  it("needs --stack and refuses unknown options", () => {
-    expect(plan().code).toBe(2);
-    expect(plan("--stack", "staging", "--yes").code).toBe(2);
-    expect(plan("--help").stdout).toContain("Usage: npm run plan -- --stack <stack> [--json]");
+  it("needs --stack and refuses unknown options", async () => {
+    expect((await plan()).code).toBe(2);
+    expect((await plan("--stack", "staging", "--yes")).code).toBe(2);
+    expect((await plan("--help")).stdout).toContain("Usage: npm run plan -- --stack <stack> [--json]");
   });
 
   describe("with a stack file of one's own", () => {
@@ -106,9 +132,9 @@ describe("npm run plan", () => {
       fs.writeFileSync(path.join(dir, `Pulumi.${name}.yaml`), stringify({ config }));
     }
 
-    it("exits 1 listing every problem of an invalid configuration", () => {
+    it("exits 1 listing every problem of an invalid configuration", async () => {
       writeStack("broken", { "fleet:tier": "staging", "fleet:appPrefix": "Fleet", "fleet:apps": { euterpe: { formation: { web: { size: "giant" } } } } });
-      const run = plan("--stack", "broken", "--dir", dir);
+      const run = await plan("--stack", "broken", "--dir", dir);
       expect(run.code).toBe(1);
       expect(run.stderr).toContain("stack 'broken' has");
       expect(run.stderr).toContain("fleet:appPrefix: must be 1–12 lowercase letters");
@@ -116,9 +142,9 @@ describe("npm run plan", () => {
       expect(run.stdout).toBe("");
     }, 120_000);
 
-    it("with --json, a refused configuration is still one JSON object", () => {
+    it("with --json, a refused configuration is still one JSON object", async () => {
       writeStack("refused", { "fleet:tier": "staging", "fleet:appPrefix": "Fleet", "fleet:apps": { euterpe: { formation: { web: { quantity: "2" } } } } });
-      const run = plan("--stack", "refused", "--dir", dir, "--json");
+      const run = await plan("--stack", "refused", "--dir", dir, "--json");
       expect(run.code).toBe(1);
       expect(run.stderr).toBe("");
       const refused = JSON.parse(run.stdout) as { ok: boolean; problems: { where: string }[]; missingSecrets: unknown[] };
@@ -127,9 +153,9 @@ describe("npm run plan", () => {
       expect(refused.missingSecrets.length).toBeGreaterThan(0);
     }, 120_000);
 
-    it("plans a new stack copied from staging, its apps on APP_ENV=staging", () => {
+    it("plans a new stack copied from staging, its apps on APP_ENV=staging", async () => {
       fs.copyFileSync(path.join(ROOT, "Pulumi.staging.yaml"), path.join(dir, "Pulumi.qa.yaml"));
-      const run = plan("--stack", "qa", "--dir", dir, "--json");
+      const run = await plan("--stack", "qa", "--dir", dir, "--json");
       expect(run.code, run.stderr).toBe(0);
       const qa = JSON.parse(run.stdout) as Plan;
       expect(qa.tier).toBe("staging");
@@ -137,13 +163,13 @@ describe("npm run plan", () => {
       expect(qa.apps.find((a) => a.name === "euterpe")!.herokuName).toBe("fleet-euterpe-qa");
     }, 120_000);
 
-    it("keeps a secure value inside fleet:apps secret in the plan", () => {
+    it("keeps a secure value inside fleet:apps secret in the plan", async () => {
       writeStack("securepath", {
         "fleet:tier": "staging",
         "fleet:appPrefix": "mine",
         "fleet:apps": { "threads-web": { config: { SITE_URL: { secure: "v1:c2l0ZS11cmwtY2lwaGVy" } } } },
       });
-      const run = plan("--stack", "securepath", "--dir", dir, "--json");
+      const run = await plan("--stack", "securepath", "--dir", dir, "--json");
       expect(run.code, run.stderr).toBe(0);
       const mine = JSON.parse(run.stdout) as Plan;
       const site = mine.apps.find((a) => a.name === "threads-web")!.configVars.find((v) => v.name === "SITE_URL")!;
@@ -153,14 +179,14 @@ describe("npm run plan", () => {
       expect(mine.apps.find((a) => a.name === "threads-web")!.resources.find((r) => r.type === "heroku:Build")!.inputs["buildEnvSha256"]).toBe("[secret]");
     }, 120_000);
 
-    it("treats secure: values as secrets it cannot read, and never prints them", () => {
+    it("treats secure: values as secrets it cannot read, and never prints them", async () => {
       writeStack("mine", {
         "fleet:tier": "staging",
         "fleet:appPrefix": "mine",
         "euterpe:SPOTIFY_CLIENT_ID": { secure: "v1:c2VjcmV0LWNpcGhlcnRleHQ=" },
         "euterpe:SPOTIFY_CLIENT_SECRET": { secure: "v1:b3RoZXItY2lwaGVydGV4dA==" },
       });
-      const run = plan("--stack", "mine", "--dir", dir, "--json");
+      const run = await plan("--stack", "mine", "--dir", dir, "--json");
       expect(run.code).toBe(0);
       const mine = JSON.parse(run.stdout) as Plan;
       expect(mine.missingSecrets.map((m) => m.key)).not.toContain("euterpe:SPOTIFY_CLIENT_ID");
@@ -172,7 +198,7 @@ describe("npm run plan", () => {
 });
 
 describe("npm run plan through a pipe", () => {
-  it("writes the whole JSON before exiting, however large", () => {
+  it("writes the whole JSON before exiting, however large", async () => {
     const run = spawnSync("bash", ["-c", `"${process.execPath}" --import tsx scripts/plan.ts --stack production --json | cat`], { cwd: ROOT, encoding: "utf8", timeout: 120_000 });
     expect(run.stdout.length).toBeGreaterThan(65_536);
     expect(() => JSON.parse(run.stdout) as unknown).not.toThrow();

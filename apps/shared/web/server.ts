@@ -55,7 +55,7 @@ export function createWebServer(options: WebServerOptions): FastifyInstance {
     // Heroku's router is the one proxy in front of the dyno: `request.ip` is the address it
     // saw (the right-most X-Forwarded-For entry), which a client cannot forge. Behind
     // Cloudflare's proxy that is a Cloudflare edge address.
-    trustProxy: 1,
+    trustProxy: (_address: string, hop: number) => hop === 0,
     return503OnClosing: true,
   });
 
