@@ -90,3 +90,18 @@ describe("the plan of production", () => {
     expect(text.stdout).toMatch(/total \$\d+\/month \+ 1 unknown \(bonsai:sandbox-10\)/);
   });
 });
+
+describe("a refused plan", () => {
+  it("lists a promoteTo on production and an add-on fleet provisions itself, each with its fix, and exits 1", async () => {
+    const config = committed("production");
+    config["fleet:promoteTo"] = "staging";
+    (config["fleet:apps"] as Apps)["shop-sentiment"] = { addons: { db: "heroku-postgresql:standard-0" } };
+    const run = await plan("production", config);
+    expect(run.code).toBe(1);
+    const rejected = JSON.parse(run.stdout) as { problems: { where: string; fix: string }[] };
+    expect(rejected.problems.map((p) => [p.where, p.fix])).toEqual([
+      ["fleet:apps.shop-sentiment.addons.db", "pulumi config rm --path 'fleet:apps.shop-sentiment.addons.db' --stack production"],
+      ["fleet:promoteTo", "pulumi config rm fleet:promoteTo --stack production"],
+    ]);
+  });
+});
