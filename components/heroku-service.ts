@@ -28,6 +28,11 @@ import {
 import { addonName, credentialName, DATABASE_ATTACHMENT, REDIS_ATTACHMENT } from "./naming";
 import { AppSchema } from "./postgres/app-schema";
 
+/** A copy of the declared facts with only plain values (component inputs must hold no Outputs). */
+function plainDeclared(declared: DeclaredFacts | undefined): Record<string, unknown> {
+  return JSON.parse(JSON.stringify({ plainConfigKeys: [], ...declared })) as Record<string, unknown>;
+}
+
 /** Attachment that gives fleet the owner credential where the app itself uses its own credential. */
 const ADMIN_ATTACHMENT = "FLEET_ADMIN_DATABASE";
 
@@ -171,6 +176,22 @@ export interface HerokuServiceArgs {
   readonly smokeCheck?: { readonly path: string; readonly timeoutSeconds: number };
   /** Protect the app (production). @default false */
   readonly protect?: boolean;
+  /**
+   * Facts the program decided that the resources alone do not show, recorded
+   * (plain, never a secret) as the component's inputs and outputs so the
+   * policy pack can check them. @default { plainConfigKeys: [] }
+   */
+  readonly declared?: DeclaredFacts;
+}
+
+/** What the program declares about a service, for the policy pack (see policy/). */
+export interface DeclaredFacts {
+  /** Config-var keys whose values come from plain configuration (the app spec or `fleet:apps.<app>.config`); the others are fleet's own values or secrets. */
+  readonly plainConfigKeys: readonly string[];
+  /** The database the app uses: its name in the stack, its connection limit and connections kept for users outside fleet. */
+  readonly database?: { readonly store: string; readonly connectionLimit: number; readonly reservedForOthers: number };
+  /** Whether the stack wants the app's DNS record proxied through Cloudflare (once its certificate is issued). */
+  readonly proxied?: boolean;
 }
 
 /**
@@ -214,7 +235,8 @@ export class HerokuService extends pulumi.ComponentResource {
   readonly pipeline?: Pipeline;
 
   constructor(name: string, args: HerokuServiceArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("fleet:heroku:HerokuService", name, {}, opts);
+    const declared = plainDeclared(args.declared);
+    super("fleet:heroku:HerokuService", name, declared, opts);
     const protect = args.protect ?? false;
 
     this.app = this.createApp(name, args, protect);
@@ -244,7 +266,7 @@ export class HerokuService extends pulumi.ComponentResource {
     if (pipeline) this.pipeline = pipeline;
     this.createSmokeCheck(name, args, appId, domain, [this.build, ...(formation ? [formation] : []), ...(dns ? [dns] : [])]);
 
-    this.registerOutputs({ herokuName: this.herokuName, webUrl: this.webUrl, customUrl: this.customUrl });
+    this.registerOutputs({ herokuName: this.herokuName, webUrl: this.webUrl, customUrl: this.customUrl, ...declared });
   }
 
   private createApp(name: string, args: HerokuServiceArgs, protect: boolean): App {

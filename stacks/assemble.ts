@@ -6,7 +6,14 @@
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
 import { ZoneSettings } from "../components/cloudflare/zone-settings";
-import { HerokuService, type DatabaseBinding, type PipelineBinding, type RedisBinding, type ServiceFacts } from "../components/heroku-service";
+import {
+  HerokuService,
+  type DatabaseBinding,
+  type DeclaredFacts,
+  type PipelineBinding,
+  type RedisBinding,
+  type ServiceFacts,
+} from "../components/heroku-service";
 import { GeneratedSecrets } from "../components/secrets/generated-secrets";
 import { appContext } from "./app-context";
 import { WRITTEN_SOURCES, type AppModel, type EnvironmentModel } from "./environment-model";
@@ -93,6 +100,7 @@ export function assembleEnvironment(model: EnvironmentModel, parsed: ParsedStack
       ...optional("pipeline", pipelineBinding(app, pipelineIds)),
       ...optional("smokeCheck", app.smokeCheck),
       protect: app.protect,
+      declared: declaredFacts(model, app),
     });
     services.set(app.name, service);
     publicUrls.get(app.name)![1](service.publicUrl);
@@ -112,6 +120,16 @@ function pipelineBinding(app: AppModel, pipelineIds: ReadonlyMap<string, string>
   if (pipeline?.kind === "owner") return { mode: "own", name: pipeline.name, adopt: pipeline.adopt };
   const id = pipeline?.kind === "member" ? pipelineIds.get(app.name) : undefined;
   return id !== undefined ? { mode: "join", pipelineId: id } : undefined;
+}
+
+/** What the policy pack needs to know of an app beyond its resources: which values are plain, its database's budget, the DNS intent. */
+function declaredFacts(model: EnvironmentModel, app: AppModel): DeclaredFacts {
+  const db = app.database ? model.databases.find((d) => d.name === app.database!.store) : undefined;
+  return {
+    plainConfigKeys: app.vars.filter((v) => v.source === "plain" && !v.secret && v.value !== undefined).map((v) => v.name),
+    ...(db ? { database: { store: db.name, connectionLimit: db.connectionLimit, reservedForOthers: db.reservedForOthers } } : {}),
+    ...(app.domain && model.cloudflare ? { proxied: model.cloudflare.proxied } : {}),
+  };
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {

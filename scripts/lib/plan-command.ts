@@ -62,7 +62,7 @@ function promotionStandIn(model: EnvironmentModel): { stacks: Record<string, Rec
 class ArgumentError extends Error {}
 
 /** Adds placeholder values for secrets the stack does not set yet, so the plan can show everything else. */
-function withPlaceholders(config: Record<string, string>, secretKeys: string[], missing: readonly Problem[]): void {
+export function withPlaceholders(config: Record<string, string>, secretKeys: string[], missing: readonly Problem[]): void {
   for (const p of missing) {
     const { key, path: at } = p.missingSecret!;
     if (at === undefined) config[key] = placeholderFor(key);

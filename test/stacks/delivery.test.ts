@@ -7,7 +7,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { runProgram, type Registered, type RunResult } from "../harness/program";
 import { completeConfig, editJson, type TestConfig } from "./fixtures";
-import { serviceOutputs } from "./mock-outputs";
+import { outputs as serviceOutputs } from "../harness/service-outputs";
 
 const T = {
   pipeline: "pulumi-nodejs:dynamic/heroku:Pipeline",

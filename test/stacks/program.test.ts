@@ -5,8 +5,8 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { runProgram, type Registered, type RunResult } from "../harness/program";
+import { outputs } from "../harness/service-outputs";
 import { completeConfig, editJson, fakeSecret, type TestConfig } from "./fixtures";
-import { serviceOutputs as outputs } from "./mock-outputs";
 
 const APPS = ["steam-reviews", "shop-sentiment", "euterpe", "threads-api", "threads-web", "zoomer-bot"];
 const T = {
