@@ -13,8 +13,11 @@ import type { AppOverride, StackConfig, Tier } from "./config-schema";
 import { resolveDatabases, resolveRedis, type StoreContext } from "./data-stores";
 import type { AppDatabaseModel, AppModel, EnvironmentModel, ProcessModel, ScheduledJobModel } from "./environment-model";
 import { isOptional, reportPlainCredential, resolveVars } from "./env-vars";
+import { resolveExtraAddons } from "./extra-addons";
 import { Problems, type Problem } from "./problems";
+import { checkPromoteTo, pipelineFor } from "./promotion";
 import { secretLooking } from "./secret-looking";
+import { resolveSmokeCheck } from "./smoke-check";
 import { configSetCommand, parseStackConfig, type ParsedStackConfig, type RawConfig } from "./stack-config";
 import { isProductionName, TIER_DEFAULTS, type TierDefaults } from "./tiers";
 import { checkWrittenValues } from "./written-values";
@@ -148,6 +151,7 @@ export function buildEnvironment(options: BuildOptions): BuildResult {
       else hostnames.set(domain, claim);
     }
     const providedKeys = new Set(parsed.appSecrets.get(spec.name)?.keys() ?? []);
+    const extra = resolveExtraAddons(stack, spec, o, defaults.protect, problems);
     const vars = resolveVars(
       {
         stack,
@@ -166,9 +170,11 @@ export function buildEnvironment(options: BuildOptions): BuildResult {
         redis: rd ? { keyPrefix: spec.redis!.keyPrefix, origin: `add-on heroku-redis:${rd.plan} (redis ${rd.name})` } : undefined,
         access: (spec.adminPaths?.length ?? 0) > 0 && domain && config.cloudflareZone ? { teamDomain: config.accessTeamDomain } : undefined,
         providedKeys,
+        addonVars: extra.vars,
       },
       problems,
     );
+    const pipeline = pipelineFor(tier, config.promoteTo, config.appPrefix, spec, o.adoptApp !== undefined);
     apps.push({
       name: spec.name,
       spec,
@@ -189,8 +195,13 @@ export function buildEnvironment(options: BuildOptions): BuildResult {
       sourceDir: path.posix.join("apps", spec.name),
       protect: defaults.protect,
       logDrain: parsed.logDrainUrl !== undefined,
+      addons: extra.addons,
+      pipeline: pipeline.pipeline,
+      pipelineNote: pipeline.note,
+      smokeCheck: resolveSmokeCheck(spec, o, processes.get(spec.name) ?? []),
     });
   }
+  checkPromoteTo(stack, tier, config.promoteTo, problems);
   checkWrittenValues({ stack, tier, apps, zone: config.cloudflareZone }, problems);
   checkAccess(stack, config, apps, aside.keys, problems);
 
@@ -211,6 +222,7 @@ export function buildEnvironment(options: BuildOptions): BuildResult {
       redis,
       budgets,
       logDrain: parsed.logDrainUrl !== undefined,
+      promoteTo: config.promoteTo,
     },
   };
 }

@@ -3,6 +3,8 @@
  * of band" (to test adoption), edit things by hand (to test drift), plan
  * failures, and read the state.
  */
+import type { PromotionRecord } from "./domain/promotions";
+import type { TransferRecord } from "./domain/transfers";
 import {
   attachAddon,
   createAddon,
@@ -267,6 +269,11 @@ export class OutcomeControl {
     this.world.planned.provisionFailures.push(options);
   }
 
+  /** The next PGBackups capture of `app`'s database (or of any) fails, with `message` in its logs. */
+  failNextTransfer(options: { app?: string; message?: string } = {}): void {
+    this.world.planned.transferFailures.push(options);
+  }
+
   /** Set the rate-limit bucket (and its refill per minute; 0 stops refills). */
   setRateLimit(remaining: number, refillPerMinute = this.world.rateLimit.refillPerMinute): void {
     this.world.rateLimit.remaining = remaining;
@@ -402,6 +409,17 @@ export class StateView {
   backupSchedulesOf(addon: string): Readonly<BackupScheduleRecord>[] {
     const record = this.world.addon(addon);
     return [...this.world.backupSchedules.values()].filter((s) => s.addonId === record.id);
+  }
+
+  /** PGBackups transfers (captures and restores) of a database, oldest first. */
+  transfersOf(addon: string): Readonly<TransferRecord>[] {
+    const record = this.world.addon(addon);
+    return [...this.world.transfers.values()].filter((t) => t.addonId === record.id).sort((a, b) => a.num - b.num);
+  }
+
+  /** Pipeline promotions, by id. */
+  get promotions(): ReadonlyMap<string, Readonly<PromotionRecord>> {
+    return this.world.promotions;
   }
 
   /** Labels of transitions still waiting (add-ons provisioning, builds running…). */

@@ -9,7 +9,9 @@ import { domainRoutes } from "./domain/domains";
 import { drainRoutes } from "./domain/drains";
 import { formationRoutes } from "./domain/formation";
 import { pipelineRoutes } from "./domain/pipelines";
+import { promotionRoutes } from "./domain/promotions";
 import { releaseRoutes } from "./domain/releases";
+import { backupBlobRoutes, transferRoutes } from "./domain/transfers";
 import { schedulerRoutes } from "./domain/scheduler";
 import { ApiError } from "./errors";
 import { Router, type Reply } from "./http/router";
@@ -45,6 +47,7 @@ export function platformHost(world: World): HostSpec {
   domainRoutes(router);
   drainRoutes(router);
   pipelineRoutes(router);
+  promotionRoutes(router);
   return {
     name: "platform",
     router,
@@ -73,6 +76,7 @@ export function platformHost(world: World): HostSpec {
 export function dataHost(): HostSpec {
   const router = new Router();
   dataRoutes(router);
+  transferRoutes(router);
   return {
     name: "data",
     router,
@@ -111,6 +115,7 @@ export function schedulerHost(): HostSpec {
 export function blobHost(): HostSpec {
   const router = new Router();
   blobRoutes(router);
+  backupBlobRoutes(router);
   return {
     name: "blob",
     router,

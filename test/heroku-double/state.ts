@@ -8,6 +8,8 @@
  * double receives after it was scheduled, whatever the wall clock says. That
  * keeps polling tests deterministic and fast.
  */
+import type { PromotionRecord } from "./domain/promotions";
+import type { TransferRecord } from "./domain/transfers";
 import { ApiError, notFound } from "./errors";
 import { SeededRandom } from "./random";
 
@@ -41,6 +43,8 @@ export interface Timing {
   domainStatus: Delay;
   /** Domain `acm_status` `pending` → `cert issued` (when ACM is on). */
   acmIssue: Delay;
+  /** A PGBackups transfer (capture or restore) `pending` → finished. */
+  transfer: Delay;
 }
 
 export const DEFAULT_TIMING: Timing = {
@@ -54,6 +58,7 @@ export const DEFAULT_TIMING: Timing = {
   credentialRotation: { requests: 2 },
   domainStatus: { requests: 1 },
   acmIssue: { requests: 2 },
+  transfer: { requests: 2 },
 };
 
 /** Knobs of the fake platform that tests may set when starting the double. */
@@ -335,11 +340,15 @@ export class World {
   /** Keyed by add-on id. */
   readonly redisConfigs = new Map<string, RedisConfigRecord>();
   readonly backupSchedules = new Map<string, BackupScheduleRecord>();
+  readonly promotions = new Map<string, PromotionRecord>();
+  /** PGBackups transfers (backups and restores), by uuid. */
+  readonly transfers = new Map<string, TransferRecord>();
 
   readonly planned = {
     buildFailures: [] as PlannedFailure[],
     releasePhaseFailures: [] as PlannedFailure[],
     provisionFailures: [] as PlannedFailure[],
+    transferFailures: [] as PlannedFailure[],
   };
 
   /** The account's rate-limit bucket (GCRA-like: refills continuously, one token per request). */

@@ -11,6 +11,14 @@
  * A build is immutable: a new SHA-256 (or app, or buildpacks) replaces it,
  * an unchanged one never rebuilds. Deleting a build deletes nothing: Heroku
  * keeps build history, and the running release stays as it is.
+ *
+ * Builds send the archive's full SHA-256 as `source_blob.version`, which
+ * Heroku keeps as the slug's `commit`. Before building, create looks at the
+ * app's current release: when its slug was built from this very archive —
+ * a slug promoted from staging through the pipeline — it records that
+ * release instead of building the same code again (no new slug, no restart).
+ * Builds whose values compile stack-specific config in (`buildEnvSha256`)
+ * never reuse a slug: its commit cannot tell which values it carries.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { readFileSync } from "node:fs";
@@ -19,8 +27,8 @@ import { z } from "zod";
 import { herokuClient, seg, type HerokuClient } from "../client";
 import { pollInterval, waitTimeout } from "../env";
 import { isPollFailed, isPollTimeout, pollUntil } from "../poll";
-import { checkInputs, compact, failure, parseProps, step, unknownDiff } from "../provider-kit";
-import { buildSchema, configVarsSchema, releaseSchema, sourceSchema, type BuildBody, type ReleaseBody } from "../schemas";
+import { checkInputs, compact, failure, parseProps, resolveAppId, step, unknownDiff } from "../provider-kit";
+import { buildSchema, configVarsSchema, releaseSchema, slugSchema, sourceSchema, type ReleaseBody } from "../schemas";
 import { packSource } from "../source-archive";
 
 const buildInputs = () =>
@@ -47,6 +55,8 @@ const buildOutputs = () =>
     slugId: z.string(),
     status: z.string(),
     processTypes: z.record(z.string(), z.string()),
+    /** The release was not built here but found running (a promoted slug of the same archive); `buildId` is then empty. */
+    reusedRelease: z.boolean().optional(),
   });
 export type BuildOutputs = z.infer<ReturnType<typeof buildOutputs>>;
 
@@ -83,7 +93,7 @@ export const buildProvider: pulumi.dynamic.ResourceProvider = {
     const inputs = parseProps("Build", buildInputs(), rawInputs);
     const api = herokuClient();
     const outs = await step(`Building ${inputs.sourceDir} on app ${inputs.app}`, () => buildAndRelease(api, inputs));
-    return { id: outs.buildId, outs };
+    return { id: outs.reusedRelease ? outs.releaseId : outs.buildId, outs };
   },
 
   async read(id: string, props: unknown) {
@@ -91,6 +101,12 @@ export const buildProvider: pulumi.dynamic.ResourceProvider = {
     const app = olds.appId ?? olds.app;
     if (app === undefined) return { id: "" };
     const api = herokuClient();
+    if (olds.reusedRelease) {
+      return step(`Reading release ${id} of app ${olds.app ?? app}`, async () => {
+        const release = await api.find(`/apps/${seg(app)}/releases/${seg(id)}`, releaseSchema());
+        return release ? { id: release.id, props: olds } : { id: "" };
+      });
+    }
     return step(`Reading build ${id} of app ${olds.app ?? app}`, async () => {
       const build = await api.find(`/apps/${seg(app)}/builds/${seg(id)}`, buildSchema());
       if (!build) return { id: "" };
@@ -115,12 +131,31 @@ async function buildAndRelease(api: HerokuClient, inputs: BuildInputs): Promise<
   if (inputs.sourceSha256 !== undefined && inputs.sourceSha256 !== archive.sha256) {
     api.log.info(`${inputs.sourceDir} changed since the program read it; building the current content (${archive.sha256.slice(0, 12)})`);
   }
+  const running = inputs.buildEnvSha256 === undefined ? await runningReleaseOf(api, inputs.app, archive.sha256) : undefined;
+  if (running) {
+    api.log.info(`app ${inputs.app} already runs release v${running.version}, built from this source (${archive.sha256.slice(0, 12)}): recording it instead of building again`);
+    return {
+      app: inputs.app,
+      appId: await resolveAppId(api, inputs.app),
+      sourceDir: inputs.sourceDir,
+      sourceSha256: archive.sha256,
+      ...(inputs.buildpacks ? { buildpacks: inputs.buildpacks } : {}),
+      buildId: "",
+      releaseId: running.id,
+      releaseVersion: running.version,
+      slugId: running.slug!.id,
+      status: "succeeded",
+      processTypes: procfileTypes(inputs.sourceDir, archive.files),
+      reusedRelease: true,
+    };
+  }
   const source = await api.request("POST", "/sources", { schema: sourceSchema(), idempotent: true });
   await api.upload(source.source_blob.put_url, archive.tarball);
   const getUrl = source.source_blob.get_url;
   let build = await api.request("POST", `/apps/${seg(inputs.app)}/builds`, {
     body: compact({
-      source_blob: { url: getUrl, checksum: `SHA256:${archive.sha256}`, version: archive.sha256.slice(0, 12) },
+      // The full SHA-256 becomes the slug's commit: how a promoted slug of this archive is recognised.
+      source_blob: { url: getUrl, checksum: `SHA256:${archive.sha256}`, version: archive.sha256 },
       buildpacks: inputs.buildpacks?.map((url) => ({ url })),
     }),
     schema: buildSchema(),
@@ -173,6 +208,23 @@ async function buildAndRelease(api: HerokuClient, inputs: BuildInputs): Promise<
     status: build.status,
     processTypes: procfileTypes(inputs.sourceDir, archive.files),
   });
+}
+
+/**
+ * The app's current release when its slug was built from the archive of
+ * `sha256` (its commit is the full hash, or the 12-character prefix older
+ * versions of fleet sent); undefined otherwise. Two calls at most.
+ */
+async function runningReleaseOf(api: HerokuClient, app: string, sha256: string): Promise<ReleaseBody | undefined> {
+  const releases = await api.request("GET", `/apps/${seg(app)}/releases`, {
+    schema: z.array(releaseSchema()),
+    range: "version ..; max=10, order=desc",
+  });
+  const current = releases.find((r) => r.current === true && r.status === "succeeded");
+  if (!current?.slug) return undefined;
+  const slug = await api.find(`/apps/${seg(app)}/slugs/${seg(current.slug.id)}`, slugSchema());
+  const commit = slug?.commit;
+  return commit === sha256 || commit === sha256.slice(0, 12) ? current : undefined;
 }
 
 async function waitForRelease(api: HerokuClient, app: string, releaseId: string): Promise<ReleaseBody> {

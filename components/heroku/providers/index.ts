@@ -17,6 +17,7 @@ import { pipelineCouplingProvider } from "./pipeline-coupling";
 import { postgresCredentialProvider } from "./postgres-credential";
 import { redisConfigProvider } from "./redis-config";
 import { schedulerJobProvider } from "./scheduler-job";
+import { smokeCheckProvider } from "./smoke-check";
 
 export const providers = {
   app: appProvider,
@@ -33,6 +34,7 @@ export const providers = {
   postgresCredential: postgresCredentialProvider,
   redisConfig: redisConfigProvider,
   pgBackupSchedule: pgBackupScheduleProvider,
+  smokeCheck: smokeCheckProvider,
 } as const;
 
 /** A provider's key in `providers`: what a resource's stub stores in state. */
