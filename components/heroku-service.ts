@@ -1,7 +1,9 @@
 /**
  * One application on Heroku: the app, its data stores or attachments, its
- * schema in Postgres, config vars, a build of its source, the formation,
- * scheduler jobs, custom domain with its DNS record, and a log drain.
+ * schema in Postgres, extra add-ons, config vars, a build of its source (or
+ * a pinned earlier release), the formation, scheduler jobs, commands run once
+ * in one-off dynos, custom domain with its DNS record, a log drain, its place
+ * in a pipeline and the smoke check of each release.
  */
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
@@ -17,10 +19,13 @@ import {
   Drain,
   Formation,
   OneOffRun,
+  Pipeline,
+  PipelineCoupling,
   PostgresBackupSchedule,
   PostgresCredential,
   RedisConfig,
   SchedulerJob,
+  SmokeCheck,
 } from "./heroku";
 import { addonName, credentialName, DATABASE_ATTACHMENT, REDIS_ATTACHMENT } from "./naming";
 import { AppSchema } from "./postgres/app-schema";
@@ -107,6 +112,29 @@ export interface OneOffRunArgs {
   readonly size: string;
 }
 
+/** An add-on beyond the app's data stores; Heroku sets its config vars on the app. */
+export interface ExtraAddon {
+  /** Its name in the stack; the Heroku add-on is `<heroku app>-<name>`. @example "papertrail" */
+  readonly name: string;
+  /** `service:plan`. @example "papertrail:choklad" (free) */
+  readonly plan: string;
+  /** Protect it and keep it when removed from the program (it holds data). @default false */
+  readonly protect?: boolean;
+}
+
+/** The app's place in a Heroku pipeline. */
+export type PipelineBinding =
+  /** This app ends the pipeline: the pipeline is made here and the app coupled as `production`. */
+  | {
+      readonly mode: "own";
+      /** Pipeline name, 3–30 characters. */
+      readonly name: string;
+      /** The app was adopted: a pipeline it is already in is adopted with it. @default false */
+      readonly adopt?: boolean;
+    }
+  /** The pipeline is another stack's: the app is coupled to it as `staging`. */
+  | { readonly mode: "join"; readonly pipelineId: pulumi.Input<string> };
+
 /** What the app's config vars may be derived from, known once the app and its edge exist. */
 export interface ServiceFacts {
   /** Heroku's `web_url` without the trailing slash (carries a random suffix; read, never derived). */
@@ -148,6 +176,18 @@ export interface HerokuServiceArgs {
   readonly admin?: { readonly accountId?: string; readonly paths: readonly string[]; readonly allowedEmails: readonly string[] };
   /** Log drain URL (secret: it may carry a token). */
   readonly logDrainUrl?: pulumi.Input<string>;
+  /** Add-ons beyond the data stores (log search, APM); each is billed at its plan's price. @default [] */
+  readonly addons?: readonly ExtraAddon[];
+  /** The app's place in a staging → production pipeline. @default undefined (none) */
+  readonly pipeline?: PipelineBinding;
+  /**
+   * After each release, wait until the health path answers 200 on the app's
+   * public URL (its custom domain once the certificate is issued, else its
+   * herokuapp.com URL); the update fails with the last status and body otherwise.
+   * @default undefined (no check)
+   * @example { path: "/health", timeoutSeconds: 300 }
+   */
+  readonly smokeCheck?: { readonly path: string; readonly timeoutSeconds: number };
   /** Protect the app (production). @default false */
   readonly protect?: boolean;
   /** Commands run once each, after the build is released and the config vars are set. @default [] */
@@ -212,6 +252,8 @@ export class HerokuService extends pulumi.ComponentResource {
   /** The Redis add-on this app bills. */
   readonly redisAddon?: Addon;
   readonly build: Build;
+  /** The pipeline this app's stack owns (mode `own`). */
+  readonly pipeline?: Pipeline;
 
   constructor(name: string, args: HerokuServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     const declared = plainDeclared(args.declared);
@@ -230,16 +272,22 @@ export class HerokuService extends pulumi.ComponentResource {
     this.databaseAdminUrl = data.databaseAdminUrl;
     this.redisAddon = data.redisAddon;
 
+    const extraAddons = this.createExtraAddons(name, args, appId);
     const access = this.createAccess(name, args);
     const facts: ServiceFacts = { webUrl: this.webUrl, publicUrl: this.publicUrl, accessAudience: access ? access.audience : pulumi.output(undefined) };
-    const configVars = this.createConfigVars(name, args, appId, facts, data.configVars, [...data.ready]);
-    this.build = this.createBuild(name, args, appId, configVars, [...data.ready]);
-    this.createFormation(name, args, appId, this.build);
+    // Extra add-ons go first too: the release may read their vars at boot.
+    const configVars = this.createConfigVars(name, args, appId, facts, data.configVars, [...data.ready, ...extraAddons]);
+    this.build = this.createBuild(name, args, appId, configVars, [...data.ready, ...extraAddons]);
+    const formation = this.createFormation(name, args, appId, this.build);
     this.createScheduler(name, args, appId, this.build);
+    // The runs need the release (build or pin, config vars); the smoke check does not wait for them, nor they for it.
     this.createOneOffRuns(name, args, appId, [this.build, configVars]);
     const domain = this.createDomain(name, args, appId);
-    if (domain && args.hostname && args.dns) this.createDns(name, args, domain);
+    const dns = domain && args.hostname && args.dns ? this.createDns(name, args, domain) : undefined;
     this.createDrain(name, args, appId);
+    const pipeline = this.createPipeline(name, args, appId);
+    if (pipeline) this.pipeline = pipeline;
+    this.createSmokeCheck(name, args, appId, domain, [this.build, ...(formation ? [formation] : []), ...(dns ? [dns] : [])]);
 
     this.registerOutputs({ herokuName: this.herokuName, webUrl: this.webUrl, customUrl: this.customUrl, ...declared });
   }
@@ -413,9 +461,71 @@ export class HerokuService extends pulumi.ComponentResource {
   }
 
   /** Process types exist only once a build has released them. */
-  private createFormation(name: string, args: HerokuServiceArgs, appId: pulumi.Output<string>, build: Build): void {
-    if (Object.keys(args.formation).length === 0) return;
-    new Formation(`${name}-formation`, { app: appId, processes: { ...args.formation } }, { parent: this, dependsOn: [build] });
+  private createFormation(name: string, args: HerokuServiceArgs, appId: pulumi.Output<string>, build: Build): Formation | undefined {
+    if (Object.keys(args.formation).length === 0) return undefined;
+    return new Formation(`${name}-formation`, { app: appId, processes: { ...args.formation } }, { parent: this, dependsOn: [build] });
+  }
+
+  /** Each extra add-on by its stack name; Heroku attaches it to the app, which sets its config vars. */
+  private createExtraAddons(name: string, args: HerokuServiceArgs, appId: pulumi.Output<string>): Addon[] {
+    return (args.addons ?? []).map(
+      (addon) =>
+        new Addon(
+          `${name}-addon-${addon.name}`,
+          { app: appId, plan: addon.plan, name: addonName(args.herokuName, addon.name) },
+          { parent: this, protect: addon.protect ?? false, retainOnDelete: addon.protect ?? false },
+        ),
+    );
+  }
+
+  /**
+   * Owning stack: the pipeline and the app's `production` coupling (an
+   * adopted app brings the pipeline it is in, which is then never deleted).
+   * Joining stack: the app's `staging` coupling to the owner's pipeline.
+   */
+  private createPipeline(name: string, args: HerokuServiceArgs, appId: pulumi.Output<string>): Pipeline | undefined {
+    const binding = args.pipeline;
+    if (!binding) return undefined;
+    if (binding.mode === "join") {
+      new PipelineCoupling(`${name}-coupling`, { app: appId, pipeline: binding.pipelineId, stage: "staging" }, { parent: this });
+      return undefined;
+    }
+    const adopt = binding.adopt ?? false;
+    const pipeline = new Pipeline(
+      `${name}-pipeline`,
+      { name: binding.name, ...(adopt ? { adoptFromApp: appId } : {}) },
+      { parent: this, retainOnDelete: adopt },
+    );
+    new PipelineCoupling(
+      `${name}-coupling`,
+      { app: appId, pipeline: pipeline.pipelineId, stage: "production" },
+      { parent: this, retainOnDelete: adopt },
+    );
+    return pipeline;
+  }
+
+  /**
+   * The health path on the URL people use: the custom domain once its
+   * certificate is issued (before that, HTTPS there would fail for reasons
+   * that are not the release's), else the herokuapp.com URL. After the
+   * build, the dynos' scale and the DNS record. It checks the release that
+   * runs: a pin's while pinned, so a rollback is checked too.
+   */
+  private createSmokeCheck(name: string, args: HerokuServiceArgs, appId: pulumi.Output<string>, domain: Domain | undefined, after: pulumi.Resource[]): void {
+    const check = args.smokeCheck;
+    if (!check) return;
+    const url =
+      domain && args.hostname
+        ? pulumi.all([domain.certificateIssued, this.webUrl]).apply(([issued, webUrl]) => (issued ? `https://${args.hostname}` : webUrl))
+        : this.webUrl;
+    const build = this.build;
+    const releaseId = pulumi.all([build.pinReleaseId, build.releaseId]).apply(([pinned, built]) => pinned ?? built);
+    const releaseVersion = pulumi.all([build.pinReleaseVersion, build.releaseVersion]).apply(([pinned, built]) => pinned ?? built);
+    new SmokeCheck(
+      `${name}-smoke-check`,
+      { app: appId, url, path: check.path, releaseId, releaseVersion, timeoutSeconds: check.timeoutSeconds },
+      { parent: this, dependsOn: after },
+    );
   }
 
   private createScheduler(name: string, args: HerokuServiceArgs, appId: pulumi.Output<string>, build: Build): void {
@@ -437,10 +547,10 @@ export class HerokuService extends pulumi.ComponentResource {
   }
 
   /** The Heroku domain gives the DNS target, so it precedes the record. */
-  private createDns(name: string, args: HerokuServiceArgs, domain: Domain): void {
+  private createDns(name: string, args: HerokuServiceArgs, domain: Domain): AppDnsRecord {
     const hostname = args.hostname!;
     const dns = args.dns!;
-    new AppDnsRecord(
+    return new AppDnsRecord(
       `${name}-dns`,
       {
         zoneId: dns.zoneId,

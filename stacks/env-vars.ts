@@ -31,6 +31,8 @@ export interface VarContext {
   readonly providedKeys: ReadonlySet<string>;
   /** Variables the app's own settings set (`fleet:apps.<app>.<key>`), with the setting each comes from. */
   readonly settingVars: ReadonlyMap<string, { readonly value: string; readonly setting: string }>;
+  /** Variables the app's extra add-ons set → which add-on, in words. @default none */
+  readonly addonVars?: ReadonlyMap<string, string>;
 }
 
 /** Whether the schema accepts the variable being absent (optional or defaulted). */
@@ -74,6 +76,9 @@ export function resolveVars(ctx: VarContext, problems: Problems): VarModel[] {
       );
     } else if ((name === "REDIS_URL" || name === "REDIS_TLS_URL") && ctx.redis) {
       add({ source: "addon", secret: true, origin: ctx.redis.origin });
+    } else if (ctx.addonVars?.has(name)) {
+      // Heroku sets it when the add-on is attached; fleet never writes it.
+      add({ source: "addon", secret: true, origin: ctx.addonVars.get(name)! });
     } else if (name === "APP_ENV") {
       add({ source: "fleet", secret: false, origin: "the stack's tier", value: ctx.tier });
     } else if (name === "DATABASE_SCHEMA" && ctx.database) {
@@ -162,7 +167,7 @@ function checkDeclarations(ctx: VarContext, problems: Problems): void {
     }
   }
   for (const [name, where] of declared.filter(([, w]) => w === "config")) {
-    const owner = reads.has(name) ? ownerOf(spec, name, stack) : undefined;
+    const owner = reads.has(name) ? ownerOf(spec, name, stack, ctx.addonVars) : undefined;
     if (owner) problems.add(`apps/${app}/deploy.ts ${where}.${name}`, `is not plain configuration: ${owner.owner}`, `remove it from the spec's config in apps/${app}/deploy.ts`);
   }
   for (const name of Object.keys(override.config ?? {})) {
@@ -171,7 +176,7 @@ function checkDeclarations(ctx: VarContext, problems: Problems): void {
       problems.add(setting, `is not a variable ${app} reads${suggest(name, reads)}`, `remove it from Pulumi.${stack}.yaml`);
       continue;
     }
-    const owner = ownerOf(spec, name, stack);
+    const owner = ownerOf(spec, name, stack, ctx.addonVars);
     const value = override.config?.[name] ?? "";
     const looks = ctx.secretConfig ? undefined : secretLooking(value);
     if (owner) {

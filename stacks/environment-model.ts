@@ -110,6 +110,35 @@ export interface AppRedisModel {
   readonly keyPrefix: string;
 }
 
+/** An add-on the stack gives an app beyond its data stores (`fleet:apps.<app>.addons`). */
+export interface ExtraAddonModel {
+  /** Its name in the stack (the key); also names the Heroku add-on `<heroku app>-<name>`. */
+  readonly name: string;
+  /** `service:plan`. */
+  readonly plan: string;
+  readonly service: string;
+  /** Config vars it sets on the app, when fleet knows the service; undefined until Heroku provisions it otherwise. */
+  readonly configVars: readonly string[] | undefined;
+  /** Protected and kept when removed (production, and it holds data). */
+  readonly protect: boolean;
+  /** Why it is or is not protected, in words. */
+  readonly protectReason: string;
+}
+
+/** An app's place in a Heroku pipeline (staging → production promotion). */
+export type PipelineModel =
+  /** This stack ends the pipeline: it owns the pipeline and couples its app as `production`. */
+  | { readonly kind: "owner"; readonly name: string; readonly adopt: boolean }
+  /** This stack couples its app as `staging` to the pipeline stack `fromStack` owns. */
+  | { readonly kind: "member"; readonly fromStack: string };
+
+/** The check of an app's health path once a build is released. */
+export interface SmokeCheckModel {
+  readonly path: string;
+  /** How long the app has to answer 200 after the release. */
+  readonly timeoutSeconds: number;
+}
+
 export interface AppModel {
   readonly name: string;
   readonly spec: AppSpec;
@@ -135,6 +164,14 @@ export interface AppModel {
   readonly oneOffRuns: readonly OneOffRunModel[];
   /** Rollback: the earlier release whose slug runs instead of the source's build (`fleet:apps.<app>.release`). */
   readonly pinnedRelease: number | undefined;
+  /** Extra add-ons from the stack. */
+  readonly addons: readonly ExtraAddonModel[];
+  /** Its place in a pipeline; undefined when it has none (see `pipelineNote`). */
+  readonly pipeline: PipelineModel | undefined;
+  /** Why the app is in no pipeline although its stack has pipelines. */
+  readonly pipelineNote: string | undefined;
+  /** Undefined for apps without a web process answering on a health path. */
+  readonly smokeCheck: SmokeCheckModel | undefined;
 }
 
 export interface DatabaseModel {
@@ -175,4 +212,6 @@ export interface EnvironmentModel {
   readonly redis: readonly RedisModel[];
   readonly budgets: readonly Budget[];
   readonly logDrain: boolean;
+  /** The stack this one promotes to (`fleet:promoteTo`), whose pipelines its apps join. */
+  readonly promoteTo: string | undefined;
 }

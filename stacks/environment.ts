@@ -13,8 +13,11 @@ import type { AppOverride, StackConfig, Tier } from "./config-schema";
 import { resolveDatabases, resolveRedis, type StoreContext } from "./data-stores";
 import type { AppDatabaseModel, AppModel, EnvironmentModel, OneOffRunModel, ProcessModel, ScheduledJobModel } from "./environment-model";
 import { isOptional, reportPlainCredential, resolveVars } from "./env-vars";
+import { resolveExtraAddons } from "./extra-addons";
 import { Problems, type Problem } from "./problems";
+import { checkPromoteTo, pipelineFor } from "./promotion";
 import { secretLooking } from "./secret-looking";
+import { resolveSmokeCheck } from "./smoke-check";
 import { configSetCommand, parseStackConfig, type ParsedStackConfig, type RawConfig } from "./stack-config";
 import { isProductionName, TIER_DEFAULTS, type TierDefaults } from "./tiers";
 import { checkWrittenValues } from "./written-values";
@@ -152,6 +155,7 @@ export function buildEnvironment(options: BuildOptions): BuildResult {
       else hostnames.set(domain, claim);
     }
     const providedKeys = new Set(parsed.appSecrets.get(spec.name)?.keys() ?? []);
+    const extra = resolveExtraAddons(stack, spec, o, defaults.protect, problems);
     const vars = resolveVars(
       {
         stack,
@@ -171,12 +175,14 @@ export function buildEnvironment(options: BuildOptions): BuildResult {
         access: (spec.adminPaths?.length ?? 0) > 0 && domain && config.cloudflareZone ? { teamDomain: config.accessTeamDomain } : undefined,
         providedKeys,
         settingVars: parsed.appSettings.get(spec.name)?.vars ?? new Map(),
+        addonVars: extra.vars,
       },
       problems,
     );
     // A one-off dyno of the app's own size never mixes dyno tiers (eco/basic beside standard).
     const runSize = processes.get(spec.name)?.[0]?.size ?? defaults.dynoSize;
     const oneOffRuns = (parsed.appSettings.get(spec.name)?.runOnce ?? []).map((run): OneOffRunModel => ({ ...run, size: runSize }));
+    const pipeline = pipelineFor(tier, config.promoteTo, config.appPrefix, spec, o.adoptApp !== undefined);
     apps.push({
       name: spec.name,
       spec,
@@ -199,8 +205,13 @@ export function buildEnvironment(options: BuildOptions): BuildResult {
       logDrain: parsed.logDrainUrl !== undefined,
       oneOffRuns,
       pinnedRelease: o.release,
+      addons: extra.addons,
+      pipeline: pipeline.pipeline,
+      pipelineNote: pipeline.note,
+      smokeCheck: resolveSmokeCheck(spec, o, processes.get(spec.name) ?? []),
     });
   }
+  checkPromoteTo(stack, tier, config.promoteTo, problems);
   checkWrittenValues({ stack, tier, apps, zone: config.cloudflareZone }, problems);
   checkAccess(stack, config, apps, aside.keys, problems);
 
@@ -221,6 +232,7 @@ export function buildEnvironment(options: BuildOptions): BuildResult {
       redis,
       budgets,
       logDrain: parsed.logDrainUrl !== undefined,
+      promoteTo: config.promoteTo,
     },
   };
 }

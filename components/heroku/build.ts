@@ -20,7 +20,8 @@ export interface BuildArgs {
   /**
    * Rollback: run this earlier release's slug instead of the build's (a
    * version of the same app, as `heroku releases` lists it). Changed or
-   * removed in place: removing it releases the build's own slug again.
+   * removed in place: removing it releases the build's own slug (or the
+   * promoted one it recorded) again.
    * Register the Build with `ignoreChanges` on its source while pinned, or a
    * source change would build and release new code. @default undefined (the build runs) @example 41
    */
@@ -35,13 +36,16 @@ export interface BuildArgs {
  * const build = new Build("shop-build", { app: app.appId, sourceDir: "apps/shop-sentiment" }, { dependsOn: [config] });
  */
 export class Build extends HerokuResource {
-  /** Heroku's UUID of the build. */
+  /** Heroku's UUID of the build; empty when a promoted release of the same source was recorded instead (`reusedRelease`). */
   declare readonly buildId: pulumi.Output<string>;
-  /** The release it made. */
+  /**
+   * The release that runs its slug: the one the build made (or the promoted
+   * one found running), or the one that released it again after a pin.
+   */
   declare readonly releaseId: pulumi.Output<string>;
   /** That release's version (v42 → 42). */
   declare readonly releaseVersion: pulumi.Output<number>;
-  /** The slug it made. */
+  /** The slug it made (or the promoted one it recorded). */
   declare readonly slugId: pulumi.Output<string>;
   /** `succeeded`. */
   declare readonly status: pulumi.Output<string>;
@@ -52,6 +56,7 @@ export class Build extends HerokuResource {
   /** While pinned: the slug that runs instead of the build's. */
   declare readonly pinnedSlugId: pulumi.Output<string | undefined>;
   /** While pinned: the release that runs the pinned slug. */
+  declare readonly pinReleaseId: pulumi.Output<string | undefined>;
   declare readonly pinReleaseVersion: pulumi.Output<number | undefined>;
 
   constructor(name: string, args: BuildArgs, opts?: pulumi.CustomResourceOptions) {
@@ -70,6 +75,7 @@ export class Build extends HerokuResource {
         status: undefined,
         processTypes: undefined,
         pinnedSlugId: undefined,
+        pinReleaseId: undefined,
         pinReleaseVersion: undefined,
       },
       opts,

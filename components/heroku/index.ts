@@ -25,3 +25,4 @@ export { PostgresBackupSchedule, type PostgresBackupScheduleArgs } from "./postg
 export { PostgresCredential, type PostgresCredentialArgs } from "./postgres-credential";
 export { RedisConfig, type RedisConfigArgs } from "./redis-config";
 export { SchedulerJob, type SchedulerJobArgs } from "./scheduler-job";
+export { SmokeCheck, type SmokeCheckArgs } from "./smoke-check";

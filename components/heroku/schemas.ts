@@ -101,6 +101,14 @@ export const releaseSchema = () =>
 export type ReleaseBody = z.infer<ReturnType<typeof releaseSchema>>;
 type _ReleaseConforms = Conforms<Omit<ReleaseBody, "status">, Heroku.Release>;
 
+/** `GET /apps/{app}/slugs/{id}`: `commit` is the `source_blob.version` of the build that made it. */
+export const slugSchema = () =>
+  z.object({
+    id: z.string(),
+    commit: maybe(z.string()),
+  });
+export type SlugBody = Conforms<z.infer<ReturnType<typeof slugSchema>>, Heroku.Slug>;
+
 /** One entry of `GET /apps/{app}/formation`: the schema's `size`; `dyno_size` where some answers add it. */
 export const formationSchema = () =>
   z.object({

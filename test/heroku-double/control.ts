@@ -3,6 +3,8 @@
  * of band" (to test adoption), edit things by hand (to test drift), plan
  * failures, and read the state.
  */
+import type { PromotionRecord } from "./domain/promotions";
+import type { TransferRecord } from "./domain/transfers";
 import {
   attachAddon,
   createAddon,
@@ -15,7 +17,7 @@ import { createApp, deleteApp, updateApp, type CreateAppInput, type UpdateAppInp
 import { configVarsOf, patchConfigVars, type ConfigPatch } from "./domain/config-vars";
 import { createCredential, patchRedisConfig, rotateCredential, upsertBackupSchedule } from "./domain/data";
 import { createDomain } from "./domain/domains";
-import { startDyno } from "./domain/dynos";
+import { releaseHeldDynos, startDyno } from "./domain/dynos";
 import { createDrain } from "./domain/drains";
 import { scaleFormation, type FormationUpdate } from "./domain/formation";
 import { createCoupling, createPipeline } from "./domain/pipelines";
@@ -287,9 +289,19 @@ export class OutcomeControl {
     this.world.planned.dynoScripts.push(script);
   }
 
+  /** Lets the dynos a script holds (`holdAfterLines`) go on: they print the rest of their lines and end. */
+  releaseDynos(): void {
+    releaseHeldDynos(this.world);
+  }
+
   /** The next log stream opened (of `app`, when given) drops after `afterLines` lines (0: before any). */
   cutNextLogStream(options: { app?: string; afterLines: number }): void {
     this.world.planned.logStreamCuts.push(options);
+  }
+
+  /** The next PGBackups capture of `app`'s database (or of any) fails, with `message` in its logs. */
+  failNextTransfer(options: { app?: string; message?: string } = {}): void {
+    this.world.planned.transferFailures.push(options);
   }
 
   /** Set the rate-limit bucket (and its refill per minute; 0 stops refills). */
@@ -455,6 +467,17 @@ export class StateView {
   /** The app's log as Logplex keeps it (last 1,500 lines). */
   logsOf(app: string): readonly LogLine[] {
     return this.world.logs.get(this.world.app(app).id) ?? [];
+  }
+
+  /** PGBackups transfers (captures and restores) of a database, oldest first. */
+  transfersOf(addon: string): Readonly<TransferRecord>[] {
+    const record = this.world.addon(addon);
+    return [...this.world.transfers.values()].filter((t) => t.addonId === record.id).sort((a, b) => a.num - b.num);
+  }
+
+  /** Pipeline promotions, by id. */
+  get promotions(): ReadonlyMap<string, Readonly<PromotionRecord>> {
+    return this.world.promotions;
   }
 
   /** Labels of transitions still waiting (add-ons provisioning, builds running…). */

@@ -10,7 +10,9 @@ import { drainRoutes } from "./domain/drains";
 import { dynoRoutes, logplexRoutes } from "./domain/dynos";
 import { formationRoutes } from "./domain/formation";
 import { pipelineRoutes } from "./domain/pipelines";
+import { promotionRoutes } from "./domain/promotions";
 import { releaseRoutes } from "./domain/releases";
+import { backupBlobRoutes, transferRoutes } from "./domain/transfers";
 import { schedulerRoutes } from "./domain/scheduler";
 import { ApiError } from "./errors";
 import { Router, type Reply } from "./http/router";
@@ -47,6 +49,7 @@ export function platformHost(world: World): HostSpec {
   domainRoutes(router);
   drainRoutes(router);
   pipelineRoutes(router);
+  promotionRoutes(router);
   return {
     name: "platform",
     router,
@@ -75,6 +78,7 @@ export function platformHost(world: World): HostSpec {
 export function dataHost(): HostSpec {
   const router = new Router();
   dataRoutes(router);
+  transferRoutes(router);
   return {
     name: "data",
     router,
@@ -114,6 +118,7 @@ export function blobHost(): HostSpec {
   const router = new Router();
   blobRoutes(router);
   logplexRoutes(router);
+  backupBlobRoutes(router);
   return {
     name: "blob",
     router,

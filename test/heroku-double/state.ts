@@ -8,6 +8,8 @@
  * double receives after it was scheduled, whatever the wall clock says. That
  * keeps polling tests deterministic and fast.
  */
+import type { PromotionRecord } from "./domain/promotions";
+import type { TransferRecord } from "./domain/transfers";
 import { ApiError, notFound } from "./errors";
 import { SeededRandom } from "./random";
 
@@ -47,6 +49,8 @@ export interface Timing {
   dynoLine: Delay;
   /** How long a log session's `logplex_url` may wait for its one GET before it expires (404). */
   logSessionExpiry: Delay;
+  /** A PGBackups transfer (capture or restore) `pending` → finished. */
+  transfer: Delay;
 }
 
 export const DEFAULT_TIMING: Timing = {
@@ -63,6 +67,7 @@ export const DEFAULT_TIMING: Timing = {
   dynoBoot: { ms: 3 },
   dynoLine: { ms: 2 },
   logSessionExpiry: { ms: 60_000 },
+  transfer: { requests: 2 },
 };
 
 /** Knobs of the fake platform that tests may set when starting the double. */
@@ -339,6 +344,13 @@ export interface DynoScript {
   readonly output?: readonly string[];
   /** @default timing.dynoLine */
   readonly lineIntervalMs?: number;
+  /**
+   * The process prints this many of its lines, then waits — its dyno up,
+   * printing nothing — until the test calls `control.releaseDynos()`; the
+   * rest follows from then. Lets a test act while a run is surely going,
+   * whatever the machine's speed. @default undefined (never waits)
+   */
+  readonly holdAfterLines?: number;
   /** @default 0 */
   readonly exitStatus?: number;
   /**
@@ -428,6 +440,9 @@ export class World {
   /** Keyed by add-on id. */
   readonly redisConfigs = new Map<string, RedisConfigRecord>();
   readonly backupSchedules = new Map<string, BackupScheduleRecord>();
+  readonly promotions = new Map<string, PromotionRecord>();
+  /** PGBackups transfers (backups and restores), by uuid. */
+  readonly transfers = new Map<string, TransferRecord>();
   /** One-off dynos that are running (or starting). */
   readonly dynos = new Map<string, DynoRecord>();
   readonly endedDynos: EndedDyno[] = [];
@@ -436,6 +451,8 @@ export class World {
   readonly logSessions = new Map<string, LogSessionRecord>();
   /** Open tail streams: each is told when an app's log grows. */
   readonly logListeners = new Set<(line: LogLine, appId: string) => void>();
+  /** Dynos whose script holds them (by dyno id): `resume` once they wait, `released` once the test let them go. */
+  readonly dynoHolds = new Map<string, { resume: (() => void) | undefined; released: boolean }>();
   private logSeq = 0;
   private lastLogMicros = 0;
 
@@ -462,6 +479,7 @@ export class World {
     dynoScripts: [] as DynoScript[],
     /** Log streams to cut after this many lines (the socket is destroyed mid-stream). */
     logStreamCuts: [] as Array<{ readonly app?: string; readonly afterLines: number }>,
+    transferFailures: [] as PlannedFailure[],
   };
 
   /** The account's rate-limit bucket (GCRA-like: refills continuously, one token per request). */
@@ -617,6 +635,17 @@ export class World {
       if (release.slugId) return this.slugs.get(release.slugId);
     }
     return undefined;
+  }
+
+  /**
+   * A slug as the app sees it: its own, or another app's that one of its
+   * releases runs (a slug promoted to it through a pipeline); undefined
+   * otherwise, as Heroku answers 404 for a slug the app cannot see.
+   */
+  slugSeenBy(appId: string, slugId: string): SlugRecord | undefined {
+    const slug = this.slugs.get(slugId);
+    if (!slug) return undefined;
+    return slug.appId === appId || this.appReleases(appId).some((r) => r.slugId === slug.id) ? slug : undefined;
   }
 
   /** Guard used by every write that names an app which must be unique. */

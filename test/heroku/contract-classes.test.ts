@@ -42,6 +42,7 @@ async function registerAll(sourceDir: string): Promise<readonly Registered[]> {
       make("RedisConfig", { addon: "x", maxmemoryPolicy: "allkeys-lru" });
       make("PostgresBackupSchedule", { addon: "x", hour: "02", timezone: "UTC", scheduleName: "DATABASE_URL" });
       make("OneOffRun", { app: "a", command: "node job.js", trigger: "1" });
+      make("SmokeCheck", { app: "a", url: "https://x.example.com", path: "/health", releaseId: "r", timeoutSeconds: 60 });
       return {};
     },
   });
@@ -70,6 +71,7 @@ describe("resource classes", () => {
       "PostgresCredential",
       "RedisConfig",
       "SchedulerJob",
+      "SmokeCheck",
     ]);
     for (const r of resources) expect(typeof r.inputs["__provider"], r.type).toBe("string");
     expect(byType["App"]?.inputs).toMatchObject({ name: "cls-app" });

@@ -32,6 +32,14 @@ afterEach(() => setLogSink(undefined));
 
 const pages = (n: number): string[] => Array.from({ length: n }, (_, i) => `{"page":${i + 1},"stored":100,"skipped":0}`);
 
+/** Resolves once `condition` holds (checked as the double and the provider make progress); `what` names it if it never does. */
+async function until(condition: () => boolean, what: string): Promise<void> {
+  for (let checks = 0; !condition(); checks++) {
+    if (checks > 6000) throw new Error(`${what} never happened`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
 /** The created-but-failed error a run that did not succeed throws, as the engine records it. */
 async function failedRun(inputs: Record<string, unknown>): Promise<{ error: Error; tracked: Tracked }> {
   try {
@@ -162,28 +170,39 @@ describe("OneOffRun", () => {
 
   it("log streams that drop mid-way, fail to connect or expire are opened again; no line is lost or repeated", async () => {
     const command = "node dist/jobs/flaky-stream.js";
-    heroku.control.scriptDyno({ command, output: pages(12), lineIntervalMs: 3 });
+    // Half-way the process waits until the provider reads a stream that stays: it is up at every break, on any machine.
+    heroku.control.scriptDyno({ command, output: pages(12), lineIntervalMs: 3, holdAfterLines: 6 });
     heroku.control.cutNextLogStream({ app: APP, afterLines: 4 });
     heroku.control.cutNextLogStream({ app: APP, afterLines: 0 });
     heroku.faults.inject(503, { method: "POST", path: "/apps/:app/log-sessions" });
     heroku.faults.inject("drop", { host: "blob", method: "GET", path: "/sessions/:session" });
-    const run = await createResource("oneOffRun", { app: appId, command, trigger: "1" });
+    const running = createResource("oneOffRun", { app: appId, command, trigger: "1" });
+    const streamsServed = () => heroku.requests.filter((r) => r.host === "blob" && r.path.startsWith("/sessions/") && r.handledStatus === 200).length;
+    // Two streams cut, the third open: the one that stays.
+    await until(() => streamsServed() >= 3 && heroku.state.openLogStreams() === 1, "a third log stream");
+    heroku.control.releaseDynos();
+    const run = await running;
     expect(run.outputs).toMatchObject({ exitStatus: 0, outputTail: pages(12).slice(-8) });
     const dyno = String(run.outputs["dynoName"]);
     const printed = progress.filter((l) => l.startsWith(`heroku: ${dyno}: `)).map((l) => l.slice(`heroku: ${dyno}: `.length));
     expect(printed).toEqual(pages(12));
-    // Whether the dyno was still up at each cut depends on the machine's speed; either way the log was opened again.
-    expect(heroku.requests.filter((r) => r.method === "POST" && r.path.endsWith("/log-sessions")).length).toBeGreaterThanOrEqual(3);
+    // The dropped GET, the stream cut mid-way and the one cut at once: each time the dyno was up and its log read again
+    // (once more if a slow machine let the last stream go quiet before the dyno went on).
+    expect(progress.filter((l) => l.startsWith(`heroku: ${dyno} is up; `) && l.endsWith(", reading its log again")).length).toBeGreaterThanOrEqual(3);
+    expect(heroku.state.runsOf(APP, command)).toHaveLength(1);
   });
 
   it("a quiet process outlasts the stream's idle timeout: the dyno is looked at and the log read again", async () => {
     const command = "node dist/jobs/quiet.js";
-    process.env.FLEET_HEROKU_REQUEST_TIMEOUT_MS = "50";
-    // The pause is ten times the idle timeout, so even a loaded machine sees the stream go quiet.
-    heroku.control.scriptDyno({ command, output: ["before the pause", "after the pause"], lineIntervalMs: 500 });
-    const run = await createResource("oneOffRun", { app: appId, command, trigger: "1" });
+    process.env.FLEET_HEROKU_REQUEST_TIMEOUT_MS = "250";
+    // The pause lasts until the provider has seen the stream go quiet, however long that takes here.
+    heroku.control.scriptDyno({ command, output: ["before the pause", "after the pause"], holdAfterLines: 1 });
+    const running = createResource("oneOffRun", { app: appId, command, trigger: "1" });
+    await until(() => progress.some((l) => /is up; the log stream went quiet, reading its log again$/.test(l)), "a quiet stream");
+    heroku.control.releaseDynos();
+    const run = await running;
     expect(run.outputs).toMatchObject({ exitStatus: 0, outputTail: ["before the pause", "after the pause"] });
-    expect(progress.some((l) => /is up; the log stream went quiet/.test(l))).toBe(true);
+    expect(heroku.state.runsOf(APP, command)).toHaveLength(1);
   });
 
   it("a dyno killed for memory fails with status 137 and Heroku's reason", async () => {
@@ -212,9 +231,12 @@ describe("OneOffRun", () => {
 
   it("follows a run of the same command already going (an interrupted up, or someone's heroku run:detached)", async () => {
     const command = "node dist/jobs/already.js";
-    // Slow enough to still be running after the few requests that come before the provider looks.
-    const other = heroku.seed.oneOffDyno({ app: APP, command, output: pages(5), lineIntervalMs: 250 });
-    const run = await createResource("oneOffRun", { app: appId, command, trigger: "1" });
+    // It waits after two lines until the provider follows its log: still running when the provider looks, on any machine.
+    const other = heroku.seed.oneOffDyno({ app: APP, command, output: pages(5), holdAfterLines: 2 });
+    const running = createResource("oneOffRun", { app: appId, command, trigger: "1" });
+    await until(() => heroku.state.openLogStreams() > 0, "a log stream of the running dyno");
+    heroku.control.releaseDynos();
+    const run = await running;
     expect(run.outputs).toMatchObject({ dynoName: other.name, exitStatus: 0, outputTail: pages(5) });
     expect(heroku.state.runsOf(APP, command)).toHaveLength(1);
   });

@@ -1,7 +1,8 @@
 /**
  * The double's one-off dynos and log sessions, spoken to over bare HTTP:
  * what a client can observe of a detached run is exactly what Heroku shows —
- * the dyno while it runs, then a 404; the exit status only in the log.
+ * the dyno while it runs, then a 404; the exit status only in the log. And
+ * releases of an existing slug: the app's own, or one promoted to it.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startHerokuDouble, type HerokuDouble } from "../heroku-double";
@@ -118,5 +119,30 @@ describe("releases of a slug", () => {
     const missing = await call(heroku, "POST", `/apps/${APP}/releases`, { body: { slug: "01234567-89ab-4cde-8f01-23456789abcd" } });
     expect(missing.status).toBe(404);
     expect(heroku.state.currentRelease("other-app")?.slugId).toBe(other.slug.id);
+  });
+
+  it("a slug promoted to the app is one it sees: read and released again", async () => {
+    const violations = heroku.violations.length;
+    const staging = heroku.seed.app({ name: "slug-stg" });
+    const production = heroku.seed.app({ name: "slug-prd" });
+    const { slug } = heroku.seed.deploy({ app: "slug-stg", processTypes: { web: "node a.js" }, version: "a".repeat(64) });
+    heroku.seed.deploy({ app: "slug-prd", processTypes: { web: "node b.js" } });
+    const releaseAgain = () => call(heroku, "POST", "/apps/slug-prd/releases", { body: { slug: slug.id, description: "again" } });
+    expect((await call(heroku, "GET", `/apps/slug-prd/slugs/${slug.id}`)).status).toBe(404);
+    expect((await releaseAgain()).status).toBe(404);
+
+    const pipeline = heroku.seed.pipeline({ name: "slug-flow" });
+    heroku.seed.coupling({ app: "slug-stg", pipeline: pipeline.id, stage: "staging" });
+    heroku.seed.coupling({ app: "slug-prd", pipeline: pipeline.id, stage: "production" });
+    const promoted = await call(heroku, "POST", "/pipeline-promotions", {
+      body: { pipeline: { id: pipeline.id }, source: { app: { id: staging.id } }, targets: [{ app: { id: production.id } }] },
+    });
+    expect(promoted.status).toBe(201);
+    heroku.settle();
+    expect(record((await call(heroku, "GET", `/apps/slug-prd/slugs/${slug.id}`)).body)).toMatchObject({ id: slug.id, commit: "a".repeat(64) });
+    const again = await releaseAgain();
+    expect(again.status).toBe(201);
+    expect(record(again.body)).toMatchObject({ slug: { id: slug.id }, description: "again" });
+    expect(heroku.violations).toHaveLength(violations);
   });
 });

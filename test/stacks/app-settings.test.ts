@@ -90,7 +90,8 @@ describe("trackedApps", () => {
     const typo = problemsOf(build("staging", steam({ trackedApp: [3228590] })));
     expect(typo).toHaveLength(1);
     expect(typo[0]).toMatchObject({ where: "fleet:apps.steam-reviews", what: "unknown setting 'trackedApp'" });
-    expect(typo[0]?.fix).toMatch(/known here: enabled, adoptApp, .*, release; steam-reviews also takes trackedApps\)$/);
+    // The common settings (the release pin among them), then the app's own.
+    expect(typo[0]?.fix).toMatch(/known here: enabled, adoptApp, [^;]*\brelease\b[^;]*; steam-reviews also takes trackedApps\)$/);
     const elsewhere = problemsOf(build("staging", staging((apps) => void (apps["euterpe"] = { trackedApps: [3228590] }))));
     expect(elsewhere[0]).toMatchObject({ where: "fleet:apps.euterpe", what: "unknown setting 'trackedApps'" });
     expect(elsewhere[0]?.fix).not.toContain("also takes");

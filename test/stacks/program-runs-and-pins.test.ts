@@ -1,9 +1,10 @@
 /**
  * The real program under the mock runtime: steam-reviews' tracked games
  * (`fleet:apps.steam-reviews.trackedApps`) become STEAM_TRACKED_APP_IDS and
- * one backfill run per game, after the build and config, one at a time; a
- * release pin (`fleet:apps.<app>.release`) reaches only that app's Build,
- * which then ignores source changes.
+ * one backfill run per game, after the build and config, one at a time,
+ * beside the app's smoke check (neither waits for the other); a release pin
+ * (`fleet:apps.<app>.release`) reaches only that app's Build, which then
+ * ignores source changes, and its smoke check checks the pin's release.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { runProgram, type Registered, type RunResult } from "../harness/program";
@@ -55,6 +56,16 @@ describe.each(["staging", "production"] as const)("stack %s: tracked games", (st
     // Two small resources per stack; no other app runs anything.
     expect(runs(result).every((r) => r.name.startsWith("steam-reviews-"))).toBe(true);
   });
+
+  it("the smoke check and the backfill runs both follow the build; neither waits for the other", () => {
+    const check = byName(result, "steam-reviews-smoke-check");
+    expect(check.dependencies).toContain(byName(result, "steam-reviews-build").urn);
+    expect(check.inputs).toMatchObject({ releaseId: "release-steam-reviews-build", releaseVersion: 12 });
+    for (const backfill of runs(result)) {
+      expect(check.dependencies, backfill.name).not.toContain(backfill.urn);
+      expect(backfill.dependencies, backfill.name).not.toContain(check.urn);
+    }
+  });
 });
 
 describe("tracked games change", () => {
@@ -87,8 +98,12 @@ describe("release pin", () => {
       expect(other.inputs, other.name).not.toHaveProperty("pinnedRelease");
       expect(other.ignoreChanges, other.name).toEqual([]);
     }
+    // The smoke check checks the release that runs: the pin's; the other apps', their build's.
+    expect(byName(pinned, "steam-reviews-smoke-check").inputs).toMatchObject({ releaseId: "pin-release-steam-reviews-build", releaseVersion: 13 });
+    expect(byName(pinned, "shop-sentiment-smoke-check").inputs).toMatchObject({ releaseId: "release-shop-sentiment-build", releaseVersion: 12 });
     const unpinned = await run("production", completeConfig("production"));
     expect(byName(unpinned, "steam-reviews-build").inputs).not.toHaveProperty("pinnedRelease");
     expect(byName(unpinned, "steam-reviews-build").ignoreChanges).toEqual([]);
+    expect(byName(unpinned, "steam-reviews-smoke-check").inputs).toMatchObject({ releaseId: "release-steam-reviews-build", releaseVersion: 12 });
   });
 });

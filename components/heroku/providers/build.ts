@@ -12,11 +12,21 @@
  * an unchanged one never rebuilds. Deleting a build deletes nothing: Heroku
  * keeps build history, and the running release stays as it is.
  *
+ * Builds send the archive's full SHA-256 as `source_blob.version`, which
+ * Heroku keeps as the slug's `commit`. Before building, create looks at the
+ * app's current release: when its slug was built from this very archive —
+ * a slug promoted from staging through the pipeline — it records that
+ * release instead of building the same code again (no new slug, no restart).
+ * Builds whose values compile stack-specific config in (`buildEnvSha256`)
+ * never reuse a slug: its commit cannot tell which values it carries.
+ *
  * Rollback: `pinnedRelease` (a release version of the same app) makes the
- * app run that release's slug again instead of the build's, in place
- * (release-pin.ts); removing it releases the build's own slug again. The
- * component keeps a pinned build from rebuilding (ignoreChanges on the
- * source), so new code waits until the pin goes.
+ * app run that release's slug again instead of the recorded one, in place
+ * (release-pin.ts); removing it releases the recorded slug again — the
+ * build's own, or the promoted one it recorded. The component keeps a pinned
+ * build from rebuilding (ignoreChanges on the source), so new code waits
+ * until the pin goes. A promotion to a pinned app ends the pin on Heroku:
+ * read (refresh) then reports the pin as gone, so the next `up` pins again.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { readFileSync } from "node:fs";
@@ -26,10 +36,10 @@ import { herokuClient, seg, type HerokuClient } from "../client";
 import { pollInterval, waitTimeout } from "../env";
 import { isPollFailed, isPollTimeout, pollUntil } from "../poll";
 import { messageOf } from "../errors";
-import { checkInputs, compact, failure, parseProps, resourceInitError, step, unknownDiff } from "../provider-kit";
-import { appSchema, buildSchema, sourceSchema } from "../schemas";
+import { checkInputs, compact, failure, parseProps, resolveAppId, resourceInitError, step, unknownDiff } from "../provider-kit";
+import { appSchema, buildSchema, releaseSchema, slugSchema, sourceSchema, type ReleaseBody } from "../schemas";
 import { packSource } from "../source-archive";
-import { pinRelease, releaseSlug } from "./release-pin";
+import { currentRelease, pinRelease, releaseSlug } from "./release-pin";
 import { outputTail, waitForRelease } from "./release-wait";
 
 const buildInputs = () =>
@@ -57,10 +67,13 @@ const buildOutputs = () =>
     slugId: z.string(),
     status: z.string(),
     processTypes: z.record(z.string(), z.string()),
-    /** The release whose slug runs instead of this build's, while pinned. */
+    /** The release was not built here but found running (a promoted slug of the same archive); `buildId` is then empty. */
+    reusedRelease: z.boolean().optional(),
+    /** The release whose slug runs instead of the recorded one, while pinned. */
     pinnedRelease: z.number().optional(),
     pinnedSlugId: z.string().optional(),
     /** The release that runs the pinned slug. */
+    pinReleaseId: z.string().optional(),
     pinReleaseVersion: z.number().optional(),
   });
 export type BuildOutputs = z.infer<ReturnType<typeof buildOutputs>>;
@@ -97,12 +110,13 @@ export const buildProvider: pulumi.dynamic.ResourceProvider = {
     const inputs = parseProps("Build", buildInputs(), rawInputs);
     const api = herokuClient();
     const built = await step(`Building ${inputs.sourceDir} on app ${inputs.app}`, () => buildAndRelease(api, inputs));
-    if (inputs.pinnedRelease === undefined) return { id: built.buildId, outs: built };
-    // Built, but pinned to an earlier release: a failed pin keeps the build, and the next `up` pins again.
+    const id = built.reusedRelease ? built.releaseId : built.buildId;
+    if (inputs.pinnedRelease === undefined) return { id, outs: built };
+    // Built (or a promoted release recorded), but pinned to an earlier release: a failed pin keeps the record, and the next `up` pins again.
     try {
-      return { id: built.buildId, outs: await applyPin(api, built, inputs.pinnedRelease) };
+      return { id, outs: await applyPin(api, built, inputs.pinnedRelease) };
     } catch (error) {
-      throw resourceInitError(built.buildId, built, `Pinning app ${inputs.app} to release v${inputs.pinnedRelease}: ${messageOf(error)}`);
+      throw resourceInitError(id, built, `Pinning app ${inputs.app} to release v${inputs.pinnedRelease}: ${messageOf(error)}`);
     }
   },
 
@@ -111,10 +125,23 @@ export const buildProvider: pulumi.dynamic.ResourceProvider = {
     const app = olds.appId ?? olds.app;
     if (app === undefined) return { id: "" };
     const api = herokuClient();
-    return step(`Reading build ${id} of app ${olds.app ?? app}`, async () => {
-      const build = await api.find(`/apps/${seg(app)}/builds/${seg(id)}`, buildSchema());
-      if (!build) return { id: "" };
-      return { id: build.id, props: { ...olds, status: build.status, slugId: build.slug?.id ?? olds.slugId ?? "" } };
+    const found = olds.reusedRelease
+      ? await step(`Reading release ${id} of app ${olds.app ?? app}`, async () => {
+          const release = await api.find(`/apps/${seg(app)}/releases/${seg(id)}`, releaseSchema());
+          return release ? { id: release.id, props: olds } : { id: "" };
+        })
+      : await step(`Reading build ${id} of app ${olds.app ?? app}`, async () => {
+          const build = await api.find(`/apps/${seg(app)}/builds/${seg(id)}`, buildSchema());
+          if (!build) return { id: "" };
+          return { id: build.id, props: { ...olds, status: build.status, slugId: build.slug?.id ?? olds.slugId ?? "" } };
+        });
+    const pinnedSlug = olds.pinnedSlugId;
+    const live = found.props;
+    if (live === undefined || pinnedSlug === undefined) return found;
+    // Something released since (a promotion, a hand-made rollback): the pin no longer holds, and the next `up` pins again.
+    return step(`Reading which slug app ${olds.app ?? app} runs`, async () => {
+      const running = await currentRelease(api, app);
+      return { id: found.id, props: running?.slug?.id === pinnedSlug ? live : withoutPin(live) };
     });
   },
 
@@ -128,7 +155,7 @@ export const buildProvider: pulumi.dynamic.ResourceProvider = {
     const what =
       news.pinnedRelease !== undefined
         ? `Pinning app ${olds.app} to release v${news.pinnedRelease}`
-        : `Removing the pin to release v${olds.pinnedRelease} of app ${olds.app}: releasing build ${olds.buildId} again`;
+        : `Removing the pin to release v${olds.pinnedRelease} of app ${olds.app}: releasing ${recordedSlugOf(olds)} again`;
     return { outs: await step(what, () => applyPin(api, recorded, news.pinnedRelease)) };
   },
 
@@ -137,16 +164,32 @@ export const buildProvider: pulumi.dynamic.ResourceProvider = {
   },
 };
 
-/** Releases the pinned release's slug, or (unpinned) the build's own slug again; the outputs say which runs. */
+/** The outputs of a build that is not pinned (or whose pin no longer holds). */
+function withoutPin<T extends Partial<BuildOutputs>>(outs: T): Omit<T, "pinnedRelease" | "pinnedSlugId" | "pinReleaseId" | "pinReleaseVersion"> {
+  const { pinnedRelease: _release, pinnedSlugId: _slug, pinReleaseId: _id, pinReleaseVersion: _version, ...unpinned } = outs;
+  return unpinned;
+}
+
+/** What the Build recorded as running, in words: its own build, or the promoted release it found. */
+function recordedSlugOf(outs: BuildOutputs): string {
+  return outs.reusedRelease ? `the slug of promoted release v${outs.releaseVersion}` : `build ${outs.buildId.slice(0, 8)}`;
+}
+
+/**
+ * Releases the pinned release's slug, or (unpinned) the recorded slug again
+ * — the build's, or the promoted one — which `releaseId` then names; the
+ * outputs say which runs.
+ */
 async function applyPin(api: HerokuClient, outs: BuildOutputs, pinnedRelease: number | undefined): Promise<BuildOutputs> {
-  const { pinnedRelease: _release, pinnedSlugId: _slug, pinReleaseVersion: _version, ...unpinned } = outs;
+  const unpinned = withoutPin(outs);
   const appName = (await api.get(`/apps/${seg(outs.appId)}`, appSchema())).name;
   if (pinnedRelease === undefined) {
-    await releaseSlug(api, outs.appId, appName, outs.slugId, `Back to build ${outs.buildId.slice(0, 8)}: release pin removed (fleet)`, "the build's slug was released again but");
-    return unpinned;
+    const madeBy = outs.reusedRelease ? "the promoted slug was released again but" : "the build's slug was released again but";
+    const running = await releaseSlug(api, outs.appId, appName, outs.slugId, `Back to ${recordedSlugOf(outs)}: release pin removed (fleet)`, madeBy);
+    return { ...unpinned, releaseId: running.id, releaseVersion: running.version };
   }
   const pin = await pinRelease(api, outs.appId, appName, pinnedRelease);
-  return { ...unpinned, pinnedRelease, pinnedSlugId: pin.slugId, pinReleaseVersion: pin.runningVersion };
+  return { ...unpinned, pinnedRelease, pinnedSlugId: pin.slugId, pinReleaseId: pin.running.id, pinReleaseVersion: pin.running.version };
 }
 
 async function buildAndRelease(api: HerokuClient, inputs: BuildInputs): Promise<BuildOutputs> {
@@ -154,12 +197,31 @@ async function buildAndRelease(api: HerokuClient, inputs: BuildInputs): Promise<
   if (inputs.sourceSha256 !== undefined && inputs.sourceSha256 !== archive.sha256) {
     api.log.info(`${inputs.sourceDir} changed since the program read it; building the current content (${archive.sha256.slice(0, 12)})`);
   }
+  const running = inputs.buildEnvSha256 === undefined ? await runningReleaseOf(api, inputs.app, archive.sha256) : undefined;
+  if (running) {
+    api.log.info(`app ${inputs.app} already runs release v${running.version}, built from this source (${archive.sha256.slice(0, 12)}): recording it instead of building again`);
+    return {
+      app: inputs.app,
+      appId: await resolveAppId(api, inputs.app),
+      sourceDir: inputs.sourceDir,
+      sourceSha256: archive.sha256,
+      ...(inputs.buildpacks ? { buildpacks: inputs.buildpacks } : {}),
+      buildId: "",
+      releaseId: running.id,
+      releaseVersion: running.version,
+      slugId: running.slug!.id,
+      status: "succeeded",
+      processTypes: procfileTypes(inputs.sourceDir, archive.files),
+      reusedRelease: true,
+    };
+  }
   const source = await api.request("POST", "/sources", { schema: sourceSchema(), idempotent: true });
   await api.upload(source.source_blob.put_url, archive.tarball);
   const getUrl = source.source_blob.get_url;
   let build = await api.request("POST", `/apps/${seg(inputs.app)}/builds`, {
     body: compact({
-      source_blob: { url: getUrl, checksum: `SHA256:${archive.sha256}`, version: archive.sha256.slice(0, 12) },
+      // The full SHA-256 becomes the slug's commit: how a promoted slug of this archive is recognised.
+      source_blob: { url: getUrl, checksum: `SHA256:${archive.sha256}`, version: archive.sha256 },
       buildpacks: inputs.buildpacks?.map((url) => ({ url })),
     }),
     schema: buildSchema(),
@@ -212,6 +274,19 @@ async function buildAndRelease(api: HerokuClient, inputs: BuildInputs): Promise<
     status: build.status,
     processTypes: procfileTypes(inputs.sourceDir, archive.files),
   });
+}
+
+/**
+ * The app's current release when its slug was built from the archive of
+ * `sha256` (its commit is the full hash, or the 12-character prefix older
+ * versions of fleet sent); undefined otherwise. Two calls at most.
+ */
+async function runningReleaseOf(api: HerokuClient, app: string, sha256: string): Promise<ReleaseBody | undefined> {
+  const current = await currentRelease(api, app);
+  if (current?.status !== "succeeded" || !current.slug) return undefined;
+  const slug = await api.find(`/apps/${seg(app)}/slugs/${seg(current.slug.id)}`, slugSchema());
+  const commit = slug?.commit;
+  return commit === sha256 || commit === sha256.slice(0, 12) ? current : undefined;
 }
 
 async function wait<T>(api: HerokuClient, what: string, run: () => Promise<T>): Promise<T> {

@@ -18,6 +18,7 @@ import { pipelineCouplingProvider } from "./pipeline-coupling";
 import { postgresCredentialProvider } from "./postgres-credential";
 import { redisConfigProvider } from "./redis-config";
 import { schedulerJobProvider } from "./scheduler-job";
+import { smokeCheckProvider } from "./smoke-check";
 
 export const providers = {
   app: appProvider,
@@ -35,6 +36,7 @@ export const providers = {
   redisConfig: redisConfigProvider,
   pgBackupSchedule: pgBackupScheduleProvider,
   oneOffRun: oneOffRunProvider,
+  smokeCheck: smokeCheckProvider,
 } as const;
 
 /** A provider's key in `providers`: what a resource's stub stores in state. */

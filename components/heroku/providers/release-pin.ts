@@ -7,8 +7,10 @@
  *
  * The slug is only ever read from a release of the same app, and that
  * release must have succeeded: Heroku would also release another app's slug
- * (copying slugs between apps is a documented use), so fleet checks it. The
- * new release runs the release phase, which is waited for as a build's is.
+ * (copying slugs between apps is a documented use), so fleet checks it. A
+ * release promoted from staging runs staging's slug; pinning it releases
+ * that slug again, as the promotion did. The new release runs the release
+ * phase, which is waited for as a build's is.
  */
 import { z } from "zod";
 import { seg, type HerokuClient } from "../client";
@@ -41,7 +43,13 @@ export interface PinnedRelease {
   readonly version: number;
   readonly slugId: string;
   /** The release that runs it now (new, unless it already ran). */
-  readonly runningVersion: number;
+  readonly running: RunningRelease;
+}
+
+/** A release that runs a slug. */
+export interface RunningRelease {
+  readonly id: string;
+  readonly version: number;
 }
 
 /** Releases the slug of release `version` of the app again; nothing new when it already runs. */
@@ -56,20 +64,19 @@ export async function pinRelease(api: HerokuClient, appId: string, appLabel: str
   }
   if (!target.slug) throw new Error(`release v${version} of app ${appLabel} has no slug (it came before the first build): ${fix}`);
   const running = await releaseSlug(api, appId, appLabel, target.slug.id, `Rollback to v${version} (pinned by fleet)`, "the pinned slug was released but");
-  return { version, slugId: target.slug.id, runningVersion: running };
+  return { version, slugId: target.slug.id, running };
 }
 
 /**
  * Makes `slugId` the running slug with a new release (and waits for its
- * release phase); returns the running release's version. Nothing is sent
- * when the current release already runs it.
+ * release phase); returns the running release. Nothing is sent when the
+ * current release already runs it.
  */
-export async function releaseSlug(api: HerokuClient, appId: string, appLabel: string, slugId: string, description: string, madeBy: string): Promise<number> {
-  const recent = await recentReleases(api, appId);
-  const current = recent.find((r) => r.current === true);
+export async function releaseSlug(api: HerokuClient, appId: string, appLabel: string, slugId: string, description: string, madeBy: string): Promise<RunningRelease> {
+  const current = await currentRelease(api, appId);
   if (current?.slug?.id === slugId) {
     api.log.info(`app ${appLabel} already runs slug ${slugId.slice(0, 8)} (v${current.version}); no new release`);
-    return current.version;
+    return { id: current.id, version: current.version };
   }
   const sentAt = Date.now();
   const release = await api.request("POST", `/apps/${seg(appId)}/releases`, {
@@ -83,7 +90,13 @@ export async function releaseSlug(api: HerokuClient, appId: string, appLabel: st
     hint: `Check \`heroku releases -a ${appLabel}\` before running \`pulumi up\` again.`,
   });
   api.log.info(`released slug ${slugId.slice(0, 8)} on app ${appLabel} as v${release.version}: ${description}`);
-  return (await waitForRelease(api, appId, release.id, madeBy)).version;
+  const done = await waitForRelease(api, appId, release.id, madeBy);
+  return { id: done.id, version: done.version };
+}
+
+/** The release the app runs now (Heroku marks it `current`), if any. */
+export async function currentRelease(api: HerokuClient, appId: string): Promise<ReleaseDetail | undefined> {
+  return (await recentReleases(api, appId)).find((r) => r.current === true);
 }
 
 async function recentReleases(api: HerokuClient, appId: string): Promise<ReleaseDetail[]> {

@@ -22,7 +22,7 @@ import { invalidParams, notFound } from "../errors";
 import { objectBody, optionalBoolean, optionalString, optionalStringMap } from "../http/body";
 import { paginate } from "../http/range";
 import { json, type Reply, type Router, type StreamSink } from "../http/router";
-import { LOG_HISTORY, type AppRecord, type DynoRecord, type DynoScript, type LogLine, type LogSessionRecord, type World } from "../state";
+import { LOG_HISTORY, type AppRecord, type Delay, type DynoRecord, type DynoScript, type LogLine, type LogSessionRecord, type World } from "../state";
 import { canonicalSize } from "./formation";
 import { appRef } from "./shared";
 
@@ -89,7 +89,7 @@ function takeScript(world: World, app: AppRecord, dyno: DynoRecord): DynoScript 
   return index < 0 ? {} : (scripts.splice(index, 1)[0] ?? {});
 }
 
-/** Schedules the dyno's life: boot, each line, the end. */
+/** Schedules the dyno's life: boot, each line, the end (after a hold, if its script asks for one). */
 function run(world: World, app: AppRecord, dyno: DynoRecord, script: DynoScript, heroku: (message: string) => void): void {
   const key = dyno.id;
   const label = `one-off dyno ${dyno.name} of ${app.name}`;
@@ -103,30 +103,64 @@ function run(world: World, app: AppRecord, dyno: DynoRecord, script: DynoScript,
     heroku("State changed from starting to up");
   });
   const output = script.output ?? [];
-  output.forEach((line, index) => {
-    world.schedule({ ...boot, ms: (boot.ms ?? 0) + interval * (index + 1) }, key, `${label} prints`, () => {
-      if (alive()) world.appendLog(app.id, { source: "app", dyno: dyno.name, message: line });
+  const held = script.holdAfterLines === undefined ? undefined : Math.min(script.holdAfterLines, output.length);
+  /** Prints `lines` one every `interval` from `start`, then ends (or, with `then`, hands over). */
+  const live = (start: Delay, lines: readonly string[], then?: () => void): void => {
+    lines.forEach((line, index) => {
+      world.schedule({ ...start, ms: (start.ms ?? 0) + interval * (index + 1) }, key, `${label} prints`, () => {
+        if (alive()) world.appendLog(app.id, { source: "app", dyno: dyno.name, message: line });
+      });
     });
+    world.schedule({ ...start, ms: (start.ms ?? 0) + interval * (lines.length + 1) }, key, then ? `${label} waits` : `${label} ends`, () => {
+      if (!alive()) return;
+      if (then) then();
+      else end(world, app, dyno, script, heroku);
+    });
+  };
+  if (held === undefined) {
+    live(boot, output);
+    return;
+  }
+  const hold = { resume: undefined as (() => void) | undefined, released: false };
+  world.dynoHolds.set(dyno.id, hold);
+  const rest = (): void => {
+    world.dynoHolds.delete(dyno.id);
+    live({ ms: 0 }, output.slice(held));
+  };
+  live(boot, output.slice(0, held), () => {
+    if (hold.released) rest();
+    else hold.resume = rest;
   });
-  world.schedule({ ...boot, ms: (boot.ms ?? 0) + interval * (output.length + 1) }, key, `${label} ends`, () => {
-    if (!alive()) return;
-    const end = script.end ?? "exit";
-    let status: number | null = script.exitStatus ?? 0;
-    if (end === "memory") {
-      heroku(`Process running mem=1054M(205.9%)`);
-      heroku("Error R15 (Memory quota vastly exceeded)");
-      heroku("Stopping process with SIGKILL");
-      status = 137;
-    }
-    if (end === "vanish") {
-      status = null;
-    } else {
-      heroku(`Process exited with status ${status}`);
-      heroku("State changed from up to complete");
-    }
-    world.dynos.delete(dyno.id);
-    world.endedDynos.push({ dyno: { ...dyno }, exitStatus: status, endedAt: world.now() });
-  });
+}
+
+/** The process ends as its script says: an exit status, killed for memory, or gone without a word. */
+function end(world: World, app: AppRecord, dyno: DynoRecord, script: DynoScript, heroku: (message: string) => void): void {
+  const how = script.end ?? "exit";
+  let status: number | null = script.exitStatus ?? 0;
+  if (how === "memory") {
+    heroku(`Process running mem=1054M(205.9%)`);
+    heroku("Error R15 (Memory quota vastly exceeded)");
+    heroku("Stopping process with SIGKILL");
+    status = 137;
+  }
+  if (how === "vanish") {
+    status = null;
+  } else {
+    heroku(`Process exited with status ${status}`);
+    heroku("State changed from up to complete");
+  }
+  world.dynos.delete(dyno.id);
+  world.endedDynos.push({ dyno: { ...dyno }, exitStatus: status, endedAt: world.now() });
+}
+
+/** Lets every held dyno go on (one not yet waiting goes on when it gets there). */
+export function releaseHeldDynos(world: World): void {
+  for (const hold of world.dynoHolds.values()) {
+    hold.released = true;
+    const resume = hold.resume;
+    hold.resume = undefined;
+    resume?.();
+  }
 }
 
 export function findDyno(world: World, app: AppRecord, idOrName: string): DynoRecord {
