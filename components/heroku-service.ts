@@ -1,8 +1,9 @@
 /**
  * One application on Heroku: the app, its data stores or attachments, its
- * schema in Postgres, extra add-ons, config vars, a build of its source, the
- * formation, scheduler jobs, custom domain with its DNS record, a log drain,
- * its place in a pipeline and the smoke check of each release.
+ * schema in Postgres, extra add-ons, config vars, a build of its source (or
+ * a pinned earlier release), the formation, scheduler jobs, commands run once
+ * in one-off dynos, custom domain with its DNS record, a log drain, its place
+ * in a pipeline and the smoke check of each release.
  */
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
@@ -17,6 +18,7 @@ import {
   Domain,
   Drain,
   Formation,
+  OneOffRun,
   Pipeline,
   PipelineCoupling,
   PostgresBackupSchedule,
@@ -98,6 +100,18 @@ export interface ScheduledJob {
   readonly dynoSize: string;
 }
 
+/** A command run once per trigger in a one-off dyno, after the build is released. */
+export interface OneOffRunArgs {
+  /** Unique in the app: the resource is `<name>-run-<run name>`. */
+  readonly name: string;
+  /** @example "node dist/jobs/backfill.js --app-id 3228590" */
+  readonly command: string;
+  /** The same trigger never runs the command again; a new one does. @example "tracked 3228590" */
+  readonly trigger: string;
+  /** One-off dyno size (billed per second while it runs). @example "basic" */
+  readonly size: string;
+}
+
 /** An add-on beyond the app's data stores; Heroku sets its config vars on the app. */
 export interface ExtraAddon {
   /** Its name in the stack; the Heroku add-on is `<heroku app>-<name>`. @example "papertrail" */
@@ -176,6 +190,13 @@ export interface HerokuServiceArgs {
   readonly smokeCheck?: { readonly path: string; readonly timeoutSeconds: number };
   /** Protect the app (production). @default false */
   readonly protect?: boolean;
+  /** Commands run once each, after the build is released and the config vars are set. @default [] */
+  readonly oneOffRuns?: readonly OneOffRunArgs[];
+  /**
+   * Rollback: run this earlier release's slug instead of the source's build
+   * (in place; new source waits until the pin goes). @default undefined @example 41
+   */
+  readonly pinnedRelease?: number;
   /**
    * Facts the program decided that the resources alone do not show, recorded
    * (plain, never a secret) as the component's inputs and outputs so the
@@ -259,6 +280,8 @@ export class HerokuService extends pulumi.ComponentResource {
     this.build = this.createBuild(name, args, appId, configVars, [...data.ready, ...extraAddons]);
     const formation = this.createFormation(name, args, appId, this.build);
     this.createScheduler(name, args, appId, this.build);
+    // The runs need the release (build or pin, config vars); the smoke check does not wait for them, nor they for it.
+    this.createOneOffRuns(name, args, appId, [this.build, configVars]);
     const domain = this.createDomain(name, args, appId);
     const dns = domain && args.hostname && args.dns ? this.createDns(name, args, domain) : undefined;
     this.createDrain(name, args, appId);
@@ -412,11 +435,29 @@ export class HerokuService extends pulumi.ComponentResource {
     const hashed =
       names.length === 0 ? undefined : config.vars.apply((vars) => createHash("sha256").update(names.map((n) => `${n}=${vars[n] ?? ""}`).join("\n")).digest("hex"));
     const buildEnvSha256 = hashed && !args.buildEnvSecret ? pulumi.unsecret(hashed) : hashed;
+    const pinned = args.pinnedRelease;
     return new Build(
       `${name}-build`,
-      { app: appId, sourceDir: args.sourceDir, ...(buildEnvSha256 ? { buildEnvSha256 } : {}) },
-      { parent: this, dependsOn: [config, ...data] },
+      { app: appId, sourceDir: args.sourceDir, ...(buildEnvSha256 ? { buildEnvSha256 } : {}), ...(pinned !== undefined ? { pinnedRelease: pinned } : {}) },
+      // While pinned, new source must not build: a build releases its slug, which would end the rollback.
+      { parent: this, dependsOn: [config, ...data], ...(pinned !== undefined ? { ignoreChanges: ["sourceSha256", "buildEnvSha256", "buildpacks"] } : {}) },
     );
+  }
+
+  /**
+   * Each run waits for the release it needs (the build or pin released, the
+   * config vars set) and for the run before it: one one-off dyno at a time,
+   * as the connection budget counts it.
+   */
+  private createOneOffRuns(name: string, args: HerokuServiceArgs, appId: pulumi.Output<string>, after: pulumi.Resource[]): void {
+    let previous: OneOffRun | undefined;
+    for (const run of args.oneOffRuns ?? []) {
+      previous = new OneOffRun(
+        `${name}-run-${run.name}`,
+        { app: appId, command: run.command, trigger: run.trigger, size: run.size },
+        { parent: this, dependsOn: previous ? [...after, previous] : after },
+      );
+    }
   }
 
   /** Process types exist only once a build has released them. */
@@ -467,7 +508,8 @@ export class HerokuService extends pulumi.ComponentResource {
    * The health path on the URL people use: the custom domain once its
    * certificate is issued (before that, HTTPS there would fail for reasons
    * that are not the release's), else the herokuapp.com URL. After the
-   * build, the dynos' scale and the DNS record.
+   * build, the dynos' scale and the DNS record. It checks the release that
+   * runs: a pin's while pinned, so a rollback is checked too.
    */
   private createSmokeCheck(name: string, args: HerokuServiceArgs, appId: pulumi.Output<string>, domain: Domain | undefined, after: pulumi.Resource[]): void {
     const check = args.smokeCheck;
@@ -476,9 +518,12 @@ export class HerokuService extends pulumi.ComponentResource {
       domain && args.hostname
         ? pulumi.all([domain.certificateIssued, this.webUrl]).apply(([issued, webUrl]) => (issued ? `https://${args.hostname}` : webUrl))
         : this.webUrl;
+    const build = this.build;
+    const releaseId = pulumi.all([build.pinReleaseId, build.releaseId]).apply(([pinned, built]) => pinned ?? built);
+    const releaseVersion = pulumi.all([build.pinReleaseVersion, build.releaseVersion]).apply(([pinned, built]) => pinned ?? built);
     new SmokeCheck(
       `${name}-smoke-check`,
-      { app: appId, url, path: check.path, releaseId: this.build.releaseId, releaseVersion: this.build.releaseVersion, timeoutSeconds: check.timeoutSeconds },
+      { app: appId, url, path: check.path, releaseId, releaseVersion, timeoutSeconds: check.timeoutSeconds },
       { parent: this, dependsOn: after },
     );
   }

@@ -100,6 +100,8 @@ export function assembleEnvironment(model: EnvironmentModel, parsed: ParsedStack
       ...optional("pipeline", pipelineBinding(app, pipelineIds)),
       ...optional("smokeCheck", app.smokeCheck),
       protect: app.protect,
+      oneOffRuns: app.oneOffRuns.map((r) => ({ name: r.name, command: r.command, trigger: r.trigger, size: r.size })),
+      ...optional("pinnedRelease", app.pinnedRelease),
       declared: declaredFacts(model, app),
     });
     services.set(app.name, service);

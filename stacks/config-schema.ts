@@ -61,6 +61,14 @@ const addonKey = z.string().regex(/^[a-z][a-z0-9-]{0,29}$/, { message: "is not a
 const stackName = z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, { message: "is not a stack name (letters, digits, -, _ and .)" });
 const storeName = z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, { message: "is not a store name (lowercase letters, digits, dashes)" });
 
+const RELEASE_PIN_MESSAGE = "must be a release version of the app, such as 41 or v41 (`heroku releases` lists them)";
+const releasePin = z.union([z.number(), z.string()], { error: RELEASE_PIN_MESSAGE }).transform((value, ctx) => {
+  const version = typeof value === "number" ? value : /^v?[1-9]\d{0,8}$/.test(value) ? Number(value.replace(/^v/, "")) : Number.NaN;
+  if (Number.isInteger(version) && version >= 1) return version;
+  ctx.addIssue({ code: "custom", message: RELEASE_PIN_MESSAGE });
+  return z.NEVER;
+});
+
 /** Size and count of one process type. */
 export const processOverrideSchema = z.strictObject({
   /** Dyno size. @default the tier's size */
@@ -91,6 +99,12 @@ export const appOverrideSchema = z.strictObject({
   config: z.record(envVarName, z.string()).optional(),
   /** Generation of each generated secret; raise by one to rotate. @default 1 */
   rotate: z.record(envVarName, z.number().int().min(1).max(1000)).optional(),
+  /**
+   * Rollback: run this earlier release of the app again (its version, as
+   * `heroku releases` lists it: 41 or v41) instead of the current source;
+   * remove it to return to the source. @default none
+   */
+  release: releasePin.optional(),
   /**
    * Extra add-ons billed to the app, each by a name of your choice → its
    * `service:plan`; their config vars reach the app from Heroku.

@@ -29,6 +29,8 @@ export interface VarContext {
   readonly access: { readonly teamDomain: string | undefined } | undefined;
   /** Provided secrets present in the stack (names), from `<app>:<KEY>`. */
   readonly providedKeys: ReadonlySet<string>;
+  /** Variables the app's own settings set (`fleet:apps.<app>.<key>`), with the setting each comes from. */
+  readonly settingVars: ReadonlyMap<string, { readonly value: string; readonly setting: string }>;
   /** Variables the app's extra add-ons set → which add-on, in words. @default none */
   readonly addonVars?: ReadonlyMap<string, string>;
 }
@@ -89,6 +91,9 @@ export function resolveVars(ctx: VarContext, problems: Problems): VarModel[] {
       add({ source: "fleet", secret: false, origin: "fleet:accessTeamDomain", value: ctx.access.teamDomain });
     } else if (name === "REDIS_KEY_PREFIX" && ctx.redis) {
       add({ source: "fleet", secret: false, origin: "the app's Redis prefix", value: ctx.redis.keyPrefix });
+    } else if (ctx.settingVars.has(name)) {
+      const set = ctx.settingVars.get(name)!;
+      add({ source: "fleet", secret: false, origin: set.setting, value: set.value, setting: set.setting });
     } else if (generated[name]) {
       const adopted = ctx.providedKeys.has(name);
       const generation = rotate[name] ?? (adopted ? 0 : 1);
@@ -153,6 +158,9 @@ function checkDeclarations(ctx: VarContext, problems: Problems): void {
     ...Object.keys(spec.config ?? {}).map((k): [string, string] => [k, "config"]),
   ];
   for (const name of spec.buildEnv ?? []) declared.push([name, "buildEnv"]);
+  for (const [key, setting] of Object.entries(spec.settings ?? {})) {
+    for (const name of setting.variables) declared.push([name, `settings.${key}`]);
+  }
   for (const [name, where] of declared) {
     if (!reads.has(name)) {
       problems.add(`apps/${app}/deploy.ts ${where}.${name}`, "names a variable the app's env schema does not read", `add ${name} to apps/${app}/src/env.ts or remove it from the spec`);

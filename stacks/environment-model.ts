@@ -76,6 +76,18 @@ export interface ScheduledJobModel {
   readonly dynoSize: string;
 }
 
+/** A command fleet runs once (per trigger) in a one-off dyno, after the app's build is released. */
+export interface OneOffRunModel {
+  /** Unique in the app: the resource is `<app>-run-<name>`. */
+  readonly name: string;
+  readonly command: string;
+  readonly trigger: string;
+  /** The one-off dyno's size: the app's own process size, so it never mixes dyno tiers. */
+  readonly size: DynoSize;
+  /** The stack setting that asks for it. */
+  readonly setting: string;
+}
+
 /** How an app's connections are confined to its schema. */
 export type DatabaseAccess =
   /** Essential plans: the database's one credential, confined by `search_path` and the app's own schema. */
@@ -148,6 +160,10 @@ export interface AppModel {
   readonly sourceDir: string;
   readonly protect: boolean;
   readonly logDrain: boolean;
+  /** Commands run once each (a backfill per newly tracked game). */
+  readonly oneOffRuns: readonly OneOffRunModel[];
+  /** Rollback: the earlier release whose slug runs instead of the source's build (`fleet:apps.<app>.release`). */
+  readonly pinnedRelease: number | undefined;
   /** Extra add-ons from the stack. */
   readonly addons: readonly ExtraAddonModel[];
   /** Its place in a pipeline; undefined when it has none (see `pipelineNote`). */

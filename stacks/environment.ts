@@ -11,7 +11,7 @@ import { isSmallTier } from "../components/plans";
 import type { AppSpec } from "./app-spec";
 import type { AppOverride, StackConfig, Tier } from "./config-schema";
 import { resolveDatabases, resolveRedis, type StoreContext } from "./data-stores";
-import type { AppDatabaseModel, AppModel, EnvironmentModel, ProcessModel, ScheduledJobModel } from "./environment-model";
+import type { AppDatabaseModel, AppModel, EnvironmentModel, OneOffRunModel, ProcessModel, ScheduledJobModel } from "./environment-model";
 import { isOptional, reportPlainCredential, resolveVars } from "./env-vars";
 import { resolveExtraAddons } from "./extra-addons";
 import { Problems, type Problem } from "./problems";
@@ -39,7 +39,7 @@ export interface BuildOptions {
 export function buildEnvironment(options: BuildOptions): BuildResult {
   const problems = new Problems();
   const { stack, specs } = options;
-  const parsed = parseStackConfig(stack, options.raw, problems);
+  const parsed = parseStackConfig(stack, options.raw, problems, specs);
   const config = parsed.config;
   if (!config) {
     // Nothing of the fleet settings could be read, but missing secrets can still be reported with them.
@@ -111,7 +111,11 @@ export function buildEnvironment(options: BuildOptions): BuildResult {
         return {
           app,
           dynos: (processes.get(app) ?? []).reduce((sum, p) => sum + p.quantity, 0),
-          oneOffDynos: (Object.values(spec.processes).some((p) => p.kind === "release") ? 1 : 0) + ((spec.scheduledJobs?.length ?? 0) > 0 ? 1 : 0),
+          // The release phase, a scheduler run, and the app's one-off runs (one at a time) may overlap.
+          oneOffDynos:
+            (Object.values(spec.processes).some((p) => p.kind === "release") ? 1 : 0) +
+            ((spec.scheduledJobs?.length ?? 0) > 0 ? 1 : 0) +
+            ((parsed.appSettings.get(app)?.runOnce.length ?? 0) > 0 ? 1 : 0),
           poolPerDyno: spec.database?.poolPerDyno ?? DEFAULT_POOL,
         };
       }),
@@ -170,10 +174,14 @@ export function buildEnvironment(options: BuildOptions): BuildResult {
         redis: rd ? { keyPrefix: spec.redis!.keyPrefix, origin: `add-on heroku-redis:${rd.plan} (redis ${rd.name})` } : undefined,
         access: (spec.adminPaths?.length ?? 0) > 0 && domain && config.cloudflareZone ? { teamDomain: config.accessTeamDomain } : undefined,
         providedKeys,
+        settingVars: parsed.appSettings.get(spec.name)?.vars ?? new Map(),
         addonVars: extra.vars,
       },
       problems,
     );
+    // A one-off dyno of the app's own size never mixes dyno tiers (eco/basic beside standard).
+    const runSize = processes.get(spec.name)?.[0]?.size ?? defaults.dynoSize;
+    const oneOffRuns = (parsed.appSettings.get(spec.name)?.runOnce ?? []).map((run): OneOffRunModel => ({ ...run, size: runSize }));
     const pipeline = pipelineFor(tier, config.promoteTo, config.appPrefix, spec, o.adoptApp !== undefined);
     apps.push({
       name: spec.name,
@@ -195,6 +203,8 @@ export function buildEnvironment(options: BuildOptions): BuildResult {
       sourceDir: path.posix.join("apps", spec.name),
       protect: defaults.protect,
       logDrain: parsed.logDrainUrl !== undefined,
+      oneOffRuns,
+      pinnedRelease: o.release,
       addons: extra.addons,
       pipeline: pipeline.pipeline,
       pipelineNote: pipeline.note,

@@ -58,6 +58,10 @@ export function ownerOf(spec: AppSpec, name: string, stack: string, addonVars?: 
       ? { owner: "fleet sets it to the audience tag of the Access application in front of the admin paths", instead: "" }
       : { owner: "fleet sets it from fleet:accessTeamDomain", instead: "set fleet:accessTeamDomain instead" };
   }
+  const setting = Object.entries(spec.settings ?? {}).find(([, s]) => s.variables.includes(name))?.[0];
+  if (setting !== undefined) {
+    return { owner: `fleet sets it from fleet:apps.${app}.${setting}`, instead: `set fleet:apps.${app}.${setting} instead (${spec.settings?.[setting]?.description ?? ""})` };
+  }
   if (spec.generatedSecrets?.[name]) {
     return {
       owner: "fleet generates it as a secret",

@@ -18,6 +18,7 @@ export { ConfigVars, type ConfigVarsArgs } from "./config-vars";
 export { Domain, type DomainArgs } from "./domain";
 export { Drain, type DrainArgs } from "./drain";
 export { Formation, type FormationArgs, type ProcessFormation } from "./formation";
+export { OneOffRun, type OneOffRunArgs } from "./one-off-run";
 export { Pipeline, type PipelineArgs } from "./pipeline";
 export { PipelineCoupling, type PipelineCouplingArgs } from "./pipeline-coupling";
 export { PostgresBackupSchedule, type PostgresBackupScheduleArgs } from "./postgres-backup-schedule";

@@ -54,6 +54,10 @@ export interface PlanApp {
   readonly scheduledJobs: readonly { name: string; command: string; everyMinutes: number; at: number }[];
   readonly configVars: readonly PlanVar[];
   readonly resources: readonly PlanResource[];
+  /** Commands run once each in a one-off dyno (a new trigger runs one again). */
+  readonly oneOffRuns: readonly { name: string; command: string; trigger: string; setting: string }[];
+  /** Rollback: the release whose slug runs instead of the source's build, or null. */
+  readonly pinnedRelease: number | null;
   /** Extra add-ons from the stack, with the config vars Heroku sets for each (null: known once provisioned). */
   readonly addons: readonly PlanAddon[];
   /** Its place in a pipeline; null when it has none (`pipelineNote` says why, when the stack has pipelines). */
@@ -250,6 +254,8 @@ export function buildPlan(model: EnvironmentModel, resources: readonly Registere
       scheduledJobs: a.scheduledJobs.map((j) => ({ name: j.name, command: j.command, everyMinutes: j.every, at: j.at })),
       configVars: a.vars.map((v) => planVar(model, a, v)),
       resources: grouped.get(a.name) ?? [],
+      oneOffRuns: a.oneOffRuns.map((r) => ({ name: r.name, command: r.command, trigger: r.trigger, setting: r.setting })),
+      pinnedRelease: a.pinnedRelease ?? null,
       addons: a.addons.map((x) => ({ name: x.name, plan: x.plan, configVars: x.configVars ?? null, protect: x.protect, protection: x.protectReason })),
       pipeline: planPipeline(a),
       ...(a.pipelineNote !== undefined ? { pipelineNote: a.pipelineNote } : {}),
@@ -296,6 +302,10 @@ export function renderPlan(plan: Plan): string {
     if (app.database) out.push(`  postgres: schema ${app.database.schema} in ${app.database.store}, PG_POOL_MAX ${app.database.poolMax}, ${app.database.access}`);
     if (app.redis) out.push(`  redis: ${app.redis.store}, key prefix ${app.redis.keyPrefix}`);
     for (const j of app.scheduledJobs) out.push(`  scheduled: ${j.name} every ${j.everyMinutes} min at ${j.at}: ${j.command}`);
+    for (const r of app.oneOffRuns) out.push(`  runs once (trigger ${r.trigger}): ${r.command}`);
+    if (app.pinnedRelease !== null) {
+      out.push(`  release: PINNED to v${app.pinnedRelease} (fleet:apps.${app.name}.release): that release's slug runs; the source is not built until the pin is removed`);
+    }
     for (const a of app.addons) {
       out.push(`  add-on ${a.name}: ${a.plan} → ${a.configVars ? a.configVars.join(", ") || "no config vars" : "config vars known once provisioned"}; ${a.protection}`);
     }

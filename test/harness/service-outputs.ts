@@ -1,6 +1,6 @@
 /**
  * Outputs the real services compute for what the program registers (ids,
- * URLs, credentials, issued certificates, random bytes), deterministic per
+ * URLs, credentials, issued certificates, releases, random bytes), deterministic per
  * resource name: the mock runtime gives them to the program as the engine
  * would after a deployment.
  */
@@ -10,6 +10,7 @@ const T = {
   app: "pulumi-nodejs:dynamic/heroku:App",
   addon: "pulumi-nodejs:dynamic/heroku:Addon",
   attachment: "pulumi-nodejs:dynamic/heroku:AddonAttachment",
+  build: "pulumi-nodejs:dynamic/heroku:Build",
   credential: "pulumi-nodejs:dynamic/heroku:PostgresCredential",
   domain: "pulumi-nodejs:dynamic/heroku:Domain",
   randomBytes: "random:index/randomBytes:RandomBytes",
@@ -27,6 +28,11 @@ export function outputs(type: string, name: string, inputs: Record<string, unkno
     }
     case T.attachment:
       return { attachmentId: `att-${name}`, configVars: { [`${inputs["name"]}_URL`]: `postgres://u:${digest("pw")}@db.example.net:5432/shared` } };
+    case T.build: {
+      // The release it made (v12); pinned, the release that runs the pin (v13).
+      const made = { releaseId: `release-${name}`, releaseVersion: 12 };
+      return inputs["pinnedRelease"] === undefined ? made : { ...made, pinReleaseId: `pin-release-${name}`, pinReleaseVersion: 13 };
+    }
     case T.credential:
       return { user: `u${digest("user").slice(0, 10)}` };
     case T.domain:

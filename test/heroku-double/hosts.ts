@@ -7,6 +7,7 @@ import { configVarRoutes } from "./domain/config-vars";
 import { dataRoutes } from "./domain/data";
 import { domainRoutes } from "./domain/domains";
 import { drainRoutes } from "./domain/drains";
+import { dynoRoutes, logplexRoutes } from "./domain/dynos";
 import { formationRoutes } from "./domain/formation";
 import { pipelineRoutes } from "./domain/pipelines";
 import { promotionRoutes } from "./domain/promotions";
@@ -44,6 +45,7 @@ export function platformHost(world: World): HostSpec {
   buildRoutes(router);
   releaseRoutes(router);
   formationRoutes(router);
+  dynoRoutes(router);
   domainRoutes(router);
   drainRoutes(router);
   pipelineRoutes(router);
@@ -115,6 +117,7 @@ export function schedulerHost(): HostSpec {
 export function blobHost(): HostSpec {
   const router = new Router();
   blobRoutes(router);
+  logplexRoutes(router);
   backupBlobRoutes(router);
   return {
     name: "blob",

@@ -185,6 +185,22 @@ const FORMATION = answerShape<Heroku.Formation>({
   updated_at: true,
 });
 
+const DYNO = answerShape<Heroku.Dyno>({
+  app: ref,
+  attach_url: true,
+  command: true,
+  created_at: true,
+  id: true,
+  name: true,
+  release: { id: true, version: true },
+  size: true,
+  state: true,
+  type: true,
+  updated_at: true,
+});
+
+const LOG_SESSION = answerShape<Heroku.LogSession>({ created_at: true, id: true, logplex_url: true, updated_at: true });
+
 const DOMAIN = answerShape<Heroku.Domain>({
   acm_status: true,
   acm_status_reason: true,
@@ -346,6 +362,28 @@ export const PLATFORM_LINKS: readonly Link[] = [
     FORMATION,
   ),
   write("PATCH", "/apps/:app/formation/:type", object({ quantity: integer, size: string }), FORMATION),
+
+  // `env` is a map of `^\w+$` keys to strings; `force_no_tty` may be null.
+  write(
+    "POST",
+    "/apps/:app/dynos",
+    object(
+      {
+        attach: boolean,
+        command: string,
+        env: mapOf(CONFIG_KEY, string),
+        force_no_tty: nullable(boolean),
+        size: string,
+        type: string,
+        time_to_live: integer,
+      },
+      ["command"],
+    ),
+    DYNO,
+  ),
+  get("/apps/:app/dynos", DYNO),
+  get("/apps/:app/dynos/:dyno", DYNO),
+  write("POST", "/apps/:app/log-sessions", object({ dyno: string, lines: integer, source: string, tail: boolean }), LOG_SESSION),
 
   write("POST", "/apps/:app/domains", object({ hostname: string, sni_endpoint: nullable(string) }, ["hostname", "sni_endpoint"]), DOMAIN),
   get("/apps/:app/domains", DOMAIN),

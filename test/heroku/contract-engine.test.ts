@@ -28,6 +28,7 @@ const KINDS = [
   "postgresCredential",
   "redisConfig",
   "pgBackupSchedule",
+  "oneOffRun",
   "smokeCheck",
 ] as const;
 

@@ -3,9 +3,11 @@
  * next `pulumi up` does with it: the Build finds the promoted slug was built
  * from the very archive it would upload and records that release instead of
  * building the same code again; new code still builds; a slug carrying
- * build-time values never stands in. Also: the pipeline of an adopted app is
- * adopted as it is, and a coupling to a pipeline that is gone says how to
- * make it again.
+ * build-time values never stands in. A release pin beside promotions: a
+ * recorded promoted release is pinned away and released again on unpinning,
+ * without a build; a promotion that ends a pin shows on refresh and the next
+ * update pins again. Also: the pipeline of an adopted app is adopted as it
+ * is, and a coupling to a pipeline that is gone says how to make it again.
  */
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -13,7 +15,7 @@ import { herokuClient } from "../../components/heroku/client";
 import { providers } from "../../components/heroku/providers/index";
 import { packSource } from "../../components/heroku/source-archive";
 import { startHerokuDouble, type HerokuDouble } from "../heroku-double/index";
-import { createResource, diffResource, makeAppSource, readResource } from "./scenario";
+import { createResource, diffResource, makeAppSource, readResource, updateResource } from "./scenario";
 import { useHerokuDouble } from "./use-heroku-double";
 
 let heroku: HerokuDouble;
@@ -124,6 +126,67 @@ describe("after a promotion, production's Build", () => {
     } finally {
       await strict.close();
     }
+  });
+});
+
+describe("a release pin beside promotions", () => {
+  it("pins a recorded promoted release away; unpinning releases the promoted slug again, with no build", async () => {
+    const source = makeAppSource({ marker: "pin-promoted" });
+    const { staging, production, pipeline } = await stagingAndProduction("pinp", source);
+    const earlier = await createResource("build", { app: production, sourceDir: makeAppSource({ marker: "pin-earlier" }) });
+    const earlierVersion = Number(earlier.outputs["releaseVersion"]);
+    await promote(pipeline, staging, production);
+    const promoted = heroku.state.currentRelease("pinp-prd")!;
+    const build = await createResource("build", { app: production, sourceDir: source });
+    expect(build.outputs).toMatchObject({ reusedRelease: true, releaseId: promoted.id });
+
+    await updateResource(build, { app: production, sourceDir: source, pinnedRelease: earlierVersion });
+    const pinned = heroku.state.currentRelease("pinp-prd")!;
+    expect(pinned.slugId).toBe(earlier.outputs["slugId"]);
+    expect(build.outputs).toMatchObject({ pinnedRelease: earlierVersion, pinReleaseId: pinned.id, pinReleaseVersion: pinned.version, releaseId: promoted.id });
+
+    heroku.clearRequests();
+    await updateResource(build, { app: production, sourceDir: source });
+    const back = heroku.state.currentRelease("pinp-prd")!;
+    // The promoted slug is staging's: production releases it again as the promotion did.
+    expect(back).toMatchObject({ slugId: promoted.slugId, description: `Back to the slug of promoted release v${promoted.version}: release pin removed (fleet)` });
+    expect(build.outputs).toMatchObject({ reusedRelease: true, releaseId: back.id, releaseVersion: back.version, slugId: promoted.slugId });
+    expect(build.outputs["pinnedRelease"]).toBeUndefined();
+    expect(build.outputs["pinReleaseId"]).toBeUndefined();
+    expect(heroku.requests.filter((r) => r.method === "POST").map((r) => r.path)).toEqual([`/apps/${production}/releases`]);
+    expect(heroku.state.buildsOf("pinp-prd")).toHaveLength(1);
+    // Refresh still finds the record by the promoted release it was created from.
+    expect((await readResource(build)).id).toBe(promoted.id);
+  });
+
+  it("a promotion to a pinned app ends the pin: refresh reports it gone and the next update pins again", async () => {
+    const { staging, production, pipeline } = await stagingAndProduction("pinq", makeAppSource({ marker: "pinq-new" }));
+    const good = await createResource("build", { app: production, sourceDir: makeAppSource({ marker: "pinq-good" }) });
+    const goodVersion = Number(good.outputs["releaseVersion"]);
+    const sourceDir = makeAppSource({ marker: "pinq-bad" });
+    const bad = await createResource("build", { app: production, sourceDir });
+    const inputs = { app: production, sourceDir, pinnedRelease: goodVersion };
+    await updateResource(bad, inputs);
+    // While the pin holds, refresh reports the record unchanged.
+    expect(await readResource(bad)).toEqual({ id: bad.id, props: bad.outputs });
+
+    await promote(pipeline, staging, production);
+    const promoted = heroku.state.currentRelease("pinq-prd")!;
+    expect(promoted.slugId).not.toBe(good.outputs["slugId"]);
+    const refreshed = await readResource(bad);
+    expect(refreshed.id).toBe(bad.id);
+    expect(refreshed.props).toMatchObject({ buildId: bad.outputs["buildId"], slugId: bad.outputs["slugId"] });
+    for (const key of ["pinnedRelease", "pinnedSlugId", "pinReleaseId", "pinReleaseVersion"]) expect(refreshed.props[key], key).toBeUndefined();
+
+    bad.outputs = refreshed.props;
+    expect(await diffResource(bad, inputs)).toMatchObject({ changes: true, replaces: [] });
+    await updateResource(bad, inputs);
+    expect(heroku.state.currentRelease("pinq-prd")?.slugId).toBe(good.outputs["slugId"]);
+    expect(bad.outputs).toMatchObject({ pinnedRelease: goodVersion, pinnedSlugId: good.outputs["slugId"] });
+
+    // The promoted release itself can be pinned: its slug is staging's, which production already ran.
+    await updateResource(bad, { ...inputs, pinnedRelease: promoted.version });
+    expect(heroku.state.currentRelease("pinq-prd")?.slugId).toBe(promoted.slugId);
   });
 });
 

@@ -22,15 +22,13 @@ const T = {
 const PROMOTABLE = ["steam-reviews", "shop-sentiment", "euterpe", "threads-api", "zoomer-bot"];
 type Apps = Record<string, Record<string, unknown>>;
 
-/** What the services would answer, plus pipeline ids, the build's release and a certificate issued or not. */
+/** What the services would answer, plus pipeline ids and a certificate issued or not. */
 function outputs(certificateIssued: boolean) {
   return (type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> => {
     const base = serviceOutputs(type, name, inputs);
     switch (type) {
       case T.pipeline:
         return { pipelineId: `pipeline-${name}`, name: inputs["name"] };
-      case T.build:
-        return { releaseId: `release-${name}`, releaseVersion: 12 };
       case T.domain:
         return { ...base, acmStatus: certificateIssued ? "cert issued" : "pending", certificateIssued };
       default:

@@ -11,6 +11,7 @@ import { configVarsProvider } from "./config-vars";
 import { domainProvider } from "./domain";
 import { drainProvider } from "./drain";
 import { formationProvider } from "./formation";
+import { oneOffRunProvider } from "./one-off-run";
 import { pgBackupScheduleProvider } from "./pg-backup-schedule";
 import { pipelineProvider } from "./pipeline";
 import { pipelineCouplingProvider } from "./pipeline-coupling";
@@ -34,6 +35,7 @@ export const providers = {
   postgresCredential: postgresCredentialProvider,
   redisConfig: redisConfigProvider,
   pgBackupSchedule: pgBackupScheduleProvider,
+  oneOffRun: oneOffRunProvider,
   smokeCheck: smokeCheckProvider,
 } as const;
 

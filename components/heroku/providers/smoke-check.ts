@@ -138,7 +138,8 @@ async function failureMessage(api: HerokuClient, inputs: SmokeCheckInputs, targe
   }
   lines.push(
     "The release stays live on Heroku and the build is recorded: look at `heroku logs --tail --app <app>`, fix the app or its config, " +
-      "and run `pulumi up` again (it checks again); to go back meanwhile, `heroku releases:rollback --app <app>`.",
+      "and run `pulumi up` again (it checks again); to go back meanwhile, pin the last good release " +
+      "(`pulumi config set --path 'fleet:apps.<app>.release' <version>`, then `pulumi up`; README \"Rolling back a release\").",
   );
   return api.redact(lines.join(" "));
 }
