@@ -5,7 +5,7 @@
  * run time. A plan fleet has no price for is listed as such and left out of
  * the total, never counted as zero silently.
  */
-import { dynoMonthlyUsd, postgresPlan, redisPlan } from "./plans";
+import { addonMonthlyUsd, dynoMonthlyUsd, postgresPlan, redisPlan } from "./plans";
 
 /** Something an environment pays for. */
 export type CostItem =
@@ -14,7 +14,9 @@ export type CostItem =
   /** An add-on plan (`standard-0`, `mini`) the app bills; attachments to it cost nothing and are not items. */
   | { readonly app: string; readonly kind: "postgres" | "redis"; readonly plan: string; readonly quantity?: number }
   /** Heroku Scheduler (`standard`); its job dynos are billed by run time and not estimated. */
-  | { readonly app: string; readonly kind: "scheduler"; readonly plan?: string; readonly quantity?: number };
+  | { readonly app: string; readonly kind: "scheduler"; readonly plan?: string; readonly quantity?: number }
+  /** An extra add-on from the stack (`papertrail:choklad`). */
+  | { readonly app: string; readonly kind: "addon"; readonly plan: string; readonly quantity?: number };
 
 export interface CostLine {
   readonly app: string;
@@ -68,6 +70,8 @@ function costLine(item: CostItem): CostLine {
       return priced(item, `heroku-postgresql:${item.plan}`, item.quantity ?? 1, postgresPlan(item.plan)?.monthlyUsd);
     case "redis":
       return priced(item, `heroku-redis:${item.plan}`, item.quantity ?? 1, redisPlan(item.plan)?.monthlyUsd);
+    case "addon":
+      return priced(item, item.plan, item.quantity ?? 1, addonMonthlyUsd(item.plan));
     case "scheduler": {
       const plan = item.plan ?? FREE_SCHEDULER;
       const unit = plan === FREE_SCHEDULER ? 0 : undefined;

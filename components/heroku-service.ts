@@ -1,7 +1,9 @@
 /**
  * One application on Heroku: the app, its data stores or attachments, its
- * schema in Postgres, config vars, a build of its source, the formation,
- * scheduler jobs, custom domain with its DNS record, and a log drain.
+ * schema in Postgres, extra add-ons, config vars, a build of its source (or
+ * a pinned earlier release), the formation, scheduler jobs, commands run once
+ * in one-off dynos, custom domain with its DNS record, a log drain, its place
+ * in a pipeline and the smoke check of each release.
  */
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
@@ -16,13 +18,22 @@ import {
   Domain,
   Drain,
   Formation,
+  OneOffRun,
+  Pipeline,
+  PipelineCoupling,
   PostgresBackupSchedule,
   PostgresCredential,
   RedisConfig,
   SchedulerJob,
+  SmokeCheck,
 } from "./heroku";
 import { addonName, credentialName, DATABASE_ATTACHMENT, REDIS_ATTACHMENT } from "./naming";
 import { AppSchema } from "./postgres/app-schema";
+
+/** A copy of the declared facts with only plain values (component inputs must hold no Outputs). */
+function plainDeclared(declared: DeclaredFacts | undefined): Record<string, unknown> {
+  return JSON.parse(JSON.stringify({ plainConfigKeys: [], ...declared })) as Record<string, unknown>;
+}
 
 /** Attachment that gives fleet the owner credential where the app itself uses its own credential. */
 const ADMIN_ATTACHMENT = "FLEET_ADMIN_DATABASE";
@@ -89,6 +100,41 @@ export interface ScheduledJob {
   readonly dynoSize: string;
 }
 
+/** A command run once per trigger in a one-off dyno, after the build is released. */
+export interface OneOffRunArgs {
+  /** Unique in the app: the resource is `<name>-run-<run name>`. */
+  readonly name: string;
+  /** @example "node dist/jobs/backfill.js --app-id 3228590" */
+  readonly command: string;
+  /** The same trigger never runs the command again; a new one does. @example "tracked 3228590" */
+  readonly trigger: string;
+  /** One-off dyno size (billed per second while it runs). @example "basic" */
+  readonly size: string;
+}
+
+/** An add-on beyond the app's data stores; Heroku sets its config vars on the app. */
+export interface ExtraAddon {
+  /** Its name in the stack; the Heroku add-on is `<heroku app>-<name>`. @example "papertrail" */
+  readonly name: string;
+  /** `service:plan`. @example "papertrail:choklad" (free) */
+  readonly plan: string;
+  /** Protect it and keep it when removed from the program (it holds data). @default false */
+  readonly protect?: boolean;
+}
+
+/** The app's place in a Heroku pipeline. */
+export type PipelineBinding =
+  /** This app ends the pipeline: the pipeline is made here and the app coupled as `production`. */
+  | {
+      readonly mode: "own";
+      /** Pipeline name, 3–30 characters. */
+      readonly name: string;
+      /** The app was adopted: a pipeline it is already in is adopted with it. @default false */
+      readonly adopt?: boolean;
+    }
+  /** The pipeline is another stack's: the app is coupled to it as `staging`. */
+  | { readonly mode: "join"; readonly pipelineId: pulumi.Input<string> };
+
 /** What the app's config vars may be derived from, known once the app and its edge exist. */
 export interface ServiceFacts {
   /** Heroku's `web_url` without the trailing slash (carries a random suffix; read, never derived). */
@@ -130,8 +176,43 @@ export interface HerokuServiceArgs {
   readonly admin?: { readonly accountId?: string; readonly paths: readonly string[]; readonly allowedEmails: readonly string[] };
   /** Log drain URL (secret: it may carry a token). */
   readonly logDrainUrl?: pulumi.Input<string>;
+  /** Add-ons beyond the data stores (log search, APM); each is billed at its plan's price. @default [] */
+  readonly addons?: readonly ExtraAddon[];
+  /** The app's place in a staging → production pipeline. @default undefined (none) */
+  readonly pipeline?: PipelineBinding;
+  /**
+   * After each release, wait until the health path answers 200 on the app's
+   * public URL (its custom domain once the certificate is issued, else its
+   * herokuapp.com URL); the update fails with the last status and body otherwise.
+   * @default undefined (no check)
+   * @example { path: "/health", timeoutSeconds: 300 }
+   */
+  readonly smokeCheck?: { readonly path: string; readonly timeoutSeconds: number };
   /** Protect the app (production). @default false */
   readonly protect?: boolean;
+  /** Commands run once each, after the build is released and the config vars are set. @default [] */
+  readonly oneOffRuns?: readonly OneOffRunArgs[];
+  /**
+   * Rollback: run this earlier release's slug instead of the source's build
+   * (in place; new source waits until the pin goes). @default undefined @example 41
+   */
+  readonly pinnedRelease?: number;
+  /**
+   * Facts the program decided that the resources alone do not show, recorded
+   * (plain, never a secret) as the component's inputs and outputs so the
+   * policy pack can check them. @default { plainConfigKeys: [] }
+   */
+  readonly declared?: DeclaredFacts;
+}
+
+/** What the program declares about a service, for the policy pack (see policy/). */
+export interface DeclaredFacts {
+  /** Config-var keys whose values come from plain configuration (the app spec or `fleet:apps.<app>.config`); the others are fleet's own values or secrets. */
+  readonly plainConfigKeys: readonly string[];
+  /** The database the app uses: its name in the stack, its connection limit and connections kept for users outside fleet. */
+  readonly database?: { readonly store: string; readonly connectionLimit: number; readonly reservedForOthers: number };
+  /** Whether the stack wants the app's DNS record proxied through Cloudflare (once its certificate is issued). */
+  readonly proxied?: boolean;
 }
 
 /**
@@ -171,9 +252,12 @@ export class HerokuService extends pulumi.ComponentResource {
   /** The Redis add-on this app bills. */
   readonly redisAddon?: Addon;
   readonly build: Build;
+  /** The pipeline this app's stack owns (mode `own`). */
+  readonly pipeline?: Pipeline;
 
   constructor(name: string, args: HerokuServiceArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("fleet:heroku:HerokuService", name, {}, opts);
+    const declared = plainDeclared(args.declared);
+    super("fleet:heroku:HerokuService", name, declared, opts);
     const protect = args.protect ?? false;
 
     this.app = this.createApp(name, args, protect);
@@ -188,17 +272,24 @@ export class HerokuService extends pulumi.ComponentResource {
     this.databaseAdminUrl = data.databaseAdminUrl;
     this.redisAddon = data.redisAddon;
 
+    const extraAddons = this.createExtraAddons(name, args, appId);
     const access = this.createAccess(name, args);
     const facts: ServiceFacts = { webUrl: this.webUrl, publicUrl: this.publicUrl, accessAudience: access ? access.audience : pulumi.output(undefined) };
-    const configVars = this.createConfigVars(name, args, appId, facts, data.configVars, [...data.ready]);
-    this.build = this.createBuild(name, args, appId, configVars, [...data.ready]);
-    this.createFormation(name, args, appId, this.build);
+    // Extra add-ons go first too: the release may read their vars at boot.
+    const configVars = this.createConfigVars(name, args, appId, facts, data.configVars, [...data.ready, ...extraAddons]);
+    this.build = this.createBuild(name, args, appId, configVars, [...data.ready, ...extraAddons]);
+    const formation = this.createFormation(name, args, appId, this.build);
     this.createScheduler(name, args, appId, this.build);
+    // The runs need the release (build or pin, config vars); the smoke check does not wait for them, nor they for it.
+    this.createOneOffRuns(name, args, appId, [this.build, configVars]);
     const domain = this.createDomain(name, args, appId);
-    if (domain && args.hostname && args.dns) this.createDns(name, args, domain);
+    const dns = domain && args.hostname && args.dns ? this.createDns(name, args, domain) : undefined;
     this.createDrain(name, args, appId);
+    const pipeline = this.createPipeline(name, args, appId);
+    if (pipeline) this.pipeline = pipeline;
+    this.createSmokeCheck(name, args, appId, domain, [this.build, ...(formation ? [formation] : []), ...(dns ? [dns] : [])]);
 
-    this.registerOutputs({ herokuName: this.herokuName, webUrl: this.webUrl, customUrl: this.customUrl });
+    this.registerOutputs({ herokuName: this.herokuName, webUrl: this.webUrl, customUrl: this.customUrl, ...declared });
   }
 
   private createApp(name: string, args: HerokuServiceArgs, protect: boolean): App {
@@ -344,17 +435,97 @@ export class HerokuService extends pulumi.ComponentResource {
     const hashed =
       names.length === 0 ? undefined : config.vars.apply((vars) => createHash("sha256").update(names.map((n) => `${n}=${vars[n] ?? ""}`).join("\n")).digest("hex"));
     const buildEnvSha256 = hashed && !args.buildEnvSecret ? pulumi.unsecret(hashed) : hashed;
+    const pinned = args.pinnedRelease;
     return new Build(
       `${name}-build`,
-      { app: appId, sourceDir: args.sourceDir, ...(buildEnvSha256 ? { buildEnvSha256 } : {}) },
-      { parent: this, dependsOn: [config, ...data] },
+      { app: appId, sourceDir: args.sourceDir, ...(buildEnvSha256 ? { buildEnvSha256 } : {}), ...(pinned !== undefined ? { pinnedRelease: pinned } : {}) },
+      // While pinned, new source must not build: a build releases its slug, which would end the rollback.
+      { parent: this, dependsOn: [config, ...data], ...(pinned !== undefined ? { ignoreChanges: ["sourceSha256", "buildEnvSha256", "buildpacks"] } : {}) },
     );
   }
 
+  /**
+   * Each run waits for the release it needs (the build or pin released, the
+   * config vars set) and for the run before it: one one-off dyno at a time,
+   * as the connection budget counts it.
+   */
+  private createOneOffRuns(name: string, args: HerokuServiceArgs, appId: pulumi.Output<string>, after: pulumi.Resource[]): void {
+    let previous: OneOffRun | undefined;
+    for (const run of args.oneOffRuns ?? []) {
+      previous = new OneOffRun(
+        `${name}-run-${run.name}`,
+        { app: appId, command: run.command, trigger: run.trigger, size: run.size },
+        { parent: this, dependsOn: previous ? [...after, previous] : after },
+      );
+    }
+  }
+
   /** Process types exist only once a build has released them. */
-  private createFormation(name: string, args: HerokuServiceArgs, appId: pulumi.Output<string>, build: Build): void {
-    if (Object.keys(args.formation).length === 0) return;
-    new Formation(`${name}-formation`, { app: appId, processes: { ...args.formation } }, { parent: this, dependsOn: [build] });
+  private createFormation(name: string, args: HerokuServiceArgs, appId: pulumi.Output<string>, build: Build): Formation | undefined {
+    if (Object.keys(args.formation).length === 0) return undefined;
+    return new Formation(`${name}-formation`, { app: appId, processes: { ...args.formation } }, { parent: this, dependsOn: [build] });
+  }
+
+  /** Each extra add-on by its stack name; Heroku attaches it to the app, which sets its config vars. */
+  private createExtraAddons(name: string, args: HerokuServiceArgs, appId: pulumi.Output<string>): Addon[] {
+    return (args.addons ?? []).map(
+      (addon) =>
+        new Addon(
+          `${name}-addon-${addon.name}`,
+          { app: appId, plan: addon.plan, name: addonName(args.herokuName, addon.name) },
+          { parent: this, protect: addon.protect ?? false, retainOnDelete: addon.protect ?? false },
+        ),
+    );
+  }
+
+  /**
+   * Owning stack: the pipeline and the app's `production` coupling (an
+   * adopted app brings the pipeline it is in, which is then never deleted).
+   * Joining stack: the app's `staging` coupling to the owner's pipeline.
+   */
+  private createPipeline(name: string, args: HerokuServiceArgs, appId: pulumi.Output<string>): Pipeline | undefined {
+    const binding = args.pipeline;
+    if (!binding) return undefined;
+    if (binding.mode === "join") {
+      new PipelineCoupling(`${name}-coupling`, { app: appId, pipeline: binding.pipelineId, stage: "staging" }, { parent: this });
+      return undefined;
+    }
+    const adopt = binding.adopt ?? false;
+    const pipeline = new Pipeline(
+      `${name}-pipeline`,
+      { name: binding.name, ...(adopt ? { adoptFromApp: appId } : {}) },
+      { parent: this, retainOnDelete: adopt },
+    );
+    new PipelineCoupling(
+      `${name}-coupling`,
+      { app: appId, pipeline: pipeline.pipelineId, stage: "production" },
+      { parent: this, retainOnDelete: adopt },
+    );
+    return pipeline;
+  }
+
+  /**
+   * The health path on the URL people use: the custom domain once its
+   * certificate is issued (before that, HTTPS there would fail for reasons
+   * that are not the release's), else the herokuapp.com URL. After the
+   * build, the dynos' scale and the DNS record. It checks the release that
+   * runs: a pin's while pinned, so a rollback is checked too.
+   */
+  private createSmokeCheck(name: string, args: HerokuServiceArgs, appId: pulumi.Output<string>, domain: Domain | undefined, after: pulumi.Resource[]): void {
+    const check = args.smokeCheck;
+    if (!check) return;
+    const url =
+      domain && args.hostname
+        ? pulumi.all([domain.certificateIssued, this.webUrl]).apply(([issued, webUrl]) => (issued ? `https://${args.hostname}` : webUrl))
+        : this.webUrl;
+    const build = this.build;
+    const releaseId = pulumi.all([build.pinReleaseId, build.releaseId]).apply(([pinned, built]) => pinned ?? built);
+    const releaseVersion = pulumi.all([build.pinReleaseVersion, build.releaseVersion]).apply(([pinned, built]) => pinned ?? built);
+    new SmokeCheck(
+      `${name}-smoke-check`,
+      { app: appId, url, path: check.path, releaseId, releaseVersion, timeoutSeconds: check.timeoutSeconds },
+      { parent: this, dependsOn: after },
+    );
   }
 
   private createScheduler(name: string, args: HerokuServiceArgs, appId: pulumi.Output<string>, build: Build): void {
@@ -376,10 +547,10 @@ export class HerokuService extends pulumi.ComponentResource {
   }
 
   /** The Heroku domain gives the DNS target, so it precedes the record. */
-  private createDns(name: string, args: HerokuServiceArgs, domain: Domain): void {
+  private createDns(name: string, args: HerokuServiceArgs, domain: Domain): AppDnsRecord {
     const hostname = args.hostname!;
     const dns = args.dns!;
-    new AppDnsRecord(
+    return new AppDnsRecord(
       `${name}-dns`,
       {
         zoneId: dns.zoneId,

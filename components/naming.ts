@@ -79,3 +79,11 @@ export const REDIS_ATTACHMENT = "REDIS";
 export function addonName(herokuApp: string, role: string): string {
   return fitName([herokuApp, role], 60);
 }
+
+/** Heroku's rule for pipeline names. */
+export const PIPELINE_NAME = /^[a-z][a-z0-9-]{2,29}$/;
+
+/** The pipeline of an app across stacks: `<prefix>-<app>`, at most 30 characters (no stack suffix: it spans stacks). */
+export function pipelineName(prefix: string, app: string): string {
+  return fitName([prefix, app], 30);
+}

@@ -50,6 +50,18 @@ const DYNO_MONTHLY_USD: Readonly<Record<string, number>> = {
   "performance-2xl": 1500,
 };
 
+/**
+ * List prices of third-party add-on plans (`service:plan`) fleet knows, from
+ * the Elements marketplace; free plans are 0. Any other plan is priced as
+ * unknown, never as free.
+ */
+const ADDON_MONTHLY_USD: Readonly<Record<string, number>> = {
+  "papertrail:choklad": 0,
+  "papertrail:fixa": 7,
+  "newrelic:wayne": 0,
+  "memcachier:dev": 0,
+};
+
 /** Facts of a Postgres plan, or undefined when fleet does not know the plan. */
 export function postgresPlan(plan: string): PostgresPlanFacts | undefined {
   return POSTGRES[plan];
@@ -57,6 +69,11 @@ export function postgresPlan(plan: string): PostgresPlanFacts | undefined {
 
 export function redisPlan(plan: string): RedisPlanFacts | undefined {
   return REDIS[plan];
+}
+
+/** Monthly list price of a third-party add-on plan (`papertrail:choklad`), or undefined when unknown. */
+export function addonMonthlyUsd(plan: string): number | undefined {
+  return ADDON_MONTHLY_USD[plan];
 }
 
 export function dynoMonthlyUsd(size: string): number | undefined {

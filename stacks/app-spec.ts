@@ -106,6 +106,71 @@ export interface ScheduledJobSpec {
   readonly at?: number;
 }
 
+/** Where a setting's value is wrong (`[1]` → path `[1]`) and why. */
+export interface SettingIssue {
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+  /** Custom issues may say the item should go (`{ remove: true }`), e.g. a duplicate. */
+  readonly params?: unknown;
+}
+
+/** What fleet needs of the zod schema of a setting's value (the app's own zod, matched by shape). */
+export interface SettingSchema<T> {
+  safeParse(value: unknown): { readonly success: true; readonly data: T } | { readonly success: false; readonly error: { readonly issues: readonly SettingIssue[] } };
+}
+
+/** A command fleet runs once, in a one-off dyno, after the build it needs is released. */
+export interface OneOffRunSpec {
+  /** Unique in the app, part of the resource's name (`<app>-run-<name>`): lowercase letters, digits, dashes. */
+  readonly name: string;
+  /** One shell command line, run on the released slug. */
+  readonly command: string;
+  /** Why it runs: the same command never runs twice for one trigger; a new trigger runs it again. */
+  readonly trigger: string;
+}
+
+/** What a setting's value makes fleet do. */
+export interface SettingEffects {
+  /** Config vars it sets (only names listed in the setting's `variables`). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Commands to run once each. */
+  readonly runOnce?: readonly OneOffRunSpec[];
+}
+
+/**
+ * A stack setting only this app has, `fleet:apps.<app>.<key>`: checked with
+ * the app's own schema like every setting, and turned into config vars and
+ * one-off runs. The next app-specific setting is one more entry, not a
+ * change to stacks/.
+ */
+export interface AppSettingSpec {
+  /** One line for the README and the plan. */
+  readonly description: string;
+  /** A valid value (a list's item for a list), as the fix of a problem writes it. @example "3228590" */
+  readonly example: string;
+  /** Whether the value is a list (fixes then name one index per item). */
+  readonly list: boolean;
+  /** Variables of the app's env schema the setting sets: fleet owns them, `config` may not set them. */
+  readonly variables: readonly string[];
+  /** Parses the stack's value into its effects, or says what is wrong. */
+  resolve(value: unknown): { readonly ok: true; readonly effects: SettingEffects } | { readonly ok: false; readonly issues: readonly SettingIssue[] };
+}
+
+/** Builds an app setting from the zod schema of its value and what a valid value does. */
+export function appSetting<T>(
+  schema: SettingSchema<T>,
+  spec: Omit<AppSettingSpec, "resolve"> & { readonly effects: (value: T) => SettingEffects },
+): AppSettingSpec {
+  const { effects, ...rest } = spec;
+  return {
+    ...rest,
+    resolve(value) {
+      const parsed = schema.safeParse(value);
+      return parsed.success ? { ok: true, effects: effects(parsed.data) } : { ok: false, issues: parsed.error.issues };
+    },
+  };
+}
+
 /** Everything fleet needs to know to run one application. */
 export interface AppSpec {
   /** The folder name under apps/, also the base of every name fleet derives. */
@@ -140,6 +205,8 @@ export interface AppSpec {
   readonly domainPrefix?: string;
   /** Paths put behind Cloudflare Zero Trust Access (`/admin`, `/admin/metrics`). */
   readonly adminPaths?: readonly string[];
+  /** Stack settings only this app has, by key (`fleet:apps.<app>.<key>`). */
+  readonly settings?: Readonly<Record<string, AppSettingSpec>>;
 }
 
 /** Identity function that gives `deploy.ts` files type checking and editor help. */

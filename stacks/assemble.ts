@@ -6,7 +6,14 @@
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
 import { ZoneSettings } from "../components/cloudflare/zone-settings";
-import { HerokuService, type DatabaseBinding, type RedisBinding, type ServiceFacts } from "../components/heroku-service";
+import {
+  HerokuService,
+  type DatabaseBinding,
+  type DeclaredFacts,
+  type PipelineBinding,
+  type RedisBinding,
+  type ServiceFacts,
+} from "../components/heroku-service";
 import { GeneratedSecrets } from "../components/secrets/generated-secrets";
 import { appContext } from "./app-context";
 import { WRITTEN_SOURCES, type AppModel, type EnvironmentModel } from "./environment-model";
@@ -16,6 +23,8 @@ export interface AppOutputs {
   readonly herokuName: pulumi.Output<string>;
   readonly webUrl: pulumi.Output<string>;
   readonly customUrl: pulumi.Output<string | undefined>;
+  /** The pipeline this stack owns for the app (production), which other stacks join. */
+  readonly pipeline?: pulumi.Output<{ id: string; name: string }>;
 }
 
 /** Apps that bill a shared data store go before the apps that attach to it. */
@@ -24,7 +33,11 @@ export function creationOrder(model: EnvironmentModel): AppModel[] {
   return [...model.apps].sort((a, b) => Number(owners.has(b.name)) - Number(owners.has(a.name)));
 }
 
-export function assembleEnvironment(model: EnvironmentModel, parsed: ParsedStackConfig): Record<string, AppOutputs> {
+/**
+ * @param pipelineIds for a stack that promotes to another: per app, the id of
+ * the pipeline that stack owns (apps without one join nothing this time).
+ */
+export function assembleEnvironment(model: EnvironmentModel, parsed: ParsedStackConfig, pipelineIds: ReadonlyMap<string, string> = new Map()): Record<string, AppOutputs> {
   const zoneId = model.cloudflare
     ? cloudflare.getZoneOutput({ filter: { name: model.cloudflare.zone } }).apply((z) => z.id)
     : undefined;
@@ -83,7 +96,13 @@ export function assembleEnvironment(model: EnvironmentModel, parsed: ParsedStack
         ? { admin: { ...optional("accountId", model.cloudflare.accountId), paths: app.adminPaths, allowedEmails: model.cloudflare.accessEmails } }
         : {}),
       ...optional("logDrainUrl", app.logDrain ? logDrainUrl : undefined),
+      ...(app.addons.length > 0 ? { addons: app.addons.map((a) => ({ name: a.name, plan: a.plan, protect: a.protect })) } : {}),
+      ...optional("pipeline", pipelineBinding(app, pipelineIds)),
+      ...optional("smokeCheck", app.smokeCheck),
       protect: app.protect,
+      oneOffRuns: app.oneOffRuns.map((r) => ({ name: r.name, command: r.command, trigger: r.trigger, size: r.size })),
+      ...optional("pinnedRelease", app.pinnedRelease),
+      declared: declaredFacts(model, app),
     });
     services.set(app.name, service);
     publicUrls.get(app.name)![1](service.publicUrl);
@@ -92,9 +111,27 @@ export function assembleEnvironment(model: EnvironmentModel, parsed: ParsedStack
   return Object.fromEntries(
     model.apps.map((a) => {
       const s = services.get(a.name)!;
-      return [a.name, { herokuName: s.herokuName, webUrl: s.webUrl, customUrl: s.customUrl }];
+      const pipeline = s.pipeline ? { pipeline: pulumi.all([s.pipeline.pipelineId, s.pipeline.name]).apply(([id, name]) => ({ id, name })) } : {};
+      return [a.name, { herokuName: s.herokuName, webUrl: s.webUrl, customUrl: s.customUrl, ...pipeline }];
     }),
   );
+}
+
+function pipelineBinding(app: AppModel, pipelineIds: ReadonlyMap<string, string>): PipelineBinding | undefined {
+  const pipeline = app.pipeline;
+  if (pipeline?.kind === "owner") return { mode: "own", name: pipeline.name, adopt: pipeline.adopt };
+  const id = pipeline?.kind === "member" ? pipelineIds.get(app.name) : undefined;
+  return id !== undefined ? { mode: "join", pipelineId: id } : undefined;
+}
+
+/** What the policy pack needs to know of an app beyond its resources: which values are plain, its database's budget, the DNS intent. */
+function declaredFacts(model: EnvironmentModel, app: AppModel): DeclaredFacts {
+  const db = app.database ? model.databases.find((d) => d.name === app.database!.store) : undefined;
+  return {
+    plainConfigKeys: app.vars.filter((v) => v.source === "plain" && !v.secret && v.value !== undefined).map((v) => v.name),
+    ...(db ? { database: { store: db.name, connectionLimit: db.connectionLimit, reservedForOthers: db.reservedForOthers } } : {}),
+    ...(app.domain && model.cloudflare ? { proxied: model.cloudflare.proxied } : {}),
+  };
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {

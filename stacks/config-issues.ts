@@ -90,6 +90,8 @@ function typeHint(issue: z.core.$ZodIssue): string {
 }
 
 function whatOf(issue: z.core.$ZodIssue, hidden: boolean): string {
+  // A map key the map does not accept: the key's own rule says why.
+  if (issue.code === "invalid_key") return issue.issues[0]?.message ?? issue.message;
   if (issue.code === "unrecognized_keys") {
     return `unknown setting${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `'${k}'`).join(", ")}`;
   }
@@ -113,6 +115,7 @@ function whatOf(issue: z.core.$ZodIssue, hidden: boolean): string {
 function fixOf(stack: string, issue: z.core.$ZodIssue, path: Path, hidden: boolean): string {
   const key = configPath(path);
   const params = issue.code === "custom" ? (issue.params as IssueParams | undefined) : undefined;
+  if (issue.code === "invalid_key") return `rename it in Pulumi.${stack}.yaml`;
   if (issue.code === "unrecognized_keys") {
     const known = knownKeysAt(path);
     return `remove or rename it in Pulumi.${stack}.yaml${known ? ` (known here: ${known})` : ""}`;

@@ -52,7 +52,22 @@ const hostname = z
   });
 const envVarName = z.string().regex(/^[A-Z][A-Z0-9_]*$/, { message: "is not an environment variable name (UPPER_SNAKE_CASE)" });
 const processType = z.string().regex(/^[-\w]{1,128}$/, { message: "is not a Procfile process type" });
+/** `service:plan` of an add-on, as `heroku addons:create` takes it. */
+export const ADDON_PLAN = /^[a-z0-9][a-z0-9-]*:[a-z0-9][a-z0-9-]*$/;
+const addonPlan = z.string().regex(ADDON_PLAN, { message: "is not an add-on plan: write <service>:<plan>, as `heroku addons:create` takes it" });
+/** The name an extra add-on goes by in the stack (and in its Heroku add-on name). */
+const addonKey = z.string().regex(/^[a-z][a-z0-9-]{0,29}$/, { message: "is not an add-on name (1–30 lowercase letters, digits or dashes, a letter first)" });
+/** A Pulumi stack name. */
+const stackName = z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, { message: "is not a stack name (letters, digits, -, _ and .)" });
 const storeName = z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, { message: "is not a store name (lowercase letters, digits, dashes)" });
+
+const RELEASE_PIN_MESSAGE = "must be a release version of the app, such as 41 or v41 (`heroku releases` lists them)";
+const releasePin = z.union([z.number(), z.string()], { error: RELEASE_PIN_MESSAGE }).transform((value, ctx) => {
+  const version = typeof value === "number" ? value : /^v?[1-9]\d{0,8}$/.test(value) ? Number(value.replace(/^v/, "")) : Number.NaN;
+  if (Number.isInteger(version) && version >= 1) return version;
+  ctx.addIssue({ code: "custom", message: RELEASE_PIN_MESSAGE });
+  return z.NEVER;
+});
 
 /** Size and count of one process type. */
 export const processOverrideSchema = z.strictObject({
@@ -84,6 +99,24 @@ export const appOverrideSchema = z.strictObject({
   config: z.record(envVarName, z.string()).optional(),
   /** Generation of each generated secret; raise by one to rotate. @default 1 */
   rotate: z.record(envVarName, z.number().int().min(1).max(1000)).optional(),
+  /**
+   * Rollback: run this earlier release of the app again (its version, as
+   * `heroku releases` lists it: 41 or v41) instead of the current source;
+   * remove it to return to the source. @default none
+   */
+  release: releasePin.optional(),
+  /**
+   * Extra add-ons billed to the app, each by a name of your choice → its
+   * `service:plan`; their config vars reach the app from Heroku.
+   * @example { papertrail: "papertrail:choklad", newrelic: "newrelic:wayne" }
+   */
+  addons: z.record(addonKey, addonPlan).optional(),
+  /** The check of the health path after each release, or false for none. @default { timeoutSeconds: 300 } */
+  smokeCheck: z
+    .union([z.literal(false), z.strictObject({ timeoutSeconds: z.number().int().min(10).max(1800).optional() })], {
+      error: "must be false, or { timeoutSeconds: 10–1800 }",
+    })
+    .optional(),
 });
 
 /** The three ways a database can exist; a database is exactly one of them. */
@@ -156,6 +189,13 @@ export const stackConfigSchema = z.strictObject({
   accessTeamDomain: z.url({ protocol: /^https$/, error: "must be the https:// URL of the Zero Trust team, such as https://acme.cloudflareaccess.com" }).optional(),
   /** Emails allowed through Cloudflare Access to admin paths. */
   accessEmails: z.array(z.email({ error: "is not an email address" })).optional(),
+  /**
+   * The stack this one promotes to: each app is coupled, as stage `staging`,
+   * to the pipeline that stack's apps are in (read from its `pipelines`
+   * output). Production stacks own the pipelines and set nothing here.
+   * @example "production"
+   */
+  promoteTo: stackName.optional(),
   /** Per-app settings, keyed by app name. */
   apps: z.record(z.string(), appOverrideSchema).optional(),
   /** Shared Postgres databases, keyed by a name apps refer to. */
@@ -181,6 +221,7 @@ export const FLEET_KEY_KINDS: Readonly<Record<keyof StackConfig, "string" | "jso
   proxied: "json",
   accessEmails: "json",
   accessTeamDomain: "string",
+  promoteTo: "string",
   apps: "json",
   databases: "json",
   redis: "json",

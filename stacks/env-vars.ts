@@ -29,6 +29,10 @@ export interface VarContext {
   readonly access: { readonly teamDomain: string | undefined } | undefined;
   /** Provided secrets present in the stack (names), from `<app>:<KEY>`. */
   readonly providedKeys: ReadonlySet<string>;
+  /** Variables the app's own settings set (`fleet:apps.<app>.<key>`), with the setting each comes from. */
+  readonly settingVars: ReadonlyMap<string, { readonly value: string; readonly setting: string }>;
+  /** Variables the app's extra add-ons set → which add-on, in words. @default none */
+  readonly addonVars?: ReadonlyMap<string, string>;
 }
 
 /** Whether the schema accepts the variable being absent (optional or defaulted). */
@@ -72,6 +76,9 @@ export function resolveVars(ctx: VarContext, problems: Problems): VarModel[] {
       );
     } else if ((name === "REDIS_URL" || name === "REDIS_TLS_URL") && ctx.redis) {
       add({ source: "addon", secret: true, origin: ctx.redis.origin });
+    } else if (ctx.addonVars?.has(name)) {
+      // Heroku sets it when the add-on is attached; fleet never writes it.
+      add({ source: "addon", secret: true, origin: ctx.addonVars.get(name)! });
     } else if (name === "APP_ENV") {
       add({ source: "fleet", secret: false, origin: "the stack's tier", value: ctx.tier });
     } else if (name === "DATABASE_SCHEMA" && ctx.database) {
@@ -84,6 +91,9 @@ export function resolveVars(ctx: VarContext, problems: Problems): VarModel[] {
       add({ source: "fleet", secret: false, origin: "fleet:accessTeamDomain", value: ctx.access.teamDomain });
     } else if (name === "REDIS_KEY_PREFIX" && ctx.redis) {
       add({ source: "fleet", secret: false, origin: "the app's Redis prefix", value: ctx.redis.keyPrefix });
+    } else if (ctx.settingVars.has(name)) {
+      const set = ctx.settingVars.get(name)!;
+      add({ source: "fleet", secret: false, origin: set.setting, value: set.value, setting: set.setting });
     } else if (generated[name]) {
       const adopted = ctx.providedKeys.has(name);
       const generation = rotate[name] ?? (adopted ? 0 : 1);
@@ -148,13 +158,16 @@ function checkDeclarations(ctx: VarContext, problems: Problems): void {
     ...Object.keys(spec.config ?? {}).map((k): [string, string] => [k, "config"]),
   ];
   for (const name of spec.buildEnv ?? []) declared.push([name, "buildEnv"]);
+  for (const [key, setting] of Object.entries(spec.settings ?? {})) {
+    for (const name of setting.variables) declared.push([name, `settings.${key}`]);
+  }
   for (const [name, where] of declared) {
     if (!reads.has(name)) {
       problems.add(`apps/${app}/deploy.ts ${where}.${name}`, "names a variable the app's env schema does not read", `add ${name} to apps/${app}/src/env.ts or remove it from the spec`);
     }
   }
   for (const [name, where] of declared.filter(([, w]) => w === "config")) {
-    const owner = reads.has(name) ? ownerOf(spec, name, stack) : undefined;
+    const owner = reads.has(name) ? ownerOf(spec, name, stack, ctx.addonVars) : undefined;
     if (owner) problems.add(`apps/${app}/deploy.ts ${where}.${name}`, `is not plain configuration: ${owner.owner}`, `remove it from the spec's config in apps/${app}/deploy.ts`);
   }
   for (const name of Object.keys(override.config ?? {})) {
@@ -163,7 +176,7 @@ function checkDeclarations(ctx: VarContext, problems: Problems): void {
       problems.add(setting, `is not a variable ${app} reads${suggest(name, reads)}`, `remove it from Pulumi.${stack}.yaml`);
       continue;
     }
-    const owner = ownerOf(spec, name, stack);
+    const owner = ownerOf(spec, name, stack, ctx.addonVars);
     const value = override.config?.[name] ?? "";
     const looks = ctx.secretConfig ? undefined : secretLooking(value);
     if (owner) {

@@ -76,6 +76,18 @@ export interface ScheduledJobModel {
   readonly dynoSize: string;
 }
 
+/** A command fleet runs once (per trigger) in a one-off dyno, after the app's build is released. */
+export interface OneOffRunModel {
+  /** Unique in the app: the resource is `<app>-run-<name>`. */
+  readonly name: string;
+  readonly command: string;
+  readonly trigger: string;
+  /** The one-off dyno's size: the app's own process size, so it never mixes dyno tiers. */
+  readonly size: DynoSize;
+  /** The stack setting that asks for it. */
+  readonly setting: string;
+}
+
 /** How an app's connections are confined to its schema. */
 export type DatabaseAccess =
   /** Essential plans: the database's one credential, confined by `search_path` and the app's own schema. */
@@ -96,6 +108,35 @@ export interface AppDatabaseModel {
 export interface AppRedisModel {
   readonly store: string;
   readonly keyPrefix: string;
+}
+
+/** An add-on the stack gives an app beyond its data stores (`fleet:apps.<app>.addons`). */
+export interface ExtraAddonModel {
+  /** Its name in the stack (the key); also names the Heroku add-on `<heroku app>-<name>`. */
+  readonly name: string;
+  /** `service:plan`. */
+  readonly plan: string;
+  readonly service: string;
+  /** Config vars it sets on the app, when fleet knows the service; undefined until Heroku provisions it otherwise. */
+  readonly configVars: readonly string[] | undefined;
+  /** Protected and kept when removed (production, and it holds data). */
+  readonly protect: boolean;
+  /** Why it is or is not protected, in words. */
+  readonly protectReason: string;
+}
+
+/** An app's place in a Heroku pipeline (staging → production promotion). */
+export type PipelineModel =
+  /** This stack ends the pipeline: it owns the pipeline and couples its app as `production`. */
+  | { readonly kind: "owner"; readonly name: string; readonly adopt: boolean }
+  /** This stack couples its app as `staging` to the pipeline stack `fromStack` owns. */
+  | { readonly kind: "member"; readonly fromStack: string };
+
+/** The check of an app's health path once a build is released. */
+export interface SmokeCheckModel {
+  readonly path: string;
+  /** How long the app has to answer 200 after the release. */
+  readonly timeoutSeconds: number;
 }
 
 export interface AppModel {
@@ -119,6 +160,18 @@ export interface AppModel {
   readonly sourceDir: string;
   readonly protect: boolean;
   readonly logDrain: boolean;
+  /** Commands run once each (a backfill per newly tracked game). */
+  readonly oneOffRuns: readonly OneOffRunModel[];
+  /** Rollback: the earlier release whose slug runs instead of the source's build (`fleet:apps.<app>.release`). */
+  readonly pinnedRelease: number | undefined;
+  /** Extra add-ons from the stack. */
+  readonly addons: readonly ExtraAddonModel[];
+  /** Its place in a pipeline; undefined when it has none (see `pipelineNote`). */
+  readonly pipeline: PipelineModel | undefined;
+  /** Why the app is in no pipeline although its stack has pipelines. */
+  readonly pipelineNote: string | undefined;
+  /** Undefined for apps without a web process answering on a health path. */
+  readonly smokeCheck: SmokeCheckModel | undefined;
 }
 
 export interface DatabaseModel {
@@ -159,4 +212,6 @@ export interface EnvironmentModel {
   readonly redis: readonly RedisModel[];
   readonly budgets: readonly Budget[];
   readonly logDrain: boolean;
+  /** The stack this one promotes to (`fleet:promoteTo`), whose pipelines its apps join. */
+  readonly promoteTo: string | undefined;
 }

@@ -11,10 +11,13 @@ import { isSmallTier } from "../components/plans";
 import type { AppSpec } from "./app-spec";
 import type { AppOverride, StackConfig, Tier } from "./config-schema";
 import { resolveDatabases, resolveRedis, type StoreContext } from "./data-stores";
-import type { AppDatabaseModel, AppModel, EnvironmentModel, ProcessModel, ScheduledJobModel } from "./environment-model";
+import type { AppDatabaseModel, AppModel, EnvironmentModel, OneOffRunModel, ProcessModel, ScheduledJobModel } from "./environment-model";
 import { isOptional, reportPlainCredential, resolveVars } from "./env-vars";
+import { resolveExtraAddons } from "./extra-addons";
 import { Problems, type Problem } from "./problems";
+import { checkPromoteTo, pipelineFor } from "./promotion";
 import { secretLooking } from "./secret-looking";
+import { resolveSmokeCheck } from "./smoke-check";
 import { configSetCommand, parseStackConfig, type ParsedStackConfig, type RawConfig } from "./stack-config";
 import { isProductionName, TIER_DEFAULTS, type TierDefaults } from "./tiers";
 import { checkWrittenValues } from "./written-values";
@@ -36,7 +39,7 @@ export interface BuildOptions {
 export function buildEnvironment(options: BuildOptions): BuildResult {
   const problems = new Problems();
   const { stack, specs } = options;
-  const parsed = parseStackConfig(stack, options.raw, problems);
+  const parsed = parseStackConfig(stack, options.raw, problems, specs);
   const config = parsed.config;
   if (!config) {
     // Nothing of the fleet settings could be read, but missing secrets can still be reported with them.
@@ -108,7 +111,11 @@ export function buildEnvironment(options: BuildOptions): BuildResult {
         return {
           app,
           dynos: (processes.get(app) ?? []).reduce((sum, p) => sum + p.quantity, 0),
-          oneOffDynos: (Object.values(spec.processes).some((p) => p.kind === "release") ? 1 : 0) + ((spec.scheduledJobs?.length ?? 0) > 0 ? 1 : 0),
+          // The release phase, a scheduler run, and the app's one-off runs (one at a time) may overlap.
+          oneOffDynos:
+            (Object.values(spec.processes).some((p) => p.kind === "release") ? 1 : 0) +
+            ((spec.scheduledJobs?.length ?? 0) > 0 ? 1 : 0) +
+            ((parsed.appSettings.get(app)?.runOnce.length ?? 0) > 0 ? 1 : 0),
           poolPerDyno: spec.database?.poolPerDyno ?? DEFAULT_POOL,
         };
       }),
@@ -148,6 +155,7 @@ export function buildEnvironment(options: BuildOptions): BuildResult {
       else hostnames.set(domain, claim);
     }
     const providedKeys = new Set(parsed.appSecrets.get(spec.name)?.keys() ?? []);
+    const extra = resolveExtraAddons(stack, spec, o, defaults.protect, problems);
     const vars = resolveVars(
       {
         stack,
@@ -166,9 +174,15 @@ export function buildEnvironment(options: BuildOptions): BuildResult {
         redis: rd ? { keyPrefix: spec.redis!.keyPrefix, origin: `add-on heroku-redis:${rd.plan} (redis ${rd.name})` } : undefined,
         access: (spec.adminPaths?.length ?? 0) > 0 && domain && config.cloudflareZone ? { teamDomain: config.accessTeamDomain } : undefined,
         providedKeys,
+        settingVars: parsed.appSettings.get(spec.name)?.vars ?? new Map(),
+        addonVars: extra.vars,
       },
       problems,
     );
+    // A one-off dyno of the app's own size never mixes dyno tiers (eco/basic beside standard).
+    const runSize = processes.get(spec.name)?.[0]?.size ?? defaults.dynoSize;
+    const oneOffRuns = (parsed.appSettings.get(spec.name)?.runOnce ?? []).map((run): OneOffRunModel => ({ ...run, size: runSize }));
+    const pipeline = pipelineFor(tier, config.promoteTo, config.appPrefix, spec, o.adoptApp !== undefined);
     apps.push({
       name: spec.name,
       spec,
@@ -189,8 +203,15 @@ export function buildEnvironment(options: BuildOptions): BuildResult {
       sourceDir: path.posix.join("apps", spec.name),
       protect: defaults.protect,
       logDrain: parsed.logDrainUrl !== undefined,
+      oneOffRuns,
+      pinnedRelease: o.release,
+      addons: extra.addons,
+      pipeline: pipeline.pipeline,
+      pipelineNote: pipeline.note,
+      smokeCheck: resolveSmokeCheck(spec, o, processes.get(spec.name) ?? []),
     });
   }
+  checkPromoteTo(stack, tier, config.promoteTo, problems);
   checkWrittenValues({ stack, tier, apps, zone: config.cloudflareZone }, problems);
   checkAccess(stack, config, apps, aside.keys, problems);
 
@@ -211,6 +232,7 @@ export function buildEnvironment(options: BuildOptions): BuildResult {
       redis,
       budgets,
       logDrain: parsed.logDrainUrl !== undefined,
+      promoteTo: config.promoteTo,
     },
   };
 }

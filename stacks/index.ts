@@ -6,8 +6,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { assembleEnvironment, type AppOutputs } from "./assemble";
 import { buildEnvironment } from "./environment";
+import type { EnvironmentModel } from "./environment-model";
 import { checkAgainstLastDeployment, deploymentRecord, DEPLOYMENT_RECORD_OUTPUT, type DeploymentRecord } from "./last-deployment";
 import { formatProblems } from "./problems";
+import { PIPELINES_OUTPUT, promotionTargets, type PipelinesOutput } from "./promotion";
 import { readRawConfig } from "./pulumi-config";
 import { APP_SPECS } from "./specs";
 
@@ -21,6 +23,29 @@ async function lastDeployment(stack: string): Promise<unknown> {
   return self.getOutputValue(DEPLOYMENT_RECORD_OUTPUT);
 }
 
+/**
+ * The pipelines the stack this one promotes to owns, read through a
+ * StackReference (a read: it creates nothing). That stack must exist
+ * (`pulumi stack init`); until its first `pulumi up` it has published none,
+ * and each app is reported as joining nothing this time.
+ */
+async function promotionPipelines(model: EnvironmentModel): Promise<ReadonlyMap<string, string>> {
+  const fromStack = model.promoteTo;
+  if (fromStack === undefined) return new Map();
+  const members = model.apps.filter((a) => a.pipeline?.kind === "member").map((a) => a.name);
+  if (members.length === 0) return new Map();
+  const target = new pulumi.StackReference("promotion-target", { name: selfReferenceName(fromStack) });
+  const targets = promotionTargets(model.stack, fromStack, members, await target.getOutputValue(PIPELINES_OUTPUT));
+  for (const warning of targets.warnings) void pulumi.log.warn(warning);
+  return targets.ids;
+}
+
+/** Per app, the pipeline this stack owns, for the stacks that promote to it. */
+function ownedPipelines(apps: Record<string, AppOutputs>): pulumi.Output<PipelinesOutput> {
+  const owned = Object.entries(apps).flatMap(([app, outputs]) => (outputs.pipeline ? [[app, outputs.pipeline] as const] : []));
+  return pulumi.all(Object.fromEntries(owned));
+}
+
 /** `<org>/<project>/<stack>` (`organization/…` on a self-managed backend); the bare stack name, which the CLI resolves the same way, where the engine names no organization. */
 function selfReferenceName(stack: string): string {
   try {
@@ -30,16 +55,23 @@ function selfReferenceName(stack: string): string {
   }
 }
 
-async function main(): Promise<{ apps: Record<string, AppOutputs>; [DEPLOYMENT_RECORD_OUTPUT]: DeploymentRecord }> {
+async function main(): Promise<{
+  apps: Record<string, AppOutputs>;
+  [PIPELINES_OUTPUT]: pulumi.Output<PipelinesOutput>;
+  [DEPLOYMENT_RECORD_OUTPUT]: DeploymentRecord;
+}> {
   const stack = pulumi.getStack();
   const result = buildEnvironment({ stack, specs: APP_SPECS, raw: readRawConfig() });
   // A RunError shows its message without a stack trace: the message is the whole story.
   if (!result.ok) throw new pulumi.RunError(formatProblems(stack, result.problems));
   const destructive = checkAgainstLastDeployment(result.model, await lastDeployment(stack));
   if (destructive.length > 0) throw new pulumi.RunError(formatProblems(stack, destructive));
+  const apps = assembleEnvironment(result.model, result.parsed, await promotionPipelines(result.model));
   return {
-    /** Per app: its Heroku name, Heroku web URL and custom URL. */
-    apps: assembleEnvironment(result.model, result.parsed),
+    /** Per app: its Heroku name, Heroku web URL, custom URL and the pipeline this stack owns. */
+    apps,
+    /** Per app, the pipeline this stack owns (empty but in a production stack): what promoting stacks join. */
+    [PIPELINES_OUTPUT]: ownedPipelines(apps),
     [DEPLOYMENT_RECORD_OUTPUT]: deploymentRecord(result.model),
   };
 }

@@ -4,7 +4,9 @@
  * problem with the config path and the command that fixes it.
  */
 import { z } from "zod";
-import { wordsForIssue } from "./config-issues";
+import type { AppSpec } from "./app-spec";
+import { settingKeys, takeAppSettings, type ResolvedSettings } from "./app-settings";
+import { issuePath, wordsForIssue } from "./config-issues";
 import { FLEET_KEY_KINDS, FLEET_SECRET_KEYS, type StackConfig } from "./config-schema";
 import { parseLeniently, type SetAside } from "./lenient-parse";
 import { Problems } from "./problems";
@@ -47,10 +49,12 @@ export interface ParsedStackConfig {
   /** External database URLs by database name (secret). */
   readonly databaseUrls: ReadonlyMap<string, string>;
   readonly logDrainUrl: string | undefined;
+  /** What each app's own settings (`fleet:apps.<app>.<key>` declared by its spec) amount to. */
+  readonly appSettings: ReadonlyMap<string, ResolvedSettings>;
 }
 
-/** Turns the flat config map into the `fleet:` object and the per-app secrets. */
-export function parseStackConfig(stack: string, raw: RawConfig, problems: Problems): ParsedStackConfig {
+/** Turns the flat config map into the `fleet:` object and the per-app secrets; `specs` declare the apps' own settings. */
+export function parseStackConfig(stack: string, raw: RawConfig, problems: Problems, specs: readonly AppSpec[] = []): ParsedStackConfig {
   const fleet: Record<string, unknown> = {};
   const secretSettings = new Set<string>();
   const appSecrets = new Map<string, Map<string, string>>();
@@ -90,11 +94,12 @@ export function parseStackConfig(stack: string, raw: RawConfig, problems: Proble
     forApp.set(key, text);
   }
 
+  const appSettings = takeAppSettings(stack, fleet, specs, secretSettings.has("apps"), problems);
   const parsed = parseLeniently(fleet, { tier: tierSuggestedBy(stack), appPrefix: PROJECT });
   for (const issue of parsed.issues) {
     const top = String(issue.path[0] ?? "");
     const words = wordsForIssue(stack, issue, secretSettings.has(top));
-    problems.add(words.where, words.what, words.fix);
+    problems.add(words.where, words.what, withAppSettings(words.fix, issue, specs));
   }
   return {
     config: parsed.config,
@@ -104,7 +109,16 @@ export function parseStackConfig(stack: string, raw: RawConfig, problems: Proble
     plaintextAppKeys,
     databaseUrls,
     logDrainUrl,
+    appSettings,
   };
+}
+
+/** An unknown key of `fleet:apps.<app>`: the fix lists the app's own settings beside the common ones. */
+function withAppSettings(fix: string, issue: z.core.$ZodIssue, specs: readonly AppSpec[]): string {
+  const path = issuePath(issue);
+  if (issue.code !== "unrecognized_keys" || path.length !== 2 || path[0] !== "apps") return fix;
+  const keys = settingKeys(specs, String(path[1]));
+  return keys.length === 0 ? fix : fix.replace(/\)$/, `; ${String(path[1])} also takes ${keys.join(", ")})`);
 }
 
 /**

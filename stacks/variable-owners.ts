@@ -33,8 +33,10 @@ export interface VariableOwner {
 }
 
 /** Who owns `name` for this app, or undefined when plain configuration may set it. */
-export function ownerOf(spec: AppSpec, name: string, stack: string): VariableOwner | undefined {
+export function ownerOf(spec: AppSpec, name: string, stack: string, addonVars?: ReadonlyMap<string, string>): VariableOwner | undefined {
   const app = spec.name;
+  const addon = addonVars?.get(name);
+  if (addon !== undefined) return { owner: `the ${addon} sets it`, instead: `its value comes from the add-on (fleet:apps.${app}.addons)` };
   if (HEROKU_VARS.has(name)) return { owner: "Heroku sets it on every dyno", instead: "Heroku's value always wins" };
   if (DYNO_METADATA_VARS.has(name)) return { owner: "Heroku's runtime-dyno-metadata sets it", instead: "" };
   if (name === "APP_ENV") return { owner: "fleet sets it to the stack's tier (fleet:tier)", instead: "choose the tier with fleet:tier" };
@@ -55,6 +57,10 @@ export function ownerOf(spec: AppSpec, name: string, stack: string): VariableOwn
     return name === "CF_ACCESS_AUD"
       ? { owner: "fleet sets it to the audience tag of the Access application in front of the admin paths", instead: "" }
       : { owner: "fleet sets it from fleet:accessTeamDomain", instead: "set fleet:accessTeamDomain instead" };
+  }
+  const setting = Object.entries(spec.settings ?? {}).find(([, s]) => s.variables.includes(name))?.[0];
+  if (setting !== undefined) {
+    return { owner: `fleet sets it from fleet:apps.${app}.${setting}`, instead: `set fleet:apps.${app}.${setting} instead (${spec.settings?.[setting]?.description ?? ""})` };
   }
   if (spec.generatedSecrets?.[name]) {
     return {

@@ -17,6 +17,15 @@ export interface BuildArgs {
    * time, such as NEXT_PUBLIC_*); a change rebuilds. @default undefined (none)
    */
   readonly buildEnvSha256?: pulumi.Input<string>;
+  /**
+   * Rollback: run this earlier release's slug instead of the build's (a
+   * version of the same app, as `heroku releases` lists it). Changed or
+   * removed in place: removing it releases the build's own slug (or the
+   * promoted one it recorded) again.
+   * Register the Build with `ignoreChanges` on its source while pinned, or a
+   * source change would build and release new code. @default undefined (the build runs) @example 41
+   */
+  readonly pinnedRelease?: pulumi.Input<number>;
 }
 
 /**
@@ -27,13 +36,16 @@ export interface BuildArgs {
  * const build = new Build("shop-build", { app: app.appId, sourceDir: "apps/shop-sentiment" }, { dependsOn: [config] });
  */
 export class Build extends HerokuResource {
-  /** Heroku's UUID of the build. */
+  /** Heroku's UUID of the build; empty when a promoted release of the same source was recorded instead (`reusedRelease`). */
   declare readonly buildId: pulumi.Output<string>;
-  /** The release it made. */
+  /**
+   * The release that runs its slug: the one the build made (or the promoted
+   * one found running), or the one that released it again after a pin.
+   */
   declare readonly releaseId: pulumi.Output<string>;
   /** That release's version (v42 → 42). */
   declare readonly releaseVersion: pulumi.Output<number>;
-  /** The slug it made. */
+  /** The slug it made (or the promoted one it recorded). */
   declare readonly slugId: pulumi.Output<string>;
   /** `succeeded`. */
   declare readonly status: pulumi.Output<string>;
@@ -41,6 +53,11 @@ export class Build extends HerokuResource {
   declare readonly sourceSha256: pulumi.Output<string>;
   /** Process types of the Procfile: type → command. */
   declare readonly processTypes: pulumi.Output<Record<string, string>>;
+  /** While pinned: the slug that runs instead of the build's. */
+  declare readonly pinnedSlugId: pulumi.Output<string | undefined>;
+  /** While pinned: the release that runs the pinned slug. */
+  declare readonly pinReleaseId: pulumi.Output<string | undefined>;
+  declare readonly pinReleaseVersion: pulumi.Output<number | undefined>;
 
   constructor(name: string, args: BuildArgs, opts?: pulumi.CustomResourceOptions) {
     const sourceSha256 = args.sourceSha256 ?? pulumi.output(packSource(args.sourceDir).then((archive) => archive.sha256));
@@ -57,6 +74,9 @@ export class Build extends HerokuResource {
         slugId: undefined,
         status: undefined,
         processTypes: undefined,
+        pinnedSlugId: undefined,
+        pinReleaseId: undefined,
+        pinReleaseVersion: undefined,
       },
       opts,
     );

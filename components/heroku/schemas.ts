@@ -101,6 +101,14 @@ export const releaseSchema = () =>
 export type ReleaseBody = z.infer<ReturnType<typeof releaseSchema>>;
 type _ReleaseConforms = Conforms<Omit<ReleaseBody, "status">, Heroku.Release>;
 
+/** `GET /apps/{app}/slugs/{id}`: `commit` is the `source_blob.version` of the build that made it. */
+export const slugSchema = () =>
+  z.object({
+    id: z.string(),
+    commit: maybe(z.string()),
+  });
+export type SlugBody = Conforms<z.infer<ReturnType<typeof slugSchema>>, Heroku.Slug>;
+
 /** One entry of `GET /apps/{app}/formation`: the schema's `size`; `dyno_size` where some answers add it. */
 export const formationSchema = () =>
   z.object({
@@ -154,3 +162,21 @@ export const couplingSchema = () =>
     pipeline: idRef(),
   });
 export type CouplingBody = Conforms<z.infer<ReturnType<typeof couplingSchema>>, Heroku.PipelineCoupling>;
+
+/** `GET /apps/{app}/dynos/{id}`: a one-off dyno while it runs (gone, 404, once its process has ended). */
+export const dynoSchema = () =>
+  z.object({
+    id: z.string(),
+    name: z.string(),
+    command: z.string(),
+    state: z.string(),
+    type: maybe(z.string()),
+    size: maybe(z.string()),
+    created_at: z.string(),
+    release: maybe(z.object({ id: z.string(), version: z.number() })),
+  });
+export type DynoBody = Conforms<z.infer<ReturnType<typeof dynoSchema>>, Heroku.Dyno>;
+
+/** `POST /apps/{app}/log-sessions`: where to read the log (no auth: the URL is the session). */
+export const logSessionSchema = () => z.object({ id: z.string(), logplex_url: z.string() });
+export type LogSessionBody = Conforms<z.infer<ReturnType<typeof logSessionSchema>>, Heroku.LogSession>;

@@ -73,6 +73,12 @@ export interface RunOptions {
    * StackReference to its own stack. @default {} (a stack never deployed)
    */
   readonly stackOutputs?: Readonly<Record<string, unknown>>;
+  /**
+   * Outputs of other stacks the program reads through a StackReference, by
+   * stack name (a stack promoting to `production` reads its pipelines).
+   * @default {} (such a stack exists but has no outputs yet)
+   */
+  readonly referencedStacks?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 }
 
 export interface RunResult {
@@ -136,7 +142,13 @@ export interface Recording {
 }
 
 /** Installs a fresh mock monitor for a stack and records every registration from then on. */
-export async function startRecording(options: { stack: string; preview?: boolean; outputs?: MockOutputs; stackOutputs?: Readonly<Record<string, unknown>> }): Promise<Recording> {
+export async function startRecording(options: {
+  stack: string;
+  preview?: boolean;
+  outputs?: MockOutputs;
+  stackOutputs?: Readonly<Record<string, unknown>>;
+  referencedStacks?: RunOptions["referencedStacks"];
+}): Promise<Recording> {
   const resources: Registered[] = [];
   const invokes: { token: string; inputs: Record<string, unknown> }[] = [];
   const reads: Read[] = [];
@@ -145,8 +157,10 @@ export async function startRecording(options: { stack: string; preview?: boolean
       newResource(args) {
         if (args.id !== undefined && args.id !== "") reads.push({ type: args.type, name: args.name, id: args.id });
         if (args.type === STACK_REFERENCE) {
-          // A read of a stack's outputs, as the engine answers it (preview included).
-          return { id: args.id ?? args.name, state: { name: args.inputs["name"], outputs: { ...(options.stackOutputs ?? {}) }, secretOutputNames: [] } };
+          // A read of a stack's outputs, as the engine answers it (preview included): its own, or another stack's.
+          const referenced = String(args.inputs["name"] ?? "").split("/").pop() ?? "";
+          const outputs = referenced === options.stack ? options.stackOutputs : options.referencedStacks?.[referenced];
+          return { id: args.id ?? args.name, state: { name: args.inputs["name"], outputs: { ...(outputs ?? {}) }, secretOutputNames: [] } };
         }
         const inputs = unwrapSecrets(args.inputs) as Record<string, unknown>;
         const state = { ...args.inputs, ...(options.outputs?.(args.type, args.name, inputs) ?? {}) };
@@ -215,6 +229,7 @@ export async function runMocked(options: RunOptions): Promise<RunResult> {
     ...(options.preview !== undefined ? { preview: options.preview } : {}),
     ...(options.outputs ? { outputs: options.outputs } : {}),
     ...(options.stackOutputs ? { stackOutputs: options.stackOutputs } : {}),
+    ...(options.referencedStacks ? { referencedStacks: options.referencedStacks } : {}),
   });
   let error: Error | undefined;
   let outputs: Record<string, unknown> = {};

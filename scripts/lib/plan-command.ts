@@ -10,7 +10,9 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { buildEnvironment } from "../../stacks/environment";
 import { checkAgainstLastDeployment, DEPLOYMENT_RECORD_OUTPUT } from "../../stacks/last-deployment";
+import type { EnvironmentModel } from "../../stacks/environment-model";
 import { formatProblems, missingSecrets, realProblems, type Problem } from "../../stacks/problems";
+import { PIPELINES_OUTPUT } from "../../stacks/promotion";
 import { APP_SPECS } from "../../stacks/specs";
 import { runMocked } from "./mock-run";
 import { buildPlan, rejectedPlan, renderPlan } from "./plan-report";
@@ -40,10 +42,27 @@ fatal), 1 when the stack configuration has problems, 2 on bad arguments.`;
 const NEEDS_OUTPUTS =
   "rotation generations, data-store owners, Postgres plan families and the Heroku region against the last `pulumi up` (pulumi preview and up check them; pass --outputs with `pulumi stack output --json` to check them here)";
 
+/**
+ * Offline, the stack this one promotes to cannot be read: the plan shows each
+ * app coupled to a stand-in of that stack's pipeline, and says so.
+ */
+function promotionStandIn(model: EnvironmentModel): { stacks: Record<string, Record<string, unknown>>; note: string } | undefined {
+  const fromStack = model.promoteTo;
+  const members = model.apps.filter((a) => a.pipeline?.kind === "member");
+  if (fromStack === undefined || members.length === 0) return undefined;
+  const pipelines = Object.fromEntries(members.map((a) => [a.name, { id: `(pipeline of stack ${fromStack})`, name: `(pipeline of stack ${fromStack})` }]));
+  return {
+    stacks: { [fromStack]: { [PIPELINES_OUTPUT]: pipelines } },
+    note:
+      `pipelines: each app's coupling to the pipeline stack ${fromStack} owns is shown as if ${fromStack} had published it; ` +
+      `pulumi preview reads ${fromStack}'s '${PIPELINES_OUTPUT}' output (an app it has no pipeline for yet joins none, with a warning)`,
+  };
+}
+
 class ArgumentError extends Error {}
 
 /** Adds placeholder values for secrets the stack does not set yet, so the plan can show everything else. */
-function withPlaceholders(config: Record<string, string>, secretKeys: string[], missing: readonly Problem[]): void {
+export function withPlaceholders(config: Record<string, string>, secretKeys: string[], missing: readonly Problem[]): void {
   for (const p of missing) {
     const { key, path: at } = p.missingSecret!;
     if (at === undefined) config[key] = placeholderFor(key);
@@ -150,6 +169,7 @@ export async function runPlan(argv: readonly string[], io: PlanIo): Promise<numb
     if (destructive.length > 0) return reject(out, [...destructive, ...missing]);
   }
 
+  const standIn = promotionStandIn(second.model);
   const started = process.hrtime.bigint();
   const run = await runMocked({
     stack,
@@ -157,11 +177,13 @@ export async function runPlan(argv: readonly string[], io: PlanIo): Promise<numb
     secretKeys: files.secretKeys,
     preview: true,
     ...(lastOutputs ? { stackOutputs: lastOutputs } : {}),
+    ...(standIn ? { referencedStacks: standIn.stacks } : {}),
     load: io.loadProgram,
   });
   const programMs = Number(process.hrtime.bigint() - started) / 1e6;
   if (run.error) return fail(out, `the program failed: ${run.error.message}`, 1);
-  const plan = buildPlan(second.model, run.resources, missing, programMs, lastOutputs ? [] : [NEEDS_OUTPUTS]);
+  const notChecked = [...(lastOutputs ? [] : [NEEDS_OUTPUTS]), ...(standIn ? [standIn.note] : [])];
+  const plan = buildPlan(second.model, run.resources, missing, programMs, notChecked);
   await io.stdout(`${out.json ? JSON.stringify(plan, null, 2) : renderPlan(plan)}\n`);
   return 0;
 }

@@ -54,7 +54,33 @@ export interface PlanApp {
   readonly scheduledJobs: readonly { name: string; command: string; everyMinutes: number; at: number }[];
   readonly configVars: readonly PlanVar[];
   readonly resources: readonly PlanResource[];
+  /** Commands run once each in a one-off dyno (a new trigger runs one again). */
+  readonly oneOffRuns: readonly { name: string; command: string; trigger: string; setting: string }[];
+  /** Rollback: the release whose slug runs instead of the source's build, or null. */
+  readonly pinnedRelease: number | null;
+  /** Extra add-ons from the stack, with the config vars Heroku sets for each (null: known once provisioned). */
+  readonly addons: readonly PlanAddon[];
+  /** Its place in a pipeline; null when it has none (`pipelineNote` says why, when the stack has pipelines). */
+  readonly pipeline: PlanPipeline | null;
+  readonly pipelineNote?: string;
+  /** The check of its health path after each release; null for apps without one. */
+  readonly smokeCheck: { readonly path: string; readonly timeoutSeconds: number; readonly url: string } | null;
 }
+
+export interface PlanAddon {
+  readonly name: string;
+  readonly plan: string;
+  readonly configVars: readonly string[] | null;
+  readonly protect: boolean;
+  /** Why it is or is not protected. */
+  readonly protection: string;
+}
+
+export type PlanPipeline =
+  /** This stack owns the pipeline and couples the app as `production`. */
+  | { readonly role: "owner"; readonly name: string; readonly adopt: boolean; readonly stage: "production" }
+  /** The app is coupled as `staging` to the pipeline stack `fromStack` owns. */
+  | { readonly role: "member"; readonly fromStack: string; readonly stage: "staging" };
 
 export interface MissingSecret {
   readonly key: string;
@@ -183,7 +209,15 @@ export function costItems(model: EnvironmentModel): CostItem[] {
     if (db.kind === "addon" && db.plan && db.ownerApp) items.push({ app: db.ownerApp, kind: "postgres", plan: db.plan });
   }
   for (const r of model.redis) items.push({ app: r.ownerApp, kind: "redis", plan: r.plan });
+  for (const app of model.apps) for (const a of app.addons) items.push({ app: app.name, kind: "addon", plan: a.plan });
   return items;
+}
+
+function planPipeline(app: AppModel): PlanPipeline | null {
+  const p = app.pipeline;
+  if (p?.kind === "owner") return { role: "owner", name: p.name, adopt: p.adopt, stage: "production" };
+  if (p?.kind === "member") return { role: "member", fromStack: p.fromStack, stage: "staging" };
+  return null;
 }
 
 export function buildPlan(model: EnvironmentModel, resources: readonly Registered[], missing: readonly Problem[], programMs: number, notChecked: readonly string[] = []): Plan {
@@ -220,6 +254,18 @@ export function buildPlan(model: EnvironmentModel, resources: readonly Registere
       scheduledJobs: a.scheduledJobs.map((j) => ({ name: j.name, command: j.command, everyMinutes: j.every, at: j.at })),
       configVars: a.vars.map((v) => planVar(model, a, v)),
       resources: grouped.get(a.name) ?? [],
+      oneOffRuns: a.oneOffRuns.map((r) => ({ name: r.name, command: r.command, trigger: r.trigger, setting: r.setting })),
+      pinnedRelease: a.pinnedRelease ?? null,
+      addons: a.addons.map((x) => ({ name: x.name, plan: x.plan, configVars: x.configVars ?? null, protect: x.protect, protection: x.protectReason })),
+      pipeline: planPipeline(a),
+      ...(a.pipelineNote !== undefined ? { pipelineNote: a.pipelineNote } : {}),
+      smokeCheck: a.smokeCheck
+        ? {
+            path: a.smokeCheck.path,
+            timeoutSeconds: a.smokeCheck.timeoutSeconds,
+            url: a.domain ? `https://${a.domain} once its certificate is issued, else <web_url of ${a.herokuName}>` : `<web_url of ${a.herokuName}>`,
+          }
+        : null,
     })),
     stackResources,
     databases: model.databases.map((d) => ({ name: d.name, kind: d.kind, plan: d.plan ?? null, owner: d.ownerApp ?? d.attach?.app ?? null, users: d.users })),
@@ -256,6 +302,17 @@ export function renderPlan(plan: Plan): string {
     if (app.database) out.push(`  postgres: schema ${app.database.schema} in ${app.database.store}, PG_POOL_MAX ${app.database.poolMax}, ${app.database.access}`);
     if (app.redis) out.push(`  redis: ${app.redis.store}, key prefix ${app.redis.keyPrefix}`);
     for (const j of app.scheduledJobs) out.push(`  scheduled: ${j.name} every ${j.everyMinutes} min at ${j.at}: ${j.command}`);
+    for (const r of app.oneOffRuns) out.push(`  runs once (trigger ${r.trigger}): ${r.command}`);
+    if (app.pinnedRelease !== null) {
+      out.push(`  release: PINNED to v${app.pinnedRelease} (fleet:apps.${app.name}.release): that release's slug runs; the source is not built until the pin is removed`);
+    }
+    for (const a of app.addons) {
+      out.push(`  add-on ${a.name}: ${a.plan} → ${a.configVars ? a.configVars.join(", ") || "no config vars" : "config vars known once provisioned"}; ${a.protection}`);
+    }
+    if (app.pipeline?.role === "owner") out.push(`  pipeline: ${app.pipeline.name}${app.pipeline.adopt ? " (or the one the adopted app is in)" : ""}, owned by this stack; the app is its production stage`);
+    else if (app.pipeline?.role === "member") out.push(`  pipeline: stage staging of the pipeline stack ${app.pipeline.fromStack} owns`);
+    else if (app.pipelineNote) out.push(`  pipeline: ${app.pipelineNote}`);
+    if (app.smokeCheck) out.push(`  smoke check: GET ${app.smokeCheck.path} answers 200 within ${app.smokeCheck.timeoutSeconds} s of each release, on ${app.smokeCheck.url}`);
     out.push(`  config vars (${app.configVars.length}):`);
     out.push(
       table(

@@ -98,3 +98,21 @@ describe("formatCostEstimate", () => {
     expect(formatUsd(12.5)).toBe("$12.50");
   });
 });
+
+describe("extra add-ons", () => {
+  it("are priced from plans.ts where the plan is known, free plans at $0, any other as unknown", () => {
+    const estimate = estimateMonthlyCost([
+      { app: "shop-sentiment", kind: "addon", plan: "papertrail:choklad" },
+      { app: "shop-sentiment", kind: "addon", plan: "papertrail:fixa" },
+      { app: "shop-sentiment", kind: "addon", plan: "newrelic:enterprise" },
+    ]);
+    expect(estimate.lines.map((l) => [l.item, l.monthlyUsd, l.note])).toEqual([
+      ["papertrail:choklad", 0, undefined],
+      ["papertrail:fixa", 7, undefined],
+      ["newrelic:enterprise", undefined, "unknown price"],
+    ]);
+    expect(estimate.totalUsd).toBe(7);
+    expect(estimate.unknown.map((l) => l.item)).toEqual(["newrelic:enterprise"]);
+    expect(formatCostEstimate(estimate).at(-1)).toBe("total $7/month + 1 unknown (newrelic:enterprise)");
+  });
+});

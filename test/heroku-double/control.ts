@@ -3,6 +3,8 @@
  * of band" (to test adoption), edit things by hand (to test drift), plan
  * failures, and read the state.
  */
+import type { PromotionRecord } from "./domain/promotions";
+import type { TransferRecord } from "./domain/transfers";
 import {
   attachAddon,
   createAddon,
@@ -15,6 +17,7 @@ import { createApp, deleteApp, updateApp, type CreateAppInput, type UpdateAppInp
 import { configVarsOf, patchConfigVars, type ConfigPatch } from "./domain/config-vars";
 import { createCredential, patchRedisConfig, rotateCredential, upsertBackupSchedule } from "./domain/data";
 import { createDomain } from "./domain/domains";
+import { releaseHeldDynos, startDyno } from "./domain/dynos";
 import { createDrain } from "./domain/drains";
 import { scaleFormation, type FormationUpdate } from "./domain/formation";
 import { createCoupling, createPipeline } from "./domain/pipelines";
@@ -30,6 +33,10 @@ import type {
   CouplingRecord,
   DomainRecord,
   DrainRecord,
+  DynoRecord,
+  DynoScript,
+  EndedDyno,
+  LogLine,
   FormationRecord,
   PgCredentialRecord,
   PipelineRecord,
@@ -134,6 +141,13 @@ export class Seeder {
     const credential = createCredential(this.world, this.world.addon(input.addon), input.name);
     this.world.settleKey(credential.uuid);
     return credential;
+  }
+
+  /** A one-off dyno started by someone else (`heroku run:detached`), running `script` (see `control.scriptDyno`). */
+  oneOffDyno(input: { app: string; command: string } & Omit<DynoScript, "app" | "command">): DynoRecord {
+    const app = this.world.app(input.app);
+    this.world.planned.dynoScripts.unshift({ ...input, app: app.id, command: input.command });
+    return startDyno(this.world, app, { command: input.command, attach: false, size: undefined, type: undefined, timeToLive: undefined, env: {} });
   }
 
   backupSchedule(input: { addon: string; hour: string; timezone: string; scheduleName: string }): BackupScheduleRecord {
@@ -265,6 +279,29 @@ export class OutcomeControl {
   /** The next add-on provisioning goes `provisioning` → `deprovisioned` (a failed provision). */
   failNextAddonProvision(options: { app?: string } = {}): void {
     this.world.planned.provisionFailures.push(options);
+  }
+
+  /**
+   * What the next one-off dyno (of `script.app`, running `script.command`, when
+   * given) does once up: the lines it prints and how it ends. Scripts queue.
+   */
+  scriptDyno(script: DynoScript): void {
+    this.world.planned.dynoScripts.push(script);
+  }
+
+  /** Lets the dynos a script holds (`holdAfterLines`) go on: they print the rest of their lines and end. */
+  releaseDynos(): void {
+    releaseHeldDynos(this.world);
+  }
+
+  /** The next log stream opened (of `app`, when given) drops after `afterLines` lines (0: before any). */
+  cutNextLogStream(options: { app?: string; afterLines: number }): void {
+    this.world.planned.logStreamCuts.push(options);
+  }
+
+  /** The next PGBackups capture of `app`'s database (or of any) fails, with `message` in its logs. */
+  failNextTransfer(options: { app?: string; message?: string } = {}): void {
+    this.world.planned.transferFailures.push(options);
   }
 
   /** Set the rate-limit bucket (and its refill per minute; 0 stops refills). */
@@ -402,6 +439,45 @@ export class StateView {
   backupSchedulesOf(addon: string): Readonly<BackupScheduleRecord>[] {
     const record = this.world.addon(addon);
     return [...this.world.backupSchedules.values()].filter((s) => s.addonId === record.id);
+  }
+
+  /** One-off dynos running (or starting) now. */
+  dynosOf(app: string): Readonly<DynoRecord>[] {
+    const record = this.world.app(app);
+    return [...this.world.dynos.values()].filter((d) => d.appId === record.id);
+  }
+
+  /** One-off dynos of the app that have ended, oldest first, with their exit status. */
+  endedDynosOf(app: string): readonly EndedDyno[] {
+    const record = this.world.app(app);
+    return this.world.endedDynos.filter((e) => e.dyno.appId === record.id);
+  }
+
+  /** Every one-off dyno ever started on the app (running and ended): how many times a command ran. */
+  runsOf(app: string, command?: string): Readonly<DynoRecord>[] {
+    const all = [...this.endedDynosOf(app).map((e) => e.dyno), ...this.dynosOf(app)];
+    return command === undefined ? all : all.filter((d) => d.command === command);
+  }
+
+  /** Tailed log streams still open (a client that stopped reading must have hung up). */
+  openLogStreams(): number {
+    return this.world.logListeners.size;
+  }
+
+  /** The app's log as Logplex keeps it (last 1,500 lines). */
+  logsOf(app: string): readonly LogLine[] {
+    return this.world.logs.get(this.world.app(app).id) ?? [];
+  }
+
+  /** PGBackups transfers (captures and restores) of a database, oldest first. */
+  transfersOf(addon: string): Readonly<TransferRecord>[] {
+    const record = this.world.addon(addon);
+    return [...this.world.transfers.values()].filter((t) => t.addonId === record.id).sort((a, b) => a.num - b.num);
+  }
+
+  /** Pipeline promotions, by id. */
+  get promotions(): ReadonlyMap<string, Readonly<PromotionRecord>> {
+    return this.world.promotions;
   }
 
   /** Labels of transitions still waiting (add-ons provisioning, builds running…). */

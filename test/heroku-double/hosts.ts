@@ -7,9 +7,12 @@ import { configVarRoutes } from "./domain/config-vars";
 import { dataRoutes } from "./domain/data";
 import { domainRoutes } from "./domain/domains";
 import { drainRoutes } from "./domain/drains";
+import { dynoRoutes, logplexRoutes } from "./domain/dynos";
 import { formationRoutes } from "./domain/formation";
 import { pipelineRoutes } from "./domain/pipelines";
+import { promotionRoutes } from "./domain/promotions";
 import { releaseRoutes } from "./domain/releases";
+import { backupBlobRoutes, transferRoutes } from "./domain/transfers";
 import { schedulerRoutes } from "./domain/scheduler";
 import { ApiError } from "./errors";
 import { Router, type Reply } from "./http/router";
@@ -42,9 +45,11 @@ export function platformHost(world: World): HostSpec {
   buildRoutes(router);
   releaseRoutes(router);
   formationRoutes(router);
+  dynoRoutes(router);
   domainRoutes(router);
   drainRoutes(router);
   pipelineRoutes(router);
+  promotionRoutes(router);
   return {
     name: "platform",
     router,
@@ -73,6 +78,7 @@ export function platformHost(world: World): HostSpec {
 export function dataHost(): HostSpec {
   const router = new Router();
   dataRoutes(router);
+  transferRoutes(router);
   return {
     name: "data",
     router,
@@ -111,6 +117,8 @@ export function schedulerHost(): HostSpec {
 export function blobHost(): HostSpec {
   const router = new Router();
   blobRoutes(router);
+  logplexRoutes(router);
+  backupBlobRoutes(router);
   return {
     name: "blob",
     router,

@@ -185,6 +185,22 @@ const FORMATION = answerShape<Heroku.Formation>({
   updated_at: true,
 });
 
+const DYNO = answerShape<Heroku.Dyno>({
+  app: ref,
+  attach_url: true,
+  command: true,
+  created_at: true,
+  id: true,
+  name: true,
+  release: { id: true, version: true },
+  size: true,
+  state: true,
+  type: true,
+  updated_at: true,
+});
+
+const LOG_SESSION = answerShape<Heroku.LogSession>({ created_at: true, id: true, logplex_url: true, updated_at: true });
+
 const DOMAIN = answerShape<Heroku.Domain>({
   acm_status: true,
   acm_status_reason: true,
@@ -210,6 +226,24 @@ const COUPLING = answerShape<Heroku.PipelineCoupling>({
   pipeline: { id: true },
   stage: true,
   updated_at: true,
+});
+
+const PROMOTION = answerShape<Heroku.PipelinePromotion>({
+  created_at: true,
+  id: true,
+  pipeline: { id: true },
+  source: { app: { id: true }, release: { id: true } },
+  status: true,
+  updated_at: true,
+});
+
+const PROMOTION_TARGET = answerShape<Heroku.PipelinePromotionTarget>({
+  app: { id: true },
+  error_message: true,
+  id: true,
+  pipeline_promotion: { id: true },
+  release: { id: true },
+  status: true,
 });
 
 /** An empty JSON object (`DELETE /apps/{app}/build-cache`). */
@@ -329,6 +363,28 @@ export const PLATFORM_LINKS: readonly Link[] = [
   ),
   write("PATCH", "/apps/:app/formation/:type", object({ quantity: integer, size: string }), FORMATION),
 
+  // `env` is a map of `^\w+$` keys to strings; `force_no_tty` may be null.
+  write(
+    "POST",
+    "/apps/:app/dynos",
+    object(
+      {
+        attach: boolean,
+        command: string,
+        env: mapOf(CONFIG_KEY, string),
+        force_no_tty: nullable(boolean),
+        size: string,
+        type: string,
+        time_to_live: integer,
+      },
+      ["command"],
+    ),
+    DYNO,
+  ),
+  get("/apps/:app/dynos", DYNO),
+  get("/apps/:app/dynos/:dyno", DYNO),
+  write("POST", "/apps/:app/log-sessions", object({ dyno: string, lines: integer, source: string, tail: boolean }), LOG_SESSION),
+
   write("POST", "/apps/:app/domains", object({ hostname: string, sni_endpoint: nullable(string) }, ["hostname", "sni_endpoint"]), DOMAIN),
   get("/apps/:app/domains", DOMAIN),
   get("/apps/:app/domains/:domain", DOMAIN),
@@ -352,6 +408,22 @@ export const PLATFORM_LINKS: readonly Link[] = [
   write("PATCH", "/pipeline-couplings/:coupling", object({ stage: string }), COUPLING),
   del("/pipeline-couplings/:coupling", COUPLING),
   get("/apps/:app/pipeline-couplings", COUPLING),
+  // The request's source names the app only (`strictProperties`); the answer adds the release promoted.
+  write(
+    "POST",
+    "/pipeline-promotions",
+    object(
+      {
+        pipeline: object({ id: string }, ["id"]),
+        source: object({ app: object({ id: string }) }),
+        targets: arrayOf(object({ app: object({ id: string }) })),
+      },
+      ["pipeline", "source", "targets"],
+    ),
+    PROMOTION,
+  ),
+  get("/pipeline-promotions/:promotion", PROMOTION),
+  get("/pipeline-promotions/:promotion/promotion-targets", PROMOTION_TARGET),
 ];
 
 /** api.data.heroku.com, as the Heroku CLI calls it. */
@@ -372,6 +444,12 @@ export const DATA_LINKS: readonly Link[] = [
     null,
   ),
   del("/client/v11/databases/:db/transfer-schedules/:schedule", null),
+  // PGBackups, as the CLI's pg:backups capture/restore/url/download send them.
+  write("POST", "/client/v11/databases/:db/backups", noBody, null),
+  write("POST", "/client/v11/databases/:db/restores", object({ backup_url: string, extensions: arrayOf(string) }, ["backup_url"]), null),
+  get("/client/v11/apps/:app/transfers", null),
+  get("/client/v11/apps/:app/transfers/:transfer", null),
+  write("POST", "/client/v11/apps/:app/transfers/:transfer/actions/public-url", noBody, null),
   get("/redis/v0/databases/:db", null),
   get("/redis/v0/databases/:db/config", null),
   write("PATCH", "/redis/v0/databases/:db/config", object({ maxmemory_policy: string, timeout: integer, notify_keyspace_events: string }), null),

@@ -8,6 +8,8 @@
  * double receives after it was scheduled, whatever the wall clock says. That
  * keeps polling tests deterministic and fast.
  */
+import type { PromotionRecord } from "./domain/promotions";
+import type { TransferRecord } from "./domain/transfers";
 import { ApiError, notFound } from "./errors";
 import { SeededRandom } from "./random";
 
@@ -41,6 +43,14 @@ export interface Timing {
   domainStatus: Delay;
   /** Domain `acm_status` `pending` → `cert issued` (when ACM is on). */
   acmIssue: Delay;
+  /** One-off dyno `starting` → `up`. */
+  dynoBoot: Delay;
+  /** Between two lines a one-off dyno prints (a script may set its own). */
+  dynoLine: Delay;
+  /** How long a log session's `logplex_url` may wait for its one GET before it expires (404). */
+  logSessionExpiry: Delay;
+  /** A PGBackups transfer (capture or restore) `pending` → finished. */
+  transfer: Delay;
 }
 
 export const DEFAULT_TIMING: Timing = {
@@ -54,6 +64,10 @@ export const DEFAULT_TIMING: Timing = {
   credentialRotation: { requests: 2 },
   domainStatus: { requests: 1 },
   acmIssue: { requests: 2 },
+  dynoBoot: { ms: 3 },
+  dynoLine: { ms: 2 },
+  logSessionExpiry: { ms: 60_000 },
+  transfer: { requests: 2 },
 };
 
 /** Knobs of the fake platform that tests may set when starting the double. */
@@ -286,6 +300,94 @@ export interface BackupScheduleRecord {
   updatedAt: string;
 }
 
+/** `starting` until it boots, `up` while its process runs; a one-off dyno whose process ended is gone (404). */
+export type DynoState = "starting" | "up";
+
+export interface DynoRecord {
+  readonly id: string;
+  readonly appId: string;
+  /** `run.4520`: the process type and a number. */
+  readonly name: string;
+  readonly type: string;
+  readonly command: string;
+  /** Canonical size name, e.g. `Standard-1X`. */
+  readonly size: string;
+  readonly attach: boolean;
+  readonly env: Readonly<Record<string, string>>;
+  readonly timeToLive: number;
+  /** The release the dyno runs (the app's current one when it started). */
+  readonly release: { readonly id: string; readonly version: number };
+  state: DynoState;
+  readonly createdAt: string;
+  updatedAt: string;
+}
+
+/** A one-off dyno that has ended, kept for tests (Heroku itself forgets it). */
+export interface EndedDyno {
+  readonly dyno: Readonly<DynoRecord>;
+  /** The status its process exited with; null when it vanished without one. */
+  readonly exitStatus: number | null;
+  readonly endedAt: string;
+}
+
+/**
+ * What the process of a one-off dyno does once up: lines it prints, then how
+ * it ends. Tests queue scripts with `control.scriptDyno`; an unscripted dyno
+ * prints nothing and exits 0.
+ */
+export interface DynoScript {
+  /** Only a dyno of this app (name or id) takes the script. */
+  readonly app?: string;
+  /** Only a dyno whose command equals this (or matches it) takes the script. */
+  readonly command?: string | RegExp;
+  /** Lines the process prints to stdout, one every `lineIntervalMs`. */
+  readonly output?: readonly string[];
+  /** @default timing.dynoLine */
+  readonly lineIntervalMs?: number;
+  /**
+   * The process prints this many of its lines, then waits — its dyno up,
+   * printing nothing — until the test calls `control.releaseDynos()`; the
+   * rest follows from then. Lets a test act while a run is surely going,
+   * whatever the machine's speed. @default undefined (never waits)
+   */
+  readonly holdAfterLines?: number;
+  /** @default 0 */
+  readonly exitStatus?: number;
+  /**
+   * `exit`: the process exits with `exitStatus`. `memory`: the dyno manager
+   * kills it for exceeding its memory (R15, SIGKILL, status 137). `vanish`:
+   * the dyno disappears and Heroku logs no exit at all (a lost host).
+   * @default "exit"
+   */
+  readonly end?: "exit" | "memory" | "vanish";
+}
+
+/** One line of an app's log as Logplex keeps it (the last 1,500 per app). */
+export interface LogLine {
+  readonly seq: number;
+  /** `2026-11-28T21:35:54.123456+00:00`. */
+  readonly at: string;
+  /** `app` (the process's output) or `heroku` (the platform's own lines). */
+  readonly source: "app" | "heroku";
+  /** `run.4520`, `web.1`. */
+  readonly dyno: string;
+  readonly message: string;
+}
+
+/** A session created by `POST /apps/{app}/log-sessions`: its `logplex_url` serves one GET. */
+export interface LogSessionRecord {
+  readonly id: string;
+  readonly appId: string;
+  readonly dyno: string | null;
+  readonly source: string | null;
+  readonly lines: number;
+  readonly tail: boolean;
+  /** Set once the URL was fetched (a second GET is refused, as an expired session is). */
+  used: boolean;
+  readonly expiresAt: number;
+  readonly createdAt: string;
+}
+
 /** A failure a test asked for: the next build / release phase / provisioning of `app` (or of any app) fails. */
 export interface PlannedFailure {
   readonly app?: string;
@@ -300,6 +402,9 @@ interface PendingTransition {
   readonly dueTime: number;
   readonly run: () => void;
 }
+
+/** Lines Logplex keeps per app (`heroku logs -n` reaches back at most this far). */
+export const LOG_HISTORY = 1500;
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -335,11 +440,46 @@ export class World {
   /** Keyed by add-on id. */
   readonly redisConfigs = new Map<string, RedisConfigRecord>();
   readonly backupSchedules = new Map<string, BackupScheduleRecord>();
+  readonly promotions = new Map<string, PromotionRecord>();
+  /** PGBackups transfers (backups and restores), by uuid. */
+  readonly transfers = new Map<string, TransferRecord>();
+  /** One-off dynos that are running (or starting). */
+  readonly dynos = new Map<string, DynoRecord>();
+  readonly endedDynos: EndedDyno[] = [];
+  /** Keyed by app id: the last 1,500 lines of its log. */
+  readonly logs = new Map<string, LogLine[]>();
+  readonly logSessions = new Map<string, LogSessionRecord>();
+  /** Open tail streams: each is told when an app's log grows. */
+  readonly logListeners = new Set<(line: LogLine, appId: string) => void>();
+  /** Dynos whose script holds them (by dyno id): `resume` once they wait, `released` once the test let them go. */
+  readonly dynoHolds = new Map<string, { resume: (() => void) | undefined; released: boolean }>();
+  private logSeq = 0;
+  private lastLogMicros = 0;
+
+  /** Appends a line to an app's log (Logplex keeps the last 1,500) and tells the open streams. */
+  appendLog(appId: string, line: Omit<LogLine, "seq" | "at">): LogLine {
+    // Microsecond timestamps, strictly increasing, as Logplex orders lines.
+    const micros = Math.max(Date.now() * 1000, this.lastLogMicros + 1);
+    this.lastLogMicros = micros;
+    const iso = new Date(Math.floor(micros / 1000)).toISOString().replace(/\.\d{3}Z$/, "");
+    const at = `${iso}.${String(micros % 1_000_000).padStart(6, "0")}+00:00`;
+    const entry: LogLine = { ...line, seq: ++this.logSeq, at };
+    const log = this.logs.get(appId) ?? [];
+    log.push(entry);
+    if (log.length > LOG_HISTORY) log.splice(0, log.length - LOG_HISTORY);
+    this.logs.set(appId, log);
+    for (const listener of this.logListeners) listener(entry, appId);
+    return entry;
+  }
 
   readonly planned = {
     buildFailures: [] as PlannedFailure[],
     releasePhaseFailures: [] as PlannedFailure[],
     provisionFailures: [] as PlannedFailure[],
+    dynoScripts: [] as DynoScript[],
+    /** Log streams to cut after this many lines (the socket is destroyed mid-stream). */
+    logStreamCuts: [] as Array<{ readonly app?: string; readonly afterLines: number }>,
+    transferFailures: [] as PlannedFailure[],
   };
 
   /** The account's rate-limit bucket (GCRA-like: refills continuously, one token per request). */
@@ -495,6 +635,17 @@ export class World {
       if (release.slugId) return this.slugs.get(release.slugId);
     }
     return undefined;
+  }
+
+  /**
+   * A slug as the app sees it: its own, or another app's that one of its
+   * releases runs (a slug promoted to it through a pipeline); undefined
+   * otherwise, as Heroku answers 404 for a slug the app cannot see.
+   */
+  slugSeenBy(appId: string, slugId: string): SlugRecord | undefined {
+    const slug = this.slugs.get(slugId);
+    if (!slug) return undefined;
+    return slug.appId === appId || this.appReleases(appId).some((r) => r.slugId === slug.id) ? slug : undefined;
   }
 
   /** Guard used by every write that names an app which must be unique. */

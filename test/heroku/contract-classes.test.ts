@@ -41,6 +41,8 @@ async function registerAll(sourceDir: string): Promise<readonly Registered[]> {
       make("PostgresCredential", { addon: "x", name: "c", plan: "standard-0" });
       make("RedisConfig", { addon: "x", maxmemoryPolicy: "allkeys-lru" });
       make("PostgresBackupSchedule", { addon: "x", hour: "02", timezone: "UTC", scheduleName: "DATABASE_URL" });
+      make("OneOffRun", { app: "a", command: "node job.js", trigger: "1" });
+      make("SmokeCheck", { app: "a", url: "https://x.example.com", path: "/health", releaseId: "r", timeoutSeconds: 60 });
       return {};
     },
   });
@@ -62,12 +64,14 @@ describe("resource classes", () => {
       "Domain",
       "Drain",
       "Formation",
+      "OneOffRun",
       "Pipeline",
       "PipelineCoupling",
       "PostgresBackupSchedule",
       "PostgresCredential",
       "RedisConfig",
       "SchedulerJob",
+      "SmokeCheck",
     ]);
     for (const r of resources) expect(typeof r.inputs["__provider"], r.type).toBe("string");
     expect(byType["App"]?.inputs).toMatchObject({ name: "cls-app" });

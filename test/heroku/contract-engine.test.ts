@@ -6,6 +6,8 @@
  * cannot: serialization traps, `undefined` in outputs, error shapes the host
  * turns into "created but failed", secrets in state.
  */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadStub, secret, startEngineHarness, UNKNOWN, type EngineHarness, type SerializedProvider } from "../engine/index";
 import type { HerokuDouble } from "../heroku-double/index";
@@ -26,6 +28,8 @@ const KINDS = [
   "postgresCredential",
   "redisConfig",
   "pgBackupSchedule",
+  "oneOffRun",
+  "smokeCheck",
 ] as const;
 
 let heroku: HerokuDouble;
@@ -223,4 +227,35 @@ describe("created but not ready", () => {
     expect(heroku.state.addonsOf("engine-slow-addon")).toHaveLength(1);
     expect(addon.outputs["state"]).toBe("provisioned");
   });
+});
+
+describe("SmokeCheck through the host", () => {
+  it("passes once the app answers 200, runs again for a new release, and fails with the status, body masked, naming the release", async () => {
+    const appId = heroku.seed.app({ name: "engine-smoke", configVars: { SIGNING_KEY: "engine-smoke-signing-key-42" } }).id;
+    let status = 200;
+    const server = createServer((_req, res) => {
+      res.writeHead(status, { "Content-Type": "text/plain" });
+      res.end(status === 200 ? '{"status":"ok","release":"v3"}' : "down: engine-smoke-signing-key-42");
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const check = engine.resource(provider("smokeCheck"), "engine-smoke-check", { type: "pulumi-nodejs:dynamic/heroku:SmokeCheck" });
+      const inputs = { app: appId, url, path: "/health", releaseId: "r3", releaseVersion: 3, timeoutSeconds: 2 };
+      expect((await check.up(inputs)).op).toBe("create");
+      expect(check.outputs).toMatchObject({ status: 200, answeredRelease: "v3" });
+      expect((await check.up(inputs)).op).toBe("same");
+      expect(await check.refresh()).toEqual({ op: "same", changed: [] });
+
+      status = 503;
+      await expect(check.up({ ...inputs, releaseId: "r4", releaseVersion: 4 })).rejects.toThrow(/did not answer 200 within 2 s after release v4.*503 Service Unavailable.*Body: down: \[redacted\]/s);
+      expect(check.outputs["releaseId"]).toBe("r3");
+      expect(engine.stdout + engine.stderr).toContain("waiting for");
+      expect(engine.stdout + engine.stderr).not.toContain("engine-smoke-signing-key-42");
+      await check.destroy();
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  }, 30_000);
 });

@@ -25,7 +25,7 @@ const appNames = readdirSync(APPS_DIR, { withFileTypes: true })
 // ---------------------------------------------------------------------------
 // Pure accounting of where each variable comes from
 
-type Source = "heroku" | "dyno-metadata" | "addon" | "fleet" | "generated" | "provided" | "config";
+type Source = "heroku" | "dyno-metadata" | "addon" | "fleet" | "setting" | "generated" | "provided" | "config";
 
 /** Set by the runtime-dyno-metadata feature fleet enables. */
 const DYNO_METADATA_VARS = new Set([
@@ -72,6 +72,8 @@ export function sourcesOf(spec: AppSpec, name: string): Source[] {
     (spec.redis !== undefined && name === "REDIS_KEY_PREFIX") ||
     ((spec.adminPaths?.length ?? 0) > 0 && (name === "CF_ACCESS_AUD" || name === "CF_ACCESS_TEAM_DOMAIN"));
   if (fleetSet) sources.push("fleet");
+  // A setting of the app's own (`fleet:apps.<app>.<key>`) sets it.
+  if (Object.values(spec.settings ?? {}).some((setting) => setting.variables.includes(name))) sources.push("setting");
   if (spec.generatedSecrets?.[name]) sources.push("generated");
   if (name.endsWith(PREVIOUS_SUFFIX)) {
     const base = spec.generatedSecrets?.[name.slice(0, -PREVIOUS_SUFFIX.length)];
@@ -109,6 +111,7 @@ export function accountingProblems(spec: AppSpec): string[] {
     ...Object.keys(spec.generatedSecrets ?? {}).map((name) => ["generatedSecrets", name] as const),
     ...Object.keys(spec.providedSecrets ?? {}).map((name) => ["providedSecrets", name] as const),
     ...Object.keys(spec.config ?? {}).map((name) => ["config", name] as const),
+    ...Object.entries(spec.settings ?? {}).flatMap(([key, setting]) => setting.variables.map((name) => [`settings.${key}`, name] as const)),
   ];
   for (const [where, name] of declared) {
     if (!reads.has(name)) problems.push(`${where}.${name}: the env schema does not read it`);

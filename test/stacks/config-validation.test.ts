@@ -209,7 +209,7 @@ describe("bad stack configurations", () => {
     });
     const p = onlyProblem(config);
     expect(p.where).toBe("database shared");
-    expect(p.what).toMatch(/is over its connection budget: steam-reviews \(1\+2 dynos × 2\) \+ .* \+ reserve 3 \+ others 30 = \d+ > limit 40/);
+    expect(p.what).toMatch(/is over its connection budget: steam-reviews \(1\+3 dynos × 2\) \+ .* \+ reserve 3 \+ others 30 = \d+ > limit 40/);
     expect(p.fix).toContain("at least 2 are needed");
   });
 

@@ -3,9 +3,9 @@
  * for each app, their key inputs, parents, dependencies, secret flags and
  * protection — what `pulumi up` would register.
  */
-import { createHash } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runProgram, type Registered, type RunResult } from "../harness/program";
+import { outputs } from "../harness/service-outputs";
 import { completeConfig, editJson, fakeSecret, type TestConfig } from "./fixtures";
 
 const APPS = ["steam-reviews", "shop-sentiment", "euterpe", "threads-api", "threads-web", "zoomer-bot"];
@@ -29,29 +29,6 @@ const T = {
   dns: "cloudflare:index/dnsRecord:DnsRecord",
   access: "cloudflare:index/zeroTrustAccessApplication:ZeroTrustAccessApplication",
 };
-
-/** Outputs the real services would compute, deterministic per resource name. */
-function outputs(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
-  const digest = (salt: string): string => createHash("sha256").update(`${name}:${salt}`).digest("hex");
-  switch (type) {
-    case T.app:
-      return { appId: `uuid-${inputs["name"]}`, webUrl: `https://${inputs["name"]}-${digest("web").slice(0, 12)}.herokuapp.com/` };
-    case T.addon: {
-      const attachment = (inputs["attachmentName"] as string | undefined) ?? "DATABASE";
-      return { addonId: `addon-${name}`, configVars: { [`${attachment}_URL`]: `postgres://owner:${digest("pw")}@db.example.net:5432/d${digest("db").slice(0, 8)}` } };
-    }
-    case T.attachment:
-      return { attachmentId: `att-${name}`, configVars: { [`${inputs["name"]}_URL`]: `postgres://u:${digest("pw")}@db.example.net:5432/shared` } };
-    case T.credential:
-      return { user: `u${digest("user").slice(0, 10)}` };
-    case T.domain:
-      return { cname: `${digest("dns").slice(0, 16)}.herokudns.com`, acmStatus: "cert issued" };
-    case T.randomBytes:
-      return { hex: digest("hex").slice(0, Number(inputs["length"]) * 2), base64: Buffer.from(digest("b64"), "hex").toString("base64") };
-    default:
-      return {};
-  }
-}
 
 function run(stack: string, config: TestConfig): Promise<RunResult> {
   return runProgram({ stack, config: config.values, secretKeys: config.secretKeys, outputs });

@@ -1,19 +1,21 @@
 /**
- * Everything threads-web reads from its environment. The Next.js server
- * parses it once at start (instrumentation) with `loadEnv(process.env)`.
+ * Everything threads-web reads from its environment. `dist/server.js` parses
+ * it once at boot, before Next.js loads, and exits 1 naming every bad
+ * variable; under `next dev` the instrumentation hook does the same.
  *
- * `NEXT_PUBLIC_*` values are inlined into the browser bundle by `next build`,
- * so a change to them needs a new build, not only a restart.
+ * Pages read every value at run time on the server, so a restart picks up a
+ * change. `NEXT_PUBLIC_API_BASE_URL` keeps its public prefix (and fleet still
+ * rebuilds when it changes) because it is safe to compile into browser code.
  */
 import { z } from "zod";
-import { appEnv, baseUrl, herokuVars, integer, parseEnv, variable } from "./shared/env.js";
+import { appEnv, baseUrl, herokuVars, integer, logLevel, parseEnv, variable } from "./shared/env.js";
 
 export const envSchema = z.object({
   // Heroku
   ...herokuVars,
-  /** Passed to `next start -p $PORT`; Heroku sets it for web dynos. */
+  /** dist/server.js listens on it (0.0.0.0); Heroku sets it for web dynos. */
   PORT: variable(integer(1, 65535).default(3000)),
-  /** Reported by /health with the commit, so a deploy can be checked from outside. */
+  LOG_LEVEL: logLevel,
 
   // fleet
   /** The stack; anything but `production` answers `X-Robots-Tag: noindex`. */
@@ -21,8 +23,14 @@ export const envSchema = z.object({
 
   /** Absolute base URL of this site: canonical links, Open Graph, sitemap. */
   SITE_URL: variable(baseUrl()),
-  /** Origin of threads-api; the browser calls `<it>/api/v1/…`, and the CSP's connect-src allows it. */
+  /** Origin of threads-api: pages call `<it>/api/v1/…` on the server, sign-in links lead there, and the CSP's connect-src allows it. */
   NEXT_PUBLIC_API_BASE_URL: variable(baseUrl()),
+  /**
+   * `true` serves `/api/*` of this site from threads-api (same-site proxying), so
+   * the session cookies can live on this host when the two apps share no parent
+   * domain (herokuapp.com); sign-in links then stay on this site.
+   */
+  API_SAME_SITE_PROXY: variable(z.enum(["true", "false"], "must be true or false").default("false")).transform((value) => value === "true"),
   /** Read by Next.js itself; fleet sets "1" so no run or build phones home. */
   NEXT_TELEMETRY_DISABLED: variable(z.enum(["0", "1"]).optional()),
 });

@@ -11,12 +11,14 @@ import { configVarsProvider } from "./config-vars";
 import { domainProvider } from "./domain";
 import { drainProvider } from "./drain";
 import { formationProvider } from "./formation";
+import { oneOffRunProvider } from "./one-off-run";
 import { pgBackupScheduleProvider } from "./pg-backup-schedule";
 import { pipelineProvider } from "./pipeline";
 import { pipelineCouplingProvider } from "./pipeline-coupling";
 import { postgresCredentialProvider } from "./postgres-credential";
 import { redisConfigProvider } from "./redis-config";
 import { schedulerJobProvider } from "./scheduler-job";
+import { smokeCheckProvider } from "./smoke-check";
 
 export const providers = {
   app: appProvider,
@@ -33,6 +35,8 @@ export const providers = {
   postgresCredential: postgresCredentialProvider,
   redisConfig: redisConfigProvider,
   pgBackupSchedule: pgBackupScheduleProvider,
+  oneOffRun: oneOffRunProvider,
+  smokeCheck: smokeCheckProvider,
 } as const;
 
 /** A provider's key in `providers`: what a resource's stub stores in state. */

@@ -4,13 +4,15 @@
  * the old coupling first (an app belongs to one pipeline). The app's coupling
  * to the same pipeline, left by a create that failed after Heroku made it, is
  * taken back (and moved to the stage asked for); a coupling to another
- * pipeline is an error naming it.
+ * pipeline is an error naming it. A pipeline that no longer exists (deleted
+ * by hand, or by the stack that owns it) is an error saying how to make it
+ * again.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { herokuClient, seg, type HerokuClient } from "../client";
 import { checkInputs, createOrTakeBack, failure, isUuid, mineOnly, parseProps, step, unknownDiff, type Claim } from "../provider-kit";
-import { couplingSchema, type CouplingBody } from "../schemas";
+import { couplingSchema, pipelineSchema, type CouplingBody } from "../schemas";
 
 const STAGES = ["test", "review", "development", "staging", "production"] as const;
 
@@ -46,6 +48,12 @@ export const pipelineCouplingProvider: pulumi.dynamic.ResourceProvider = {
     const inputs = parseProps("PipelineCoupling", couplingInputs(), rawInputs);
     const api = herokuClient();
     const coupling = await step(`Coupling app ${inputs.app} to pipeline ${inputs.pipeline} (${inputs.stage})`, async () => {
+      if (!(await api.find(`/pipelines/${seg(inputs.pipeline)}`, pipelineSchema()))) {
+        throw new Error(
+          `pipeline ${inputs.pipeline} does not exist (any more). If another stack owns it (production owns the pipelines staging joins), ` +
+            "run `pulumi up --refresh` on that stack to make it again, then `pulumi up` here; the coupling then follows the new pipeline.",
+        );
+      }
       const lookup = () => claimCoupling(api, inputs);
       const made = await createOrTakeBack(
         api,

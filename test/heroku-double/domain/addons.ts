@@ -89,6 +89,19 @@ export const SERVICES: Readonly<Record<string, ServiceSpec>> = {
     kind: "token",
     singleton: false,
   },
+  // Its attachment is NEW_RELIC, so its vars are NEW_RELIC_LICENSE_KEY and NEW_RELIC_LOG.
+  newrelic: {
+    name: "newrelic",
+    namePrefix: "newrelic",
+    plans: { wayne: 0 },
+    defaultPlan: "wayne",
+    defaultAttachment: "NEW_RELIC",
+    colorPrefix: null,
+    colorAlias: false,
+    varSuffixes: ["LICENSE_KEY", "LOG"],
+    kind: "none",
+    singleton: false,
+  },
 };
 
 export const ADDON_NAME_RE = /^[a-zA-Z][A-Za-z0-9_-]+$/;

@@ -209,6 +209,9 @@ export function deleteApp(world: World, app: AppRecord): void {
   owned(world.builds);
   owned(world.releases);
   owned(world.slugs);
+  owned(world.dynos);
+  owned(world.logSessions);
+  world.logs.delete(app.id);
   world.apps.delete(app.id);
 }
 

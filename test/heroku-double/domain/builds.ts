@@ -243,8 +243,9 @@ export function buildRoutes(router: Router): void {
     })
     .get("/apps/:app/slugs/:slug", (ctx) => {
       const app = ctx.world.app(ctx.params["app"] ?? "");
-      const slug = ctx.world.slugs.get(ctx.params["slug"] ?? "");
-      if (!slug || slug.appId !== app.id) throw notFound("Couldn't find that slug.");
+      // An app sees its own slugs and those its releases run (a promoted slug is another app's).
+      const slug = ctx.world.slugSeenBy(app.id, ctx.params["slug"] ?? "");
+      if (!slug) throw notFound("Couldn't find that slug.");
       return json(200, renderSlug(slug));
     });
 }

@@ -128,8 +128,9 @@ export function releaseRoutes(router: Router): void {
       }
       const slugId = optionalString(body, "slug");
       if (slugId === undefined) throw invalidParams("Missing required params: slug.");
-      const slug = ctx.world.slugs.get(slugId);
-      if (!slug || slug.appId !== app.id) throw notFound("Couldn't find that slug.");
+      // Only a slug the app sees: its own, or one promoted to it (real Heroku takes any slug the token sees).
+      const slug = ctx.world.slugSeenBy(app.id, slugId);
+      if (!slug) throw notFound("Couldn't find that slug.");
       const description = optionalString(body, "description") ?? `Deploy ${slug.commit ?? slug.id.slice(0, 8)}`;
       return json(201, renderRelease(ctx.world, createRelease(ctx.world, app, { description, slugId })));
     });

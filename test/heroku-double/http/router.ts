@@ -24,6 +24,23 @@ export interface Reply {
   readonly text?: string | Buffer;
   readonly contentType?: string;
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * A streamed answer (a tailed log): the head is sent at once, without a
+   * Content-Length, and the function writes the body over time.
+   */
+  readonly stream?: (sink: StreamSink) => void;
+}
+
+/** The body of a streamed answer. */
+export interface StreamSink {
+  /** Writes a chunk; false once the connection is gone. */
+  write(text: string): boolean;
+  /** Ends the answer normally. */
+  end(): void;
+  /** Destroys the connection mid-answer (a stream that drops). */
+  destroy(): void;
+  /** Called once when the connection closes, however it closes. */
+  onClose(listener: () => void): void;
 }
 
 export type Handler = (ctx: RequestContext) => Reply | Promise<Reply>;

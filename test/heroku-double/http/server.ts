@@ -12,7 +12,7 @@ import type { Link } from "../links";
 import type { World } from "../state";
 import { unknownAnswerFields } from "./answer-shape";
 import { requestProblem } from "./request-shape";
-import type { Reply, RequestContext, Router } from "./router";
+import type { Reply, RequestContext, Router, StreamSink } from "./router";
 
 export type AuthKind = "bearer" | "basic" | "none" | "invalid";
 
@@ -112,6 +112,13 @@ function headersOf(req: IncomingMessage): Record<string, string> {
 
 function send(res: ServerResponse, reply: Reply, extra: Record<string, string>): void {
   const headers: Record<string, string> = { ...extra, ...(reply.headers ?? {}) };
+  if (reply.stream) {
+    if (reply.contentType) headers["Content-Type"] = reply.contentType;
+    res.writeHead(reply.status, headers);
+    res.flushHeaders();
+    reply.stream(streamSink(res));
+    return;
+  }
   let payload: Buffer;
   if (reply.text !== undefined) {
     payload = Buffer.isBuffer(reply.text) ? reply.text : Buffer.from(reply.text, "utf8");
@@ -125,6 +132,26 @@ function send(res: ServerResponse, reply: Reply, extra: Record<string, string>):
   headers["Content-Length"] = String(payload.length);
   res.writeHead(reply.status, headers);
   res.end(payload);
+}
+
+function streamSink(res: ServerResponse): StreamSink {
+  return {
+    write: (text) => {
+      if (res.destroyed || res.writableEnded) return false;
+      res.write(text);
+      return true;
+    },
+    end: () => {
+      if (!res.destroyed && !res.writableEnded) res.end();
+    },
+    destroy: () => {
+      res.socket?.destroy();
+      res.destroy();
+    },
+    onClose: (listener) => {
+      res.once("close", listener);
+    },
+  };
 }
 
 const NOT_FOUND_ROUTE =

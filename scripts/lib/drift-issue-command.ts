@@ -1,0 +1,85 @@
+/**
+ * What `npm run drift:issue` does: reads a drift report, the exit status of
+ * the preview's drift check and the stack's open issues, and prints the
+ * decision (open, update, close or nothing) as JSON for the workflow to carry
+ * out with `gh`.
+ */
+import fs from "node:fs";
+import { parseArgs } from "node:util";
+import { z } from "zod";
+import { decideIssue, openIssueSchema } from "./drift/issue";
+import type { DriftReport } from "./drift/compare";
+
+export const DRIFT_ISSUE_HELP = `Usage: npm run drift:issue -- --stack <stack> --issues <file> [--report <file>] [--preview-exit <code>] [--run-url <url>]
+
+Decides what the stack's drift issue needs: prints one JSON object,
+{action: open|update|close|none, number?, title?, body?, comment?, reason?}.
+One issue per stack, found by a hidden marker in its body; it is updated only
+when its text changes and closed when no drift is left. A check that failed
+(no report, or a preview exit other than 0 and 7) changes nothing.
+
+Options:
+  --stack <name>        the stack
+  --issues <file>       open issues: gh issue list --state open --label drift --json number,title,body
+  --report <file>       npm run drift -- --json-out <file> (omit when the report failed)
+  --preview-exit <code> exit status of pulumi preview --refresh --expect-no-changes (7 = drift)
+  --run-url <url>       link to the workflow run, quoted in the issue
+  --help                show this help
+
+Exit status: 0 decided; 2 bad arguments or unreadable files.`;
+
+const reportSchema = z.object({ version: z.literal(1), stack: z.string(), apps: z.array(z.unknown()), count: z.number(), drift: z.boolean() }).loose();
+
+export async function runDriftIssue(argv: readonly string[], io: { stdout: (text: string) => Promise<void>; stderr: (text: string) => void }): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      args: [...argv],
+      options: { stack: { type: "string" }, issues: { type: "string" }, report: { type: "string" }, "preview-exit": { type: "string" }, "run-url": { type: "string" }, help: { type: "boolean" } },
+      strict: true,
+    });
+  } catch (e) {
+    io.stderr(`drift:issue: ${e instanceof Error ? e.message : String(e)}\n\n${DRIFT_ISSUE_HELP}\n`);
+    return 2;
+  }
+  if (args.values.help) {
+    await io.stdout(`${DRIFT_ISSUE_HELP}\n`);
+    return 0;
+  }
+  const { stack, issues: issuesFile, report: reportFile } = args.values;
+  if (!stack || !issuesFile) {
+    io.stderr("drift:issue: --stack and --issues are required\n");
+    return 2;
+  }
+  const previewText = args.values["preview-exit"];
+  const previewExit = previewText === undefined || previewText === "" ? undefined : Number(previewText);
+  if (previewExit !== undefined && !Number.isInteger(previewExit)) {
+    io.stderr(`drift:issue: --preview-exit ${previewText} is not an exit status\n`);
+    return 2;
+  }
+  const read = (file: string, what: string): unknown => {
+    try {
+      return JSON.parse(fs.readFileSync(file, "utf8"));
+    } catch {
+      throw new Error(`${what} ${file} is not a readable JSON file`);
+    }
+  };
+  let issues;
+  let report: DriftReport | undefined;
+  try {
+    const parsed = openIssueSchema.safeParse(read(issuesFile, "--issues"));
+    if (!parsed.success) throw new Error(`--issues ${issuesFile} is not the list gh issue list --json number,title,body prints`);
+    issues = parsed.data;
+    if (reportFile !== undefined && fs.existsSync(reportFile) && fs.statSync(reportFile).size > 0) {
+      const parsedReport = reportSchema.safeParse(read(reportFile, "--report"));
+      if (!parsedReport.success || parsedReport.data.stack !== stack) throw new Error(`--report ${reportFile} is not a drift report of stack ${stack}`);
+      report = parsedReport.data as unknown as DriftReport;
+    }
+  } catch (e) {
+    io.stderr(`drift:issue: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 2;
+  }
+  const decision = decideIssue({ stack, report, previewExit, runUrl: args.values["run-url"] }, issues);
+  await io.stdout(`${JSON.stringify(decision)}\n`);
+  return 0;
+}
