@@ -7,7 +7,7 @@
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { InvalidFernetToken, type FernetKeyring } from "./fernet.js";
-import { inTransaction } from "./shared/transaction.js";
+import { inTransaction } from "./shared/postgres.js";
 
 export interface UserRecord {
   readonly id: string;

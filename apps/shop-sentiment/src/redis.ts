@@ -5,10 +5,12 @@
  * offline queue), time out after COMMAND_TIMEOUT_MS when connected but
  * silent, and the client keeps reconnecting in the background.
  */
+import { Redis, type RedisOptions } from "ioredis";
 import type { Logger } from "pino";
-import { createRedis as createSharedRedis, logOutages, type Redis, type RedisOptions, type RedisSettings } from "./shared/redis.js";
+import { connectionOptions, logOutages, type RedisSettings } from "./shared/redis.js";
 
-export { closeRedis, type Redis, type RedisSettings } from "./shared/redis.js";
+export type { Redis } from "ioredis";
+export { closeRedis, type RedisSettings } from "./shared/redis.js";
 
 export const CONNECT_TIMEOUT_MS = 1_000;
 /** A cache slower than this is worse than none: the database answers a product read in a few ms. */
@@ -28,7 +30,7 @@ const FAIL_FAST: RedisOptions = {
 
 /** Connects in the background; an outage is logged once when it starts and once when it ends. */
 export function createRedis(settings: RedisSettings, logger: Logger): Redis {
-  const redis = createSharedRedis(settings, FAIL_FAST);
+  const redis = new Redis(settings.REDIS_URL, { ...connectionOptions(settings), ...FAIL_FAST });
   logOutages(redis, logger, { down: "redis unavailable: serving without the cache", back: "redis reachable again" });
   return redis;
 }

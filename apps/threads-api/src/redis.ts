@@ -5,10 +5,12 @@
  * `noeviction` to keep the queue safe), the work queue, rate-limit counters
  * and job metrics. An outage is logged once when it starts and once when it ends.
  */
+import { Redis } from "ioredis";
 import type { Logger } from "pino";
-import { createRedis as createSharedRedis, logOutages, type Redis, type RedisSettings } from "./shared/redis.js";
+import { connectionOptions, logOutages, type RedisSettings } from "./shared/redis.js";
 
-export { closeRedis, type Redis } from "./shared/redis.js";
+export type { Redis } from "ioredis";
+export { closeRedis } from "./shared/redis.js";
 
 /** Sub-prefixes under REDIS_KEY_PREFIX. */
 export const REDIS_AREAS = {
@@ -27,7 +29,8 @@ export interface RedisOptions {
 
 export function createRedis(env: RedisSettings, logger: Logger, options: RedisOptions): Redis {
   const failFast = options.failFast ?? true;
-  const redis = createSharedRedis(env, {
+  const redis = new Redis(env.REDIS_URL, {
+    ...connectionOptions(env),
     connectionName: options.connectionName,
     connectTimeout: 5_000,
     maxRetriesPerRequest: failFast ? 1 : 20,

@@ -12,8 +12,7 @@ import type pg from "pg";
 import { storeReviews } from "../data/reviews.js";
 import { TrackedApps, type BackfillProgress } from "../data/tracked-apps.js";
 import { Interrupted, throwIfStopped } from "../http/sleep.js";
-import { withAdvisoryLock } from "../shared/advisory-lock.js";
-import { inTransaction } from "../shared/transaction.js";
+import { inTransaction, withAdvisoryLock } from "../shared/postgres.js";
 import { FIRST_CURSOR, type SteamReviewsApi } from "../steam/reviews-api.js";
 
 export type BackfillOutcome =

@@ -10,7 +10,7 @@ import type pg from "pg";
 import { TrackedApps } from "../data/tracked-apps.js";
 import { Interrupted } from "../http/sleep.js";
 import type { ChatClient } from "../openai/chat-client.js";
-import { withAdvisoryLock } from "../shared/advisory-lock.js";
+import { withAdvisoryLock } from "../shared/postgres.js";
 import type { SteamReviewsApi } from "../steam/reviews-api.js";
 import type { SteamStoreApi } from "../steam/store-api.js";
 import { analyseReviews } from "./analyse.js";

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
-import { inTransaction } from "../shared/transaction.js";
+import { inTransaction } from "../shared/postgres.js";
 
 export interface NewRefreshToken {
   readonly tokenId: string;

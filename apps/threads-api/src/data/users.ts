@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import type { TokenCipher } from "../auth/token-cipher.js";
-import { inTransaction } from "../shared/transaction.js";
+import { inTransaction } from "../shared/postgres.js";
 import type { ThreadsProfile } from "../threads/graph.js";
 
 export interface User {

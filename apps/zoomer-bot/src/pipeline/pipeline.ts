@@ -14,7 +14,7 @@ import { fromMarkup, plainText, toMarkup, trimFormatted } from "../formatting/ma
 import { ApiError } from "../http/api-error.js";
 import { RetriesExhausted, withRetries, type RetryPolicy } from "../http/retry.js";
 import { PairStore } from "../memory/pairs.js";
-import { inTransaction } from "../shared/transaction.js";
+import { inTransaction } from "../shared/postgres.js";
 import type { Recollection, TranslationMemory } from "../memory/translation-memory.js";
 import type { AnthropicClient } from "../translation/anthropic.js";
 import type { EmbeddingsClient } from "../translation/embeddings.js";
