@@ -6,11 +6,14 @@
  * their category, anything else stays low; tests may fix a text's scores.
  * Faults as OpenAI sends them: 401 without the key, 429 with Retry-After,
  * 5xx.
+ *
+ * Self-contained on purpose (nothing from test/kit): fake-threads-cli ships
+ * it to other apps' tests, and threads-web runs it from a copy of threads-api
+ * and apps/shared alone.
  */
 import { createHash } from "node:crypto";
-import type { IncomingMessage, ServerResponse } from "node:http";
-import { FakeHttpServer, readBody, sendJson } from "../kit/fake-server.js";
-import { hasApiKey, invalidApiKey, invalidUrl, openAiError, RATE_LIMITED, SERVER_ERROR } from "../kit/openai.js";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
 
 export const CATEGORIES = [
   "harassment",
@@ -59,27 +62,37 @@ export function fakeScores(text: string): Record<string, number> {
   return scores;
 }
 
-export class FakeModeration extends FakeHttpServer {
+export class FakeModeration {
   /** Every request body's inputs, in order. */
   readonly batches: string[][] = [];
   readonly #options: FakeModerationOptions;
+  readonly #server: Server;
   readonly #faults: Fault[] = [];
   readonly #fixed = new Map<string, Record<string, number>>();
+  #url = "";
 
   private constructor(options: FakeModerationOptions) {
-    super();
     this.#options = options;
+    this.#server = createServer((request, response) => {
+      this.#handle(request, response).catch((error: unknown) => send(response, 500, { error: { message: String(error), type: "server_error", param: null, code: null } }));
+    });
   }
 
   static async start(options: FakeModerationOptions): Promise<FakeModeration> {
     const fake = new FakeModeration(options);
-    await fake.listen(options.port);
+    await new Promise<void>((resolve) => fake.#server.listen(options.port ?? 0, "127.0.0.1", resolve));
+    fake.#url = `http://127.0.0.1:${(fake.#server.address() as AddressInfo).port}/v1`;
     return fake;
   }
 
   /** The base URL, like OPENAI_BASE_URL (ends in /v1). */
   get url(): string {
-    return `${this.origin}/v1`;
+    return this.#url;
+  }
+
+  async close(): Promise<void> {
+    this.#server.closeAllConnections();
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
   }
 
   /** The next `count` requests answer `status` (429 carries Retry-After). */
@@ -92,26 +105,34 @@ export class FakeModeration extends FakeHttpServer {
     this.#fixed.set(text, { ...fakeScores(text), ...scores });
   }
 
-  protected override async serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    if (request.method !== "POST" || request.url !== "/v1/moderations") return sendJson(response, 404, invalidUrl(request.method, request.url ?? "/"));
-    if (!hasApiKey(request.headers, this.#options.apiKey)) return sendJson(response, 401, invalidApiKey(request.headers));
+  async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (request.method !== "POST" || request.url !== "/v1/moderations") {
+      return send(response, 404, { error: { message: `Invalid URL (${request.method} ${request.url})`, type: "invalid_request_error", param: null, code: null } });
+    }
+    if (request.headers.authorization !== `Bearer ${this.#options.apiKey}`) {
+      return send(response, 401, { error: { message: "Incorrect API key provided.", type: "invalid_request_error", param: null, code: "invalid_api_key" } });
+    }
     const fault = this.#faults.shift();
     if (fault) {
-      if (fault.status === 429) return sendJson(response, 429, RATE_LIMITED, { "retry-after": String(fault.retryAfterSeconds ?? 1) });
-      return sendJson(response, fault.status, SERVER_ERROR);
+      if (fault.status === 429) {
+        return send(response, 429, { error: { message: "Rate limit reached for requests", type: "requests", param: null, code: "rate_limit_exceeded" } }, {
+          "retry-after": String(fault.retryAfterSeconds ?? 1),
+        });
+      }
+      return send(response, fault.status, { error: { message: "The server had an error while processing your request.", type: "server_error", param: null, code: null } });
     }
     let body: { model?: unknown; input?: unknown };
     try {
       body = JSON.parse(await readBody(request)) as typeof body;
     } catch {
-      return sendJson(response, 400, openAiError("We could not parse the JSON body of your request.", "invalid_request_error"));
+      return send(response, 400, { error: { message: "We could not parse the JSON body of your request.", type: "invalid_request_error", param: null, code: null } });
     }
     const inputs = typeof body.input === "string" ? [body.input] : Array.isArray(body.input) && body.input.every((item) => typeof item === "string") ? (body.input as string[]) : undefined;
     if (!inputs || typeof body.model !== "string") {
-      return sendJson(response, 400, openAiError("'input' must be a string or an array of strings; 'model' a string.", "invalid_request_error", null, "input"));
+      return send(response, 400, { error: { message: "'input' must be a string or an array of strings; 'model' a string.", type: "invalid_request_error", param: "input", code: null } });
     }
     this.batches.push(inputs);
-    return sendJson(response, 200, {
+    return send(response, 200, {
       id: `modr-${createHash("sha256").update(inputs.join("\u0000")).digest("hex").slice(0, 24)}`,
       model: body.model,
       results: inputs.map((text) => {
@@ -126,4 +147,19 @@ export class FakeModeration extends FakeHttpServer {
       }),
     });
   }
+}
+
+function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  response.writeHead(status, { "content-type": "application/json", ...headers });
+  response.end(JSON.stringify(body));
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let body = "";
+    request.setEncoding("utf8");
+    request.on("data", (chunk: string) => (body += chunk));
+    request.on("end", () => resolve(body));
+    request.on("error", reject);
+  });
 }

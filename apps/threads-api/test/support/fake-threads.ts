@@ -8,10 +8,14 @@
  * come as Graph errors: code 190 for a bad token, 4 and 17 for rate limits.
  * Tests steer it: rate-limit or fail the next calls, expire tokens, move
  * its clock.
+ *
+ * Self-contained on purpose (nothing from test/kit): fake-threads-cli ships
+ * it to other apps' tests, and threads-web runs it from a copy of threads-api
+ * and apps/shared alone.
  */
 import { randomBytes } from "node:crypto";
-import type { IncomingMessage, ServerResponse } from "node:http";
-import { FakeHttpServer, readBody, sendJson } from "../kit/fake-server.js";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
 import type { FakePost, FakeThreadsUser } from "./threads-data.js";
 
 export interface FakeThreadsOptions {
@@ -54,35 +58,45 @@ function graphError(message: string, code: number, extra: Record<string, unknown
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-export class FakeThreads extends FakeHttpServer {
+export class FakeThreads {
   readonly requests: RecordedRequest[] = [];
   /** Long-lived tokens issued from now on last this long. */
   longLivedSeconds = LONG_LIVED_SECONDS;
   readonly #options: FakeThreadsOptions;
+  readonly #server: Server;
   readonly #codes = new Map<string, { userId: string; redirectUri: string; used: boolean }>();
   readonly #grants = new Map<string, Grant>();
   readonly #failures = new Map<string, InjectedFailure[]>();
   readonly #delays = new Map<string, number>();
   #clockOffsetMs = 0;
+  #url = "";
 
   private constructor(options: FakeThreadsOptions) {
-    super();
     this.#options = options;
+    this.#server = createServer((request, response) => {
+      this.#handle(request, response).catch((error: unknown) => this.#json(response, 500, graphError(`fake failed: ${String(error)}`, 1)));
+    });
   }
 
   static async start(options: FakeThreadsOptions): Promise<FakeThreads> {
     const fake = new FakeThreads(options);
-    await fake.listen(options.port);
+    await new Promise<void>((resolve) => fake.#server.listen(options.port ?? 0, "127.0.0.1", resolve));
+    fake.#url = `http://127.0.0.1:${(fake.#server.address() as AddressInfo).port}`;
     return fake;
   }
 
   get url(): string {
-    return this.origin;
+    return this.#url;
   }
 
   /** Where THREADS_AUTHORIZE_URL points. */
   get authorizeUrl(): string {
-    return `${this.origin}/oauth/authorize`;
+    return `${this.#url}/oauth/authorize`;
+  }
+
+  async close(): Promise<void> {
+    this.#server.closeAllConnections();
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
   }
 
   /** The fake's clock: tokens expire and become refreshable by it. */
@@ -186,8 +200,8 @@ export class FakeThreads extends FakeHttpServer {
     return token;
   }
 
-  protected override async serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const url = new URL(request.url ?? "/", this.origin);
+  async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? "/", this.#url);
     const path = url.pathname;
     const form = request.method === "POST" ? new URLSearchParams(await readBody(request)) : new URLSearchParams();
     const params = (name: string) => url.searchParams.get(name) ?? form.get(name) ?? undefined;
@@ -224,7 +238,7 @@ export class FakeThreads extends FakeHttpServer {
     }
     if (this.#options.autoApprove) return this.#redirect(response, this.approve(url.toString(), this.#options.autoApprove));
     const decide = (choice: string) => {
-      const target = new URL("/oauth/authorize/decide", this.origin);
+      const target = new URL("/oauth/authorize/decide", this.#url);
       for (const [key, value] of params) target.searchParams.set(key, value);
       target.searchParams.set("choice", choice);
       return escapeHtml(target.pathname + target.search);
@@ -351,7 +365,8 @@ export class FakeThreads extends FakeHttpServer {
   }
 
   #json(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-    sendJson(response, status, body, { "content-type": "application/json; charset=utf-8", ...headers });
+    response.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
+    response.end(JSON.stringify(body));
   }
 }
 
@@ -368,4 +383,14 @@ function postObject(post: FakePost) {
     ...(post.permalink ? { permalink: post.permalink } : {}),
     timestamp: graphTime(post.timestamp),
   };
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let body = "";
+    request.setEncoding("utf8");
+    request.on("data", (chunk: string) => (body += chunk));
+    request.on("end", () => resolve(body));
+    request.on("error", reject);
+  });
 }
