@@ -2,12 +2,12 @@
  * `npm test`: everything, in the order that fails fastest and the shape that
  * finishes soonest on a small machine.
  *
- * 1. The type check of the program and its tests (a type error stops here).
- * 2. Side by side: the program's suite (vitest: mocks, providers against the
- *    Heroku double, the engine host, the Heroku-like build of every app) and
- *    every app's own suite (`test:apps`). Much of both is waiting — on npm,
- *    builds, Postgres, browsers, child processes — so running them together
- *    shortens the wall time without oversubscribing the CPU for long.
+ * Three parts side by side: the type check of the program and its tests, the
+ * program's suite (vitest: mocks, providers against the Heroku double, the
+ * engine host, the Heroku-like build of every app) and every app's own suite
+ * (`test:apps`). Much of the work is waiting — on npm, builds, Postgres,
+ * browsers, child processes — so running them together shortens the wall
+ * time without oversubscribing the CPU for long. Any part failing fails the run.
  *
  * Each line of output is prefixed with the part it comes from. The wall time
  * of each part and of the whole run go to `.test-results/suite.json`, which
@@ -61,8 +61,7 @@ function prefixLines(stream: NodeJS.ReadableStream, prefix: string, out: NodeJS.
 
 async function main(): Promise<number> {
   const started = Date.now();
-  const results: PartResult[] = [await runPart(TYPECHECK)];
-  if (results[0]?.code === 0) results.push(...(await Promise.all([runPart(PROGRAM), runPart(APPS)])));
+  const results = await Promise.all([runPart(TYPECHECK), runPart(PROGRAM), runPart(APPS)]);
   const seconds = (Date.now() - started) / 1000;
 
   console.log("\nnpm test summary");
@@ -70,7 +69,7 @@ async function main(): Promise<number> {
   console.log(`  total      ${seconds.toFixed(1)} s`);
   fs.mkdirSync(path.dirname(SUITE_REPORT), { recursive: true });
   fs.writeFileSync(SUITE_REPORT, `${JSON.stringify({ finishedAt: new Date().toISOString(), seconds, parts: results }, null, 2)}\n`);
-  return results.every((r) => r.code === 0) && results.length === 3 ? 0 : 1;
+  return results.every((r) => r.code === 0) ? 0 : 1;
 }
 
 main().then(
