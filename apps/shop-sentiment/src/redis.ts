@@ -1,5 +1,5 @@
 /**
- * shop-sentiment's Redis: the shared client (key prefix, TLS for rediss://)
+ * shop-sentiment's Redis: the shared connection options (key prefix, TLS for rediss://)
  * with short timeouts, so a Redis that is down or stalled costs a request
  * milliseconds, never a hang: commands fail at once while disconnected (no
  * offline queue), time out after COMMAND_TIMEOUT_MS when connected but

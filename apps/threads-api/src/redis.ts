@@ -1,5 +1,5 @@
 /**
- * One connection per process, on the shared client (every key under
+ * One connection per process, on the shared connection options (every key under
  * REDIS_KEY_PREFIX, TLS for rediss://); beneath the prefix the app keeps its
  * areas apart: the cache (every entry with a TTL, because the instance runs
  * `noeviction` to keep the queue safe), the work queue, rate-limit counters
