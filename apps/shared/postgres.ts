@@ -1,7 +1,8 @@
 /**
  * Postgres connections: one pool per process, every connection confined to
  * the app's schema, TLS to any host that is not this machine (Heroku's
- * certificates are self-signed, so the chain is not verified).
+ * certificates are self-signed, so the chain is not verified); and what the
+ * apps do on them beyond a query: transactions and advisory locks.
  */
 import pg from "pg";
 
@@ -99,4 +100,54 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   }
   const message = (error as { message?: unknown }).message;
   return typeof message === "string" && /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED/i.test(message);
+}
+
+/**
+ * Runs `work` in one transaction on one connection of `pool`: committed when
+ * it resolves, rolled back when it throws (the error is rethrown as it is).
+ */
+export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    const result = await work(client);
+    await client.query("COMMIT");
+    return result;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+export interface LockKey {
+  /** `pipeline`, `backfill`: combined with the schema into the first key (the database may be shared with other apps). */
+  readonly name: string;
+  /** The second key (an id of the thing locked), 0 when the lock is one per schema. */
+  readonly id: number;
+}
+
+export type Locked<T> = { readonly acquired: true; readonly value: T } | { readonly acquired: false };
+
+/**
+ * Runs `work` while holding a Postgres advisory lock, on a connection of its
+ * own for as long as the work runs (Postgres lets go by itself if the process
+ * dies; a role confined to its schema needs no privilege for it). Answers
+ * `acquired: false` at once, without running `work`, when someone else holds it.
+ */
+export async function withAdvisoryLock<T>(config: pg.ClientConfig, schema: string, key: LockKey, work: () => Promise<T>): Promise<Locked<T>> {
+  const client = new pg.Client(config);
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock(hashtext($1), $2) AS locked", [`${schema}:${key.name}`, key.id]);
+    if (!rows[0]?.locked) return { acquired: false };
+    try {
+      return { acquired: true, value: await work() };
+    } finally {
+      await client.query("SELECT pg_advisory_unlock(hashtext($1), $2)", [`${schema}:${key.name}`, key.id]).catch(() => undefined);
+    }
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }

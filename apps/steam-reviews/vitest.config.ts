@@ -1,11 +1,4 @@
 import { defineConfig } from "vitest/config";
+import { appTestConfig } from "./test/kit/vitest.js";
 
-export default defineConfig({
-  // src/shared is a link to apps/shared: resolve its imports from this app's node_modules.
-  resolve: { preserveSymlinks: true },
-  test: {
-    include: ["test/**/*.test.ts"],
-    testTimeout: 20_000,
-    hookTimeout: 60_000,
-  },
-});
+export default defineConfig(appTestConfig);

@@ -2,13 +2,13 @@
  * The composition root: builds the Fastify server from its parts. Tests
  * build it in-process with their own environment and fakes.
  */
+import formBody from "@fastify/formbody";
 import type { FastifyBaseLogger, FastifyInstance } from "fastify";
 import type pg from "pg";
 import type { DestinationStream } from "pino";
 import { createPool } from "./db.js";
 import type { Env } from "./env.js";
 import { FernetKeyring } from "./fernet.js";
-import { registerForms } from "./forms.js";
 import { ListeningService } from "./listening.js";
 import { createLogger } from "./logger.js";
 import { euterpeProblem } from "./problems.js";
@@ -17,10 +17,11 @@ import { authRoutes } from "./routes/auth.js";
 import { dashboardRoutes } from "./routes/dashboard.js";
 import { healthRoutes } from "./routes/health.js";
 import { registerSession } from "./session.js";
+import { sleep } from "./shared/http/sleep.js";
 import { installErrorHandling } from "./shared/web/errors.js";
 import { createWebServer, DEFAULT_SECURITY_HEADERS } from "./shared/web/server.js";
 import { SpotifyAccounts } from "./spotify/accounts.js";
-import { sleep, type SpotifyHttpOptions } from "./spotify/http.js";
+import type { SpotifyHttpOptions } from "./spotify/http.js";
 import { SpotifyWebApi } from "./spotify/web-api.js";
 import { TIME_ZONE_SCRIPT_CSP } from "./time-zone.js";
 import { TokenService } from "./tokens.js";
@@ -97,7 +98,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   // Order matters: the session first (forms and the rate limit's key read it), the rate limit before any route.
   await registerSession(server, env);
-  await registerForms(server);
+  // HTML forms post urlencoded bodies (within the server's body limit).
+  await server.register(formBody);
   await registerRateLimit(server, env.RATE_LIMIT_PER_MINUTE);
   await server.register(healthRoutes, { pool, schema: env.DATABASE_SCHEMA });
   await server.register(authRoutes, { accounts, webApi, users, tokens, listening });

@@ -8,7 +8,7 @@ import { createPool } from "./db.js";
 import { APP_NAME, loadEnv } from "./env.js";
 import { FernetKeyring } from "./fernet.js";
 import { createLogger } from "./logger.js";
-import { exitOnInvalidEnv } from "./shared/boot.js";
+import { runJob } from "./shared/job.js";
 import { reencryptAllTokens } from "./token-reencryption.js";
 import { UserRepository } from "./users.js";
 
@@ -33,20 +33,19 @@ if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) {
   process.exit(2);
 }
 
-const env = exitOnInvalidEnv(APP_NAME, () => loadEnv(process.env));
-const logger = createLogger(env.LOG_LEVEL);
-const pool = createPool(env, (error) => logger.error({ err: error }, "idle database connection failed"));
-const stop = new AbortController();
-process.once("SIGTERM", () => stop.abort());
-process.once("SIGINT", () => stop.abort());
-
-try {
-  const report = await reencryptAllTokens(new UserRepository(pool, new FernetKeyring(env.ENCRYPTION_KEY)), { logger, batchSize, signal: stop.signal });
-  logger.info(report, report.complete ? "re-encryption finished" : "re-encryption stopped early; run it again to finish");
-  process.exitCode = report.complete ? 0 : 1;
-} catch (error) {
-  logger.fatal({ err: error }, "re-encryption failed");
-  process.exitCode = 1;
-} finally {
-  await pool.end();
-}
+await runJob({
+  app: APP_NAME,
+  name: "reencrypt",
+  loadEnv: () => loadEnv(process.env),
+  createLogger: (env) => createLogger(env.LOG_LEVEL),
+  open(env, logger) {
+    const pool = createPool(env, (error) => logger.error({ err: error }, "idle database connection failed"));
+    return { pool, close: () => pool.end() };
+  },
+  failure: "re-encryption failed",
+  async work({ env, logger, pool, stop }) {
+    const report = await reencryptAllTokens(new UserRepository(pool, new FernetKeyring(env.ENCRYPTION_KEY)), { logger, batchSize, signal: stop });
+    logger.info(report, report.complete ? "re-encryption finished" : "re-encryption stopped early; run it again to finish");
+    return report.complete ? 0 : 1;
+  },
+});

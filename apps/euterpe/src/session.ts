@@ -1,13 +1,13 @@
 /**
- * Sessions live in an encrypted, signed cookie (no server-side store). The
- * cookie keys derive from SECRET_KEY and, during a rotation, from
- * SECRET_KEY_PREVIOUS: cookies under the previous key are still read and are
- * written back under the new one.
+ * Sessions live in an encrypted, signed cookie (the shared cookie session,
+ * with the CSRF secret of the forms). The cookie keys derive from SECRET_KEY
+ * and, during a rotation, from SECRET_KEY_PREVIOUS: cookies under the
+ * previous key are still read and are written back under the new one.
  */
 import { hkdfSync } from "node:crypto";
-import secureSession from "@fastify/secure-session";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Env } from "./env.js";
+import { registerCookieSession } from "./shared/web/session.js";
 
 /** Why a visitor without a login sees the login page: shown there, and `signed_out` makes Spotify ask again. */
 export type LoginNotice = "signed_out" | "login_again";
@@ -34,22 +34,17 @@ export function sessionKey(secret: string): Buffer {
   return Buffer.from(hkdfSync("sha256", Buffer.from(secret, "utf8"), "euterpe", "session-cookie-v1", 32));
 }
 
+/** The session and its CSRF protection: routes check with `app.csrfProtection` and fill forms with `reply.generateCsrf()`. */
 export async function registerSession(
   app: FastifyInstance,
   env: Pick<Env, "SECRET_KEY" | "SECRET_KEY_PREVIOUS" | "NODE_ENV">,
 ): Promise<void> {
   const secrets = [env.SECRET_KEY, env.SECRET_KEY_PREVIOUS].filter((secret): secret is string => secret !== undefined);
-  await app.register(secureSession, {
-    key: secrets.map(sessionKey),
+  await registerCookieSession(app, {
+    keys: secrets.map(sessionKey),
     cookieName: SESSION_COOKIE,
-    expiry: SESSION_MAX_AGE_SECONDS,
-    cookie: {
-      path: "/",
-      httpOnly: true,
-      secure: env.NODE_ENV === "production",
-      sameSite: "lax",
-      maxAge: SESSION_MAX_AGE_SECONDS,
-    },
+    maxAgeSeconds: SESSION_MAX_AGE_SECONDS,
+    secure: env.NODE_ENV === "production",
   });
 }
 

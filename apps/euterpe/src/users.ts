@@ -7,6 +7,7 @@
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { InvalidFernetToken, type FernetKeyring } from "./fernet.js";
+import { inTransaction } from "./shared/postgres.js";
 
 export interface UserRecord {
   readonly id: string;
@@ -127,31 +128,17 @@ export class UserRepository {
    * the user has none.
    */
   async replaceTokens(userId: string, replace: (current: TokenSet) => Promise<TokenSet | null>): Promise<TokenSet | null> {
-    const client = await this.#pool.connect();
-    let unreadable: UnreadableTokens | undefined;
-    let stored: TokenSet | null;
-    try {
-      await client.query("BEGIN");
+    const { stored, unreadable } = await inTransaction(this.#pool, async (client): Promise<{ stored: TokenSet | null; unreadable?: UnreadableTokens }> => {
       const result = await client.query<TokenRow>(`SELECT ${TOKEN_COLUMNS} FROM user_tokens WHERE user_id = $1 FOR UPDATE`, [userId]);
       const row = result.rows[0];
       const opened = row ? this.#tryDecrypt(row) : undefined;
-      if (!row) {
-        stored = null;
-      } else if (!opened) {
-        unreadable = new UnreadableTokens(userId, await this.#deleteIfUnchanged(client, userId, row));
-        stored = null;
-      } else {
-        const next = await replace(opened.tokens);
-        if (next) await this.#writeTokens(client, userId, next);
-        stored = next ?? opened.tokens;
-      }
-      await client.query("COMMIT");
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+      if (!row) return { stored: null };
+      if (!opened) return { stored: null, unreadable: new UnreadableTokens(userId, await this.#deleteIfUnchanged(client, userId, row)) };
+      const next = await replace(opened.tokens);
+      if (next) await this.#writeTokens(client, userId, next);
+      return { stored: next ?? opened.tokens };
+    });
+    // Thrown once the deletion of the unreadable row has committed.
     if (unreadable) throw unreadable;
     return stored;
   }

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_SPOTIFY_SCOPE, envSchema, loadEnv } from "../src/env.js";
-import { EnvError } from "../src/shared/env.js";
+import { envProblems } from "./kit/env.js";
 import { KEY_A, KEY_B, SECRET_KEY } from "./support/harness.js";
 
 const REQUIRED = ["DATABASE_URL", "SPOTIFY_CLIENT_ID", "SPOTIFY_CLIENT_SECRET", "SPOTIFY_REDIRECT_URI", "SECRET_KEY", "ENCRYPTION_KEY"];
@@ -17,15 +17,7 @@ const valid = {
   ENCRYPTION_KEY: KEY_A,
 };
 
-function problemsOf(raw: Record<string, string | undefined>): Record<string, string> {
-  try {
-    loadEnv(raw);
-  } catch (error) {
-    expect(error).toBeInstanceOf(EnvError);
-    return Object.fromEntries((error as EnvError).problems.map(({ variable, problem }) => [variable, problem]));
-  }
-  throw new Error("expected loadEnv to throw");
-}
+const problemsOf = (raw: Record<string, string | undefined>) => envProblems(loadEnv, raw);
 
 describe("loadEnv", () => {
   it("names every missing variable at once", () => {

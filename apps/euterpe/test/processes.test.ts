@@ -4,50 +4,17 @@
  * 0 (non-zero on failure), web answers /health and drains on SIGTERM, and the
  * one-off re-encryption command reports its counts.
  */
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { once } from "node:events";
-import { createInterface } from "node:readline";
+import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildApp, runBuilt } from "./kit/processes.js";
 import { ALICE, Browser, CLIENT_ID, CLIENT_SECRET, KEY_A, KEY_B, REDIRECT_URI, SECRET_KEY, freePort, logIn } from "./support/harness.js";
 import { createTestDatabase, type TestDatabase } from "./support/database.js";
 import { FakeSpotify } from "./support/fake-spotify.js";
 
 const APP_DIR = fileURLToPath(new URL("..", import.meta.url));
 
-interface Run {
-  readonly child: ChildProcess;
-  readonly lines: Record<string, unknown>[];
-  /** Resolves with the first log line matching, rejects if the process exits first. */
-  waitFor(predicate: (line: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
-  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-function run(script: string, env: Record<string, string>): Run {
-  const child = spawn(process.execPath, [script], { cwd: APP_DIR, env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  const lines: Record<string, unknown>[] = [];
-  const waiters: Array<{ predicate: (line: Record<string, unknown>) => boolean; resolve: (line: Record<string, unknown>) => void }> = [];
-  createInterface({ input: child.stdout! }).on("line", (text) => {
-    const line = JSON.parse(text) as Record<string, unknown>; // every stdout line must be JSON
-    lines.push(line);
-    for (const waiter of waiters.filter((w) => w.predicate(line))) waiter.resolve(line);
-  });
-  const exit = once(child, "exit").then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
-  return {
-    child,
-    lines,
-    exit,
-    waitFor(predicate, timeoutMs = 10_000) {
-      const seen = lines.find(predicate);
-      if (seen) return Promise.resolve(seen);
-      return new Promise((resolve, reject) => {
-        waiters.push({ predicate, resolve });
-        void exit.then(({ code }) => reject(new Error(`process exited (${code}) first; log: ${JSON.stringify(lines)}`)));
-        setTimeout(() => reject(new Error("timed out waiting for a log line")), timeoutMs).unref();
-      });
-    },
-  };
-}
+const run = (script: string, env: Record<string, string>) => runBuilt(APP_DIR, [script], env);
 
 describe("Procfile processes, built", () => {
   let db: TestDatabase;
@@ -55,7 +22,7 @@ describe("Procfile processes, built", () => {
   let env: Record<string, string>;
 
   beforeAll(async () => {
-    execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.json"], { cwd: APP_DIR, stdio: "inherit" });
+    buildApp(APP_DIR);
     db = await createTestDatabase("procs");
     fake = await FakeSpotify.start({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, users: [ALICE] });
     env = {

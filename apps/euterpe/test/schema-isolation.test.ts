@@ -3,61 +3,20 @@
  * migrations run as a role that may use only the app's schema, and leave
  * `public` exactly as they found it.
  */
-import { randomBytes } from "node:crypto";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runMigrations } from "../src/migrator.js";
+import { createConfinedRole, expectPermissionDenied, schemaCatalog, type ConfinedRole } from "./kit/schema-isolation.js";
 import { createTestDatabase, type TestDatabase } from "./support/database.js";
 import { FakeSpotify } from "./support/fake-spotify.js";
 import { ALICE, Browser, CLIENT_ID, CLIENT_SECRET, logIn, silentLogger, startApp, testEnv, type RunningApp } from "./support/harness.js";
 
 /** Everything Postgres knows about `public`: objects, columns, constraints, indexes, grants, and the data of its tables. */
-async function publicCatalog(db: TestDatabase): Promise<string> {
-  const { rows } = await db.query<{ line: string }>(`
-    SELECT 'schema ' || nspname || ' owner=' || pg_get_userbyid(nspowner) || ' acl=' || coalesce(nspacl::text, '') AS line
-      FROM pg_namespace WHERE nspname = 'public'
-    UNION ALL
-    SELECT 'relation ' || c.relname || ' kind=' || c.relkind::text || ' owner=' || pg_get_userbyid(c.relowner) || ' acl=' || coalesce(c.relacl::text, '')
-      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public'
-    UNION ALL
-    SELECT 'column ' || c.relname || '.' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod) || ' notnull=' || a.attnotnull
-           || ' default=' || coalesce(pg_get_expr(d.adbin, d.adrelid), '')
-      FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-      LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-     WHERE n.nspname = 'public' AND a.attnum > 0 AND NOT a.attisdropped
-    UNION ALL
-    SELECT 'constraint ' || conname || ' ' || pg_get_constraintdef(oid)
-      FROM pg_constraint WHERE connamespace = 'public'::regnamespace
-    UNION ALL
-    SELECT 'index ' || pg_get_indexdef(indexrelid)
-      FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relnamespace = 'public'::regnamespace
-    UNION ALL
-    SELECT 'function ' || proname || '(' || pg_get_function_identity_arguments(oid) || ')'
-      FROM pg_proc WHERE pronamespace = 'public'::regnamespace
-    UNION ALL
-    SELECT 'type ' || typname FROM pg_type WHERE typnamespace = 'public'::regnamespace
-    UNION ALL
-    SELECT 'data public.users ' || coalesce(string_agg(u::text, '|' ORDER BY u.id), '') FROM public.users u
-    UNION ALL
-    SELECT 'data public.books ' || coalesce(string_agg(b::text, '|' ORDER BY b.id), '') FROM public.books b
-    ORDER BY 1`);
-  return rows.map((row) => row.line).join("\n");
-}
-
-async function expectPermissionDenied(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await expect(client.query(sql)).rejects.toMatchObject({ code: "42501" });
-  } finally {
-    await client.end();
-  }
-}
+const publicCatalog = (db: TestDatabase) => schemaCatalog(db, ["public"], ["public.users", "public.books"]);
 
 describe("schema isolation on a database shared with bookshelf-hermes", () => {
   let db: TestDatabase;
   let fake: FakeSpotify;
-  const role = `euterpe_release_${randomBytes(3).toString("hex")}`;
+  let role: ConfinedRole;
   let roleUrl: string;
   let before: string;
 
@@ -75,25 +34,15 @@ describe("schema isolation on a database shared with bookshelf-hermes", () => {
       CREATE TABLE bookshelf.shelves (id int);
     `);
     // Fleet's part: the app's schema and a role confined to it.
-    await db.query(`
-      CREATE ROLE ${role} LOGIN;
-      REVOKE CREATE ON SCHEMA public FROM PUBLIC;
-      REVOKE ALL ON DATABASE ${db.name} FROM PUBLIC;
-      GRANT CONNECT ON DATABASE ${db.name} TO ${role};
-      CREATE SCHEMA euterpe;
-      GRANT USAGE, CREATE ON SCHEMA euterpe TO ${role};
-    `);
-    roleUrl = db.urlAs(role);
+    role = await createConfinedRole(db, "euterpe_release", { schema: "euterpe" });
+    roleUrl = role.url;
     before = await publicCatalog(db);
   });
 
   afterAll(async () => {
     await fake?.close();
     await db?.drop();
-    const admin = new pg.Client({ connectionString: db.url.replace(`/${db.name}`, "/postgres") });
-    await admin.connect();
-    await admin.query(`DROP ROLE IF EXISTS ${role}`);
-    await admin.end();
+    await role?.drop();
   });
 
   it("the role cannot create anything in public nor read another app's schema", async () => {
@@ -112,9 +61,9 @@ describe("schema isolation on a database shared with bookshelf-hermes", () => {
       WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2`);
     expect(rows).toEqual([
       { schema: "bookshelf", name: "shelves", owner: "postgres" },
-      { schema: "euterpe", name: "pgmigrations", owner: role },
-      { schema: "euterpe", name: "user_tokens", owner: role },
-      { schema: "euterpe", name: "users", owner: role },
+      { schema: "euterpe", name: "pgmigrations", owner: role.name },
+      { schema: "euterpe", name: "user_tokens", owner: role.name },
+      { schema: "euterpe", name: "users", owner: role.name },
       { schema: "public", name: "books", owner: "postgres" },
       { schema: "public", name: "users", owner: "postgres" },
     ]);
@@ -167,10 +116,9 @@ describe("schema isolation on a database shared with bookshelf-hermes", () => {
 describe("first release on a database without the schema", () => {
   it("creates the schema when the role may, and fails loudly when it may not", async () => {
     const db = await createTestDatabase("fresh");
-    const role = `euterpe_nocreate_${randomBytes(3).toString("hex")}`;
+    const role = await createConfinedRole(db, "euterpe_nocreate");
     try {
-      await db.query(`CREATE ROLE ${role} LOGIN; REVOKE ALL ON DATABASE ${db.name} FROM PUBLIC; GRANT CONNECT ON DATABASE ${db.name} TO ${role}`);
-      await expect(runMigrations({ DATABASE_URL: db.urlAs(role), DATABASE_SCHEMA: "euterpe" }, silentLogger)).rejects.toMatchObject({
+      await expect(runMigrations({ DATABASE_URL: role.url, DATABASE_SCHEMA: "euterpe" }, silentLogger)).rejects.toMatchObject({
         code: "42501",
       });
       const { rows } = await db.query("SELECT 1 FROM pg_namespace WHERE nspname = 'euterpe'");
@@ -184,11 +132,7 @@ describe("first release on a database without the schema", () => {
       expect(tables.rows).toEqual([{ table_schema: "euterpe" }]);
     } finally {
       await db.drop();
-      await db.query("SELECT 1").catch(() => undefined);
-      const admin = new pg.Client({ connectionString: db.url.replace(`/${db.name}`, "/postgres") });
-      await admin.connect();
-      await admin.query(`DROP ROLE IF EXISTS ${role}`);
-      await admin.end();
+      await role.drop();
     }
   });
 

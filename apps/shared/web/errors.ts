@@ -6,6 +6,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { isDatabaseUnavailable } from "../postgres.js";
+import { validationProblem } from "./validation.js";
 
 /** What an error means for the client. */
 export interface Problem {
@@ -50,6 +51,8 @@ export function problemFor(error: unknown, map?: ProblemMapper): Problem {
   if (error instanceof HttpProblem) return error;
   const mapped = map?.(error);
   if (mapped) return mapped;
+  const invalid = validationProblem(error);
+  if (invalid) return invalid;
   if (isDatabaseUnavailable(error)) return DATABASE_UNAVAILABLE;
   const fastifyError = error as Partial<FastifyError>;
   const status = fastifyError.statusCode;

@@ -1,10 +1,9 @@
 /**
  * The app's translations of errors into problems, on top of the shared
  * handling (pages for people, JSON for API clients, 503 for a database
- * outage): request validation names every bad field, CSRF refusals say how to
- * get a token.
+ * outage, a 400 naming every field that fails a route's schema): CSRF
+ * refusals say how to get a token, media types and body sizes what the API takes.
  */
-import { hasZodFastifySchemaValidationErrors } from "@fastify/type-provider-zod";
 import type { Problem } from "./shared/web/errors.js";
 
 interface FastifyCodedError {
@@ -27,39 +26,7 @@ const CSRF_PROBLEMS: Readonly<Record<string, Problem>> = {
   },
 };
 
-interface ValidationIssue {
-  readonly keyword?: string;
-  readonly instancePath: string;
-  readonly message?: string;
-  readonly params?: { readonly keys?: unknown };
-}
-
-interface ValidationFailure {
-  readonly validation: readonly ValidationIssue[];
-  readonly validationContext?: string;
-}
-
-/** One issue as "<field> (<where>): <problem>", the field named even when zod reports it from the object. */
-function describeIssue(issue: ValidationIssue, where: string): string {
-  const keys = issue.params?.keys;
-  if (issue.keyword === "unrecognized_keys" && Array.isArray(keys)) {
-    return `${keys.map(String).join(", ")} (${where}): not a field this request accepts`;
-  }
-  const field = issue.instancePath.replace(/^\//, "").replace(/\//g, ".") || "(the whole value)";
-  const message = issue.message ?? "is invalid";
-  return `${field} (${where}): ${/received undefined$/.test(message) ? "is required" : message}`;
-}
-
-/** "rating (body): must be 1 to 5; text (body): is required" */
-function validationMessage(error: ValidationFailure): string {
-  const where = error.validationContext ?? "request";
-  return error.validation.map((issue) => describeIssue(issue, where)).join("; ");
-}
-
 export function mapProblem(error: unknown): Problem | undefined {
-  if (hasZodFastifySchemaValidationErrors(error)) {
-    return { status: 400, code: "invalid_request", message: validationMessage(error) };
-  }
   const coded = error as FastifyCodedError;
   if (typeof coded.code === "string") {
     const csrf = CSRF_PROBLEMS[coded.code];

@@ -66,18 +66,12 @@ export function fallbackStore(redis: Redis, logger: Logger): new () => FastifyRa
 }
 
 /**
- * The client's address: the last hop Heroku's router appended to
- * X-Forwarded-For (earlier entries come from the client and can be forged),
- * else the socket's peer.
+ * The client: its API key when it presents a valid one, else its address as
+ * Heroku's router saw it (`request.ip`: the shared server trusts exactly that
+ * one hop of X-Forwarded-For, so the entries a client adds cannot forge it).
  */
-export function clientAddress(request: FastifyRequest): string {
-  const forwarded = request.headers["x-forwarded-for"];
-  const chain = (Array.isArray(forwarded) ? forwarded.join(",") : (forwarded ?? "")).split(",").map((hop) => hop.trim());
-  return chain.filter((hop) => hop !== "").at(-1) ?? request.socket.remoteAddress ?? "unknown";
-}
-
 export function clientKey(request: FastifyRequest): string {
-  return request.apiClient !== undefined ? `key:${request.apiClient}` : `ip:${clientAddress(request)}`;
+  return request.apiClient !== undefined ? `key:${request.apiClient}` : `ip:${request.ip}`;
 }
 
 export interface WriteLimitOptions {

@@ -9,24 +9,27 @@ import { ReadThroughCache } from "./cache.js";
 import { loadEnv } from "./env.js";
 import { APP_NAME, createLogger } from "./logger.js";
 import { closeRedis, createRedis } from "./redis.js";
-import { exitOnInvalidEnv } from "./shared/boot.js";
+import { runJob } from "./shared/job.js";
 
-const env = exitOnInvalidEnv(APP_NAME, () => loadEnv(process.env));
-const logger = createLogger(env.LOG_LEVEL);
-const redis = createRedis(env, logger);
-try {
-  await new Promise<void>((resolve, reject) => {
-    redis.once("ready", resolve);
-    // A one-off job: the first failed attempt ends it (run it again), no background retries.
-    redis.once("error", reject);
-    setTimeout(() => reject(new Error("Redis did not answer within 10 s")), 10_000).unref();
-  });
-  await new ReadThroughCache(redis, { ttlSeconds: env.CACHE_TTL_SECONDS, logger }).retireAll();
-  logger.info({ keyPrefix: env.REDIS_KEY_PREFIX }, "every cached entry retired");
-  process.exitCode = 0;
-} catch (error) {
-  logger.fatal({ err: { message: (error as Error).message } }, "could not reset the cache");
-  process.exitCode = 1;
-} finally {
-  await closeRedis(redis);
-}
+await runJob({
+  app: APP_NAME,
+  name: "reset-cache",
+  loadEnv: () => loadEnv(process.env),
+  createLogger: (env) => createLogger(env.LOG_LEVEL),
+  open(env, logger) {
+    const redis = createRedis(env, logger);
+    return { redis, close: () => closeRedis(redis) };
+  },
+  failure: "could not reset the cache",
+  async work({ env, logger, redis }) {
+    await new Promise<void>((resolve, reject) => {
+      redis.once("ready", resolve);
+      // A one-off job: the first failed attempt ends it (run it again), no background retries.
+      redis.once("error", reject);
+      setTimeout(() => reject(new Error("Redis did not answer within 10 s")), 10_000).unref();
+    });
+    await new ReadThroughCache(redis, { ttlSeconds: env.CACHE_TTL_SECONDS, logger }).retireAll();
+    logger.info({ keyPrefix: env.REDIS_KEY_PREFIX }, "every cached entry retired");
+    return 0;
+  },
+});

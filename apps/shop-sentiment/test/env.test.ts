@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { EnvError, envSchema, loadEnv } from "../src/env.js";
+import { envProblems } from "./kit/env.js";
 import { parseEnvFile } from "./support/env-file.js";
 import { API_KEY_A, API_KEY_B, SESSION_KEY_A, SESSION_KEY_B } from "./support/harness.js";
 
@@ -18,15 +19,7 @@ const valid = {
   API_KEYS: API_KEY_A,
 };
 
-function problemsOf(raw: Record<string, string | undefined>): Record<string, string> {
-  try {
-    loadEnv(raw);
-  } catch (error) {
-    expect(error).toBeInstanceOf(EnvError);
-    return Object.fromEntries((error as EnvError).problems.map(({ variable, problem }) => [variable, problem]));
-  }
-  throw new Error("expected loadEnv to throw");
-}
+const problemsOf = (raw: Record<string, string | undefined>) => envProblems(loadEnv, raw);
 
 describe("loadEnv", () => {
   it("names every missing variable at once", () => {

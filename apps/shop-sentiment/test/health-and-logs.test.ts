@@ -8,7 +8,7 @@ import { createServer, type AddressInfo, type Socket } from "node:net";
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SESSION_COOKIE } from "../src/security/session.js";
-import { API_KEY_A, API_KEY_B, Browser, call, createProduct, formToken, SESSION_KEY_A, startSuite, type Suite } from "./support/harness.js";
+import { API_KEY_A, API_KEY_B, Browser, call, createProduct, csrfTokenIn, SESSION_KEY_A, startSuite, type Suite } from "./support/harness.js";
 
 describe("/health", () => {
   let suite: Suite;
@@ -81,7 +81,7 @@ describe("logs", () => {
     await call(app.url, "POST", `/api/v1/products/${product.id}/reviews`, { headers: { "x-api-key": API_KEY_B }, body: { rating: 5, text: "fine" } });
     await call(app.url, "POST", "/api/v1/products", { key: "d".repeat(64), body: { name: "x" } });
     const browser = new Browser(app.url);
-    const token = formToken(await (await browser.get(`/products/${product.id}`)).text());
+    const token = csrfTokenIn(await (await browser.get(`/products/${product.id}`)).text());
     await browser.postForm(`/products/${product.id}/reviews`, { _csrf: token, rating: "4", text: "via the form" });
     await call(app.url, "GET", "/health", { headers: { "x-request-id": "router-request-id-123" } });
     await app.close();

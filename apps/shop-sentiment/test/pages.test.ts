@@ -4,7 +4,7 @@
  * its problems shown next to it, and error pages with a way on.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addReview, Browser, createProduct, formToken, startSuite, type ProductBody, type RunningApp, type Suite } from "./support/harness.js";
+import { addReview, Browser, createProduct, csrfTokenIn, startSuite, type ProductBody, type RunningApp, type Suite } from "./support/harness.js";
 
 describe("pages", () => {
   let suite: Suite;
@@ -58,12 +58,12 @@ describe("pages", () => {
     expect(page).toMatch(/data-label="negative">.*<strong class="count">1<\/strong>/);
     expect(page).toMatch(/data-label="neutral">.*<strong class="count">1<\/strong>/);
     expect(page).toContain('<span id="review-count">3</span>');
-    expect(formToken(page)).not.toBe("");
+    expect(csrfTokenIn(page)).not.toBe("");
   });
 
   it("shows the form's problems next to it, keeping what was typed, and adds nothing", async () => {
     const browser = new Browser(app.url);
-    const token = formToken(await (await browser.get(`/products/${product.id}`)).text());
+    const token = csrfTokenIn(await (await browser.get(`/products/${product.id}`)).text());
     const response = await browser.postForm(`/products/${product.id}/reviews`, { _csrf: token, author: "Dee", rating: "9", text: "   " });
     expect(response.status).toBe(400);
     const page = await response.text();
@@ -76,7 +76,7 @@ describe("pages", () => {
 
   it("adds a review from the form and shows it on the page it redirects to", async () => {
     const browser = new Browser(app.url);
-    const token = formToken(await (await browser.get(`/products/${product.id}`)).text());
+    const token = csrfTokenIn(await (await browser.get(`/products/${product.id}`)).text());
     const posted = await browser.postForm(`/products/${product.id}/reviews`, { _csrf: token, rating: "4", text: "Browns evenly, pleasant to use" });
     expect(posted.status).toBe(303);
     const location = posted.headers.get("location") as string;

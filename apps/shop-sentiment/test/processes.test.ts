@@ -4,54 +4,21 @@
  * (non-zero on failure); web listens, answers /health, and on SIGTERM
  * finishes the write in flight and exits 0. `.env.example` loads in a shell.
  */
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { once } from "node:events";
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildApp, runBuilt } from "./kit/processes.js";
 import { createTestDatabase, type TestDatabase } from "./support/database.js";
 import { parseEnvFile } from "./support/env-file.js";
-import { API_KEY_A, SESSION_KEY_A } from "./support/harness.js";
-import { deleteKeysUnder, freePort, REDIS_URL, testKeyPrefix } from "./support/redis.js";
+import { API_KEY_A, freePort, SESSION_KEY_A } from "./support/harness.js";
+import { deleteKeysUnder, REDIS_URL, testKeyPrefix } from "./support/redis.js";
 
 const APP_DIR = fileURLToPath(new URL("..", import.meta.url));
 const MIGRATION = "1767225600000_products-and-reviews";
 
-interface Run {
-  readonly child: ChildProcess;
-  readonly lines: Record<string, unknown>[];
-  /** Resolves with the first log line matching; rejects if the process exits first. */
-  waitFor(predicate: (line: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
-  readonly exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-function run(script: string, env: Record<string, string>): Run {
-  const child = spawn(process.execPath, [script], { cwd: APP_DIR, env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  const lines: Record<string, unknown>[] = [];
-  const waiters: { predicate: (line: Record<string, unknown>) => boolean; resolve: (line: Record<string, unknown>) => void }[] = [];
-  createInterface({ input: child.stdout as NodeJS.ReadableStream }).on("line", (text) => {
-    const line = JSON.parse(text) as Record<string, unknown>; // every stdout line must be JSON
-    lines.push(line);
-    for (const waiter of waiters.filter((w) => w.predicate(line))) waiter.resolve(line);
-  });
-  const exit = once(child, "exit").then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
-  return {
-    child,
-    lines,
-    exit,
-    waitFor(predicate, timeoutMs = 20_000) {
-      const seen = lines.find(predicate);
-      if (seen) return Promise.resolve(seen);
-      return new Promise((resolve, reject) => {
-        waiters.push({ predicate, resolve });
-        void exit.then(({ code }) => reject(new Error(`process exited (${code}) first; log: ${JSON.stringify(lines)}`)));
-        setTimeout(() => reject(new Error("timed out waiting for a log line")), timeoutMs).unref();
-      });
-    },
-  };
-}
+const run = (script: string, env: Record<string, string>) => runBuilt(APP_DIR, [script], env);
 
 describe("Procfile processes, built", () => {
   let db: TestDatabase;
@@ -59,7 +26,7 @@ describe("Procfile processes, built", () => {
   let env: Record<string, string>;
 
   beforeAll(async () => {
-    execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.json"], { cwd: APP_DIR, stdio: "inherit" });
+    buildApp(APP_DIR);
     db = await createTestDatabase("procs");
     env = {
       APP_ENV: "development",

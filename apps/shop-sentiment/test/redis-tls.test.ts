@@ -8,8 +8,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { call, createProduct, redisConnected, startSuite, type ProductBody, type Suite } from "./support/harness.js";
-import { freePort } from "./support/redis.js";
+import { call, createProduct, freePort, redisConnected, startSuite, type ProductBody, type Suite } from "./support/harness.js";
 
 const REDIS_SERVER = "/usr/bin/redis-server";
 const OPENSSL = "/usr/bin/openssl";

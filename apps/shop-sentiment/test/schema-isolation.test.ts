@@ -4,51 +4,21 @@
  * table) there, leave `public` and other schemas exactly as they were, and
  * are idempotent. The app then serves as that role.
  */
-import { randomBytes } from "node:crypto";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runMigrations } from "../src/migrator.js";
-import { adminQuery, createTestDatabase, type TestDatabase } from "./support/database.js";
+import { createConfinedRole, expectPermissionDenied, schemaCatalog, type ConfinedRole } from "./kit/schema-isolation.js";
+import { createTestDatabase, type TestDatabase } from "./support/database.js";
 import { addReview, call, createProduct, silentLogger, startApp, testEnv, type ProductBody } from "./support/harness.js";
 import { deleteKeysUnder, testKeyPrefix } from "./support/redis.js";
 
 const MIGRATION = "1767225600000_products-and-reviews";
 
 /** Everything Postgres knows about `public` and a neighbour's schema: objects, columns, grants and data. */
-async function neighbourCatalog(db: TestDatabase): Promise<string> {
-  const { rows } = await db.query<{ line: string }>(`
-    SELECT 'schema ' || nspname || ' owner=' || pg_get_userbyid(nspowner) || ' acl=' || coalesce(nspacl::text, '') AS line
-      FROM pg_namespace WHERE nspname IN ('public', 'neighbour')
-    UNION ALL
-    SELECT 'relation ' || n.nspname || '.' || c.relname || ' kind=' || c.relkind::text || ' acl=' || coalesce(c.relacl::text, '')
-      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname IN ('public', 'neighbour')
-    UNION ALL
-    SELECT 'column ' || n.nspname || '.' || c.relname || '.' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
-      FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-     WHERE n.nspname IN ('public', 'neighbour') AND a.attnum > 0 AND NOT a.attisdropped
-    UNION ALL
-    SELECT 'function ' || proname FROM pg_proc WHERE pronamespace = 'public'::regnamespace
-    UNION ALL
-    SELECT 'data public.products ' || coalesce(string_agg(p::text, '|' ORDER BY p.id), '') FROM public.products p
-    UNION ALL
-    SELECT 'data neighbour.reviews ' || coalesce(string_agg(r::text, '|' ORDER BY r.id), '') FROM neighbour.reviews r
-    ORDER BY 1`);
-  return rows.map((row) => row.line).join("\n");
-}
-
-async function expectPermissionDenied(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await expect(client.query(sql)).rejects.toMatchObject({ code: "42501" });
-  } finally {
-    await client.end();
-  }
-}
+const neighbourCatalog = (db: TestDatabase) => schemaCatalog(db, ["public", "neighbour"], ["public.products", "neighbour.reviews"]);
 
 describe("schema isolation on a shared database", () => {
   let db: TestDatabase;
-  const role = `shop_sentiment_release_${randomBytes(3).toString("hex")}`;
+  let role: ConfinedRole;
   const redisPrefix = testKeyPrefix("isolation");
   let roleUrl: string;
   let before: string;
@@ -64,21 +34,14 @@ describe("schema isolation on a shared database", () => {
       INSERT INTO neighbour.reviews (body) VALUES ('theirs');
     `);
     // Fleet's part: the app's schema and a role confined to it.
-    await db.query(`
-      CREATE ROLE ${role} LOGIN;
-      REVOKE CREATE ON SCHEMA public FROM PUBLIC;
-      REVOKE ALL ON DATABASE ${db.name} FROM PUBLIC;
-      GRANT CONNECT ON DATABASE ${db.name} TO ${role};
-      CREATE SCHEMA shop_sentiment;
-      GRANT USAGE, CREATE ON SCHEMA shop_sentiment TO ${role};
-    `);
-    roleUrl = db.urlAs(role);
+    role = await createConfinedRole(db, "shop_sentiment_release", { schema: "shop_sentiment" });
+    roleUrl = role.url;
     before = await neighbourCatalog(db);
   });
 
   afterAll(async () => {
     await db?.drop();
-    await adminQuery(`DROP ROLE IF EXISTS ${role}`);
+    await role?.drop();
     await deleteKeysUnder(redisPrefix);
   });
 
@@ -98,9 +61,9 @@ describe("schema isolation on a shared database", () => {
     expect(rows).toEqual([
       { schema: "neighbour", name: "reviews", owner: "postgres" },
       { schema: "public", name: "products", owner: "postgres" },
-      { schema: "shop_sentiment", name: "pgmigrations", owner: role },
-      { schema: "shop_sentiment", name: "products", owner: role },
-      { schema: "shop_sentiment", name: "reviews", owner: role },
+      { schema: "shop_sentiment", name: "pgmigrations", owner: role.name },
+      { schema: "shop_sentiment", name: "products", owner: role.name },
+      { schema: "shop_sentiment", name: "reviews", owner: role.name },
     ]);
     expect(await neighbourCatalog(db)).toBe(before);
   });
@@ -129,10 +92,9 @@ describe("schema isolation on a shared database", () => {
 describe("first release on a database without the schema", () => {
   it("creates the schema when the role may, and fails without creating anything when it may not", async () => {
     const db = await createTestDatabase("fresh");
-    const role = `shop_sentiment_nocreate_${randomBytes(3).toString("hex")}`;
+    const role = await createConfinedRole(db, "shop_sentiment_nocreate");
     try {
-      await db.query(`CREATE ROLE ${role} LOGIN; REVOKE ALL ON DATABASE ${db.name} FROM PUBLIC; GRANT CONNECT ON DATABASE ${db.name} TO ${role}`);
-      await expect(runMigrations({ DATABASE_URL: db.urlAs(role), DATABASE_SCHEMA: "shop_sentiment" }, silentLogger)).rejects.toMatchObject({ code: "42501" });
+      await expect(runMigrations({ DATABASE_URL: role.url, DATABASE_SCHEMA: "shop_sentiment" }, silentLogger)).rejects.toMatchObject({ code: "42501" });
       expect((await db.query("SELECT 1 FROM pg_namespace WHERE nspname = 'shop_sentiment'")).rows).toHaveLength(0);
 
       const owner = await runMigrations({ DATABASE_URL: db.url, DATABASE_SCHEMA: "shop_sentiment" }, silentLogger);
@@ -141,7 +103,7 @@ describe("first release on a database without the schema", () => {
       expect(tables.rows).toEqual([{ table_schema: "shop_sentiment" }]);
     } finally {
       await db.drop();
-      await adminQuery(`DROP ROLE IF EXISTS ${role}`);
+      await role.drop();
     }
   });
 });

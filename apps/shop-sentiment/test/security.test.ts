@@ -12,7 +12,7 @@ import {
   Browser,
   call,
   createProduct,
-  formToken,
+  csrfTokenIn,
   SESSION_KEY_A,
   SESSION_KEY_B,
   startSuite,
@@ -76,7 +76,7 @@ describe("writes", () => {
       const browser = new Browser(app.url);
       const page = await browser.get(`/products/${product.id}`);
       expect(page.status).toBe(200);
-      const token = formToken(await page.text());
+      const token = csrfTokenIn(await page.text());
       const before = await reviewCount();
 
       const forged = await new Browser(app.url).postForm(`/products/${product.id}/reviews`, { rating: "1", text: "cross-site" });
@@ -151,7 +151,7 @@ describe("writes", () => {
     it("a session made under the previous key still posts after a rotation, and not once that key is gone", async () => {
       const old = await suite.start({ SESSION_KEYS: SESSION_KEY_A });
       const browser = new Browser(old.url);
-      const token = formToken(await (await browser.get(`/products/${product.id}`)).text());
+      const token = csrfTokenIn(await (await browser.get(`/products/${product.id}`)).text());
       const cookie = browser.cookie(SESSION_COOKIE) as string;
 
       const rotated = await suite.start({ SESSION_KEYS: `${SESSION_KEY_B},${SESSION_KEY_A}` });

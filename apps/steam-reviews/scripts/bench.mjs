@@ -4,14 +4,10 @@
 // with the plans of the dashboard's queries. Printed, not asserted. Runs the
 // built JS (npm run bench builds first) against a throwaway database on the
 // local Postgres (DATABASE_URL names the server; default postgres@127.0.0.1:5432).
-import { spawn, spawnSync } from "node:child_process";
+import "../test/kit/typescript-hooks.mjs";
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
 import http from "node:http";
-import { createServer } from "node:net";
-import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
 import pg from "pg";
 import { DAYS_SQL, GAME_SQL, GAMES_SQL, RECENT_REVIEWS_SHOWN, RECENT_REVIEWS_SQL, THEME_WINDOW, THEMES_SQL } from "../dist/data/dashboard-queries.js";
 import { saveAnalyses, saveTranslations, storeReviews } from "../dist/data/reviews.js";
@@ -32,71 +28,27 @@ game list.
 
 DATABASE_URL names the Postgres server to use (default postgres://postgres@127.0.0.1:5432/postgres).`;
 
-const { values } = parseArgs({
-  options: {
-    reviews: { type: "string", default: "100000" },
-    duration: { type: "string", default: "5" },
-    connections: { type: "string", default: "8" },
-    warmup: { type: "string", default: "500" },
-    help: { type: "boolean", default: false },
-  },
-});
-if (values.help) {
-  console.log(HELP);
-  process.exit(0);
-}
-const reviewCount = Number(values.reviews);
-const durationMs = Number(values.duration) * 1000;
-const connections = Number(values.connections);
-const warmup = Number(values.warmup);
+// The testkit is TypeScript: Node strips the types.
+const { createTestDatabase } = await import("../test/kit/database.ts");
+const { benchOptions, call, load, percentile, release, round, rssMiB, startWeb, stopProcess, warm } = await import("../test/kit/bench.ts");
+
+const options = benchOptions(HELP, { reviews: "100000", duration: "5", connections: "8", warmup: "500" });
+const reviewCount = options.reviews;
+const durationMs = options.duration * 1000;
+const { connections, warmup } = options;
 
 const APP_ID = 3228590;
 const SCHEMA = "steam_reviews";
 const appDir = fileURLToPath(new URL("..", import.meta.url));
-const serverUrl = process.env.DATABASE_URL || "postgres://postgres@127.0.0.1:5432/postgres";
-const dbName = `steam_reviews_bench_${randomBytes(4).toString("hex")}`;
-const dbUrl = new URL(serverUrl);
-dbUrl.pathname = `/${dbName}`;
 
-async function admin(sql) {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-async function freePort() {
-  const server = createServer();
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-function get(agent, port, path) {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const request = http.get({ host: "127.0.0.1", port, path, agent, headers: { accept: "text/html" } }, (response) => {
-      response.resume();
-      response.on("end", () => resolve({ status: response.statusCode, ms: performance.now() - started }));
-    });
-    request.on("error", reject);
-  });
-}
-
-function rssMiB(pid) {
-  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-  return match ? Number(match[1]) / 1024 : NaN;
-}
+/** A page as a person's browser asks for it. */
+const page = (agent, port, path) => call(agent, port, { path, headers: { accept: "text/html" } });
 
 const LANGUAGES = ["english", "english", "english", "schinese", "russian", "brazilian", "german", "koreana"];
 const THEMES = ["combat", "performance", "price", "story", "multiplayer", "bugs", "music", "difficulty"];
 
 /** Loads the reviews the way the pipeline does: stored, translated, analysed, in batches. */
-async function load(pool) {
+async function storeReviewsOfOneGame(pool) {
   const newest = Date.UTC(2026, 10, 1);
   const spacing = (2 * 365 * 86_400_000) / reviewCount;
   const batch = 1000;
@@ -170,30 +122,16 @@ async function plans(pool) {
 }
 
 async function measure(agent, port, path) {
-  const latencies = [];
-  let failed = 0;
-  const deadline = performance.now() + durationMs;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: connections }, async () => {
-      while (performance.now() < deadline) {
-        const { status, ms } = await get(agent, port, path);
-        if (status === 200) latencies.push(ms);
-        else failed++;
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const p = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
-  return { rps: Math.round(latencies.length / seconds), p50_ms: Math.round(p(0.5) * 10) / 10, p99_ms: Math.round(p(0.99) * 10) / 10, non_200: failed };
+  const { perSecond, latencies, failed } = await load({ connections, durationMs, send: () => page(agent, port, path) });
+  return { rps: Math.round(perSecond), p50_ms: round(percentile(latencies, 50)), p99_ms: round(percentile(latencies, 99)), non_200: failed };
 }
 
+const db = await createTestDatabase("steam_reviews_bench");
 const env = {
   PATH: process.env.PATH,
   APP_ENV: "development",
   NODE_ENV: "production",
-  DATABASE_URL: dbUrl.toString(),
+  DATABASE_URL: db.url,
   DATABASE_SCHEMA: SCHEMA,
   PG_POOL_MAX: "5",
   OPENAI_API_KEY: "sk-bench-unused",
@@ -201,37 +139,25 @@ const env = {
   LOG_LEVEL: "warn",
 };
 
-await admin(`CREATE DATABASE ${dbName}`);
 let web;
 try {
-  const release = spawnSync(process.execPath, ["dist/migrate.js"], { cwd: appDir, env, encoding: "utf8" });
-  if (release.status !== 0) throw new Error(`release failed: ${release.stdout}${release.stderr}`);
+  release(appDir, env);
 
-  const pool = new pg.Pool({ connectionString: dbUrl.toString(), max: 2, options: `-c search_path=${SCHEMA}` });
+  const pool = new pg.Pool({ connectionString: db.url, max: 2, options: `-c search_path=${SCHEMA}` });
   await pool.query("INSERT INTO tracked_apps (app_id, name, added_by, last_fetched_timestamp) VALUES ($1, 'Dead Zone Rogue', 'bench', now()), (2437170, 'SMITE 2', 'bench', now())", [APP_ID]);
   const loadStarted = performance.now();
-  await load(pool);
+  await storeReviewsOfOneGame(pool);
   const loadSeconds = (performance.now() - loadStarted) / 1000;
   await pool.query("VACUUM ANALYZE");
   const explained = await plans(pool);
   await pool.end();
 
-  const port = await freePort();
-  const started = performance.now();
-  web = spawn(process.execPath, ["dist/server.js"], { cwd: appDir, env: { ...env, PORT: String(port), LOG_LEVEL: "info" }, stdio: ["ignore", "pipe", "inherit"] });
-  await new Promise((resolve, reject) => {
-    web.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
-    createInterface({ input: web.stdout }).on("line", (line) => {
-      if (line.includes('"msg":"listening"')) resolve();
-    });
-  });
-  const bootMs = performance.now() - started;
+  web = await startWeb(appDir, "dist/server.js", { ...env, LOG_LEVEL: "info" });
+  const { port, bootMs } = web;
 
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
-  for (let sent = 0; sent < warmup; sent += connections) {
-    await Promise.all(Array.from({ length: connections }, (_, i) => get(agent, port, i % 2 === 0 ? `/games/${APP_ID}` : "/")));
-  }
-  const rss = rssMiB(web.pid);
+  await warm(warmup, connections, (worker) => page(agent, port, worker % 2 === 0 ? `/games/${APP_ID}` : "/"));
+  const rss = rssMiB(web.child.pid);
   const game = await measure(agent, port, `/games/${APP_ID}`);
   const list = await measure(agent, port, "/");
   agent.destroy();
@@ -240,7 +166,7 @@ try {
     reviews: reviewCount,
     load_s: Math.round(loadSeconds),
     boot_to_listening_ms: Math.round(bootMs),
-    rss_after_warmup_mib: Math.round(rss * 10) / 10,
+    rss_after_warmup_mib: round(rss),
     game_page: game,
     game_list: list,
     connections,
@@ -256,9 +182,6 @@ try {
   console.log(`/ (game list):          ${list.rps} req/s, p50 ${list.p50_ms} ms, p99 ${list.p99_ms} ms (${list.non_200} non-200)`);
   console.log(JSON.stringify(results));
 } finally {
-  if (web && web.exitCode === null) {
-    web.kill("SIGTERM");
-    await new Promise((resolve) => web.once("exit", resolve));
-  }
-  await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+  await stopProcess(web?.child);
+  await db.drop();
 }

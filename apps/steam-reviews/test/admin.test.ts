@@ -50,7 +50,7 @@ describe("admin", () => {
       const page = await stranger.get("/admin");
       expect(page.status, label).toBe(403);
       expect(await page.text(), label).not.toContain("Tracked games");
-      const post = await stranger.post("/admin/apps", { app_id: "3228590", _csrf: "x" });
+      const post = await stranger.postForm("/admin/apps", { app_id: "3228590", _csrf: "x" });
       expect(post.status, label).toBe(403);
     }
     expect(await apps().get(3228590)).toBeUndefined();
@@ -89,25 +89,25 @@ describe("admin", () => {
 
   it("adds a game by id, named by Steam's store, and records who added it", async () => {
     const token = csrfTokenIn(await (await admin.get("/admin")).text());
-    const added = await admin.post("/admin/apps", { app_id: " 3228590 ", _csrf: token });
+    const added = await admin.postForm("/admin/apps", { app_id: " 3228590 ", _csrf: token });
     expect(added.status).toBe(303);
     expect(added.headers.get("location")).toBe("/admin?notice=added&app=3228590");
     expect(await apps().get(3228590)).toMatchObject({ name: "Dead Zone Rogue", nameSource: "steam", active: true, addedBy: "admin@example.com", backfill: { state: "not_started" } });
     const page = await (await admin.get("/admin?notice=added&app=3228590")).text();
     expect(page).toContain("Dead Zone Rogue (3228590) was added");
 
-    const again = await admin.post("/admin/apps", { app_id: "3228590", _csrf: token });
+    const again = await admin.postForm("/admin/apps", { app_id: "3228590", _csrf: token });
     expect(again.headers.get("location")).toBe("/admin?notice=exists&app=3228590");
   });
 
   it("rejects a bad id (400) and an id Steam does not know (422) with a page saying so; adds nothing", async () => {
     const token = csrfTokenIn(await (await admin.get("/admin")).text());
     for (const bad of ["", "abc", "-5", "99999999999", "12.5"]) {
-      const response = await admin.post("/admin/apps", { app_id: bad, _csrf: token });
+      const response = await admin.postForm("/admin/apps", { app_id: bad, _csrf: token });
       expect(response.status, bad).toBe(400);
       expect(await response.text()).toContain("A Steam app id is the number in the game&#39;s store address");
     }
-    const unknown = await admin.post("/admin/apps", { app_id: "123456", _csrf: token });
+    const unknown = await admin.postForm("/admin/apps", { app_id: "123456", _csrf: token });
     expect(unknown.status).toBe(422);
     expect(await unknown.text()).toContain("Steam&#39;s store has no app with id 123456");
     expect(await apps().get(123456)).toBeUndefined();
@@ -116,7 +116,7 @@ describe("admin", () => {
   it("answers 503 with Retry-After when Steam's store does not answer", async () => {
     const token = csrfTokenIn(await (await admin.get("/admin")).text());
     suite.steam.failNext({ kind: 503 }, { kind: 503 });
-    const response = await admin.post("/admin/apps", { app_id: "2437170", _csrf: token });
+    const response = await admin.postForm("/admin/apps", { app_id: "2437170", _csrf: token });
     expect(response.status).toBe(503);
     expect(response.headers.get("retry-after")).not.toBeNull();
     const page = await response.text();
@@ -127,33 +127,33 @@ describe("admin", () => {
 
   it("deactivates and reactivates a game", async () => {
     const token = csrfTokenIn(await (await admin.get("/admin")).text());
-    const off = await admin.post("/admin/apps/570/deactivate", { _csrf: token });
+    const off = await admin.postForm("/admin/apps/570/deactivate", { _csrf: token });
     expect(off.status).toBe(303);
     expect(await apps().get(570)).toMatchObject({ active: false, deactivatedBy: "admin@example.com" });
     expect(await (await admin.get("/admin")).text()).toMatch(/<li class="card tracked-app" id="app-570" data-active="false">/);
-    const on = await admin.post("/admin/apps/570/reactivate", { _csrf: token });
+    const on = await admin.postForm("/admin/apps/570/reactivate", { _csrf: token });
     expect(on.headers.get("location")).toBe("/admin?notice=reactivated&app=570");
     expect(await apps().get(570)).toMatchObject({ active: true, deactivatedAt: null });
-    expect((await admin.post("/admin/apps/4242/deactivate", { _csrf: token })).status).toBe(404);
+    expect((await admin.postForm("/admin/apps/4242/deactivate", { _csrf: token })).status).toBe(404);
   });
 
   it("refuses a POST without the page's CSRF token, with another cookie, or with a cookie not signed by COOKIE_SECRET", async () => {
     const token = csrfTokenIn(await (await admin.get("/admin")).text());
-    const missing = await admin.post("/admin/apps/570/deactivate", {});
+    const missing = await admin.postForm("/admin/apps/570/deactivate", {});
     expect(missing.status).toBe(403);
     expect(await missing.text()).toContain("This form has expired or did not come from this site");
-    expect((await admin.post("/admin/apps/570/deactivate", { _csrf: `${token}x` })).status).toBe(403);
+    expect((await admin.postForm("/admin/apps/570/deactivate", { _csrf: `${token}x` })).status).toBe(403);
 
     // A cross-site attacker has a valid Access session (the browser sends it) but not our cookie.
     const attacker = new Browser(app.url);
     attacker.headers = admin.headers;
-    expect((await attacker.post("/admin/apps/570/deactivate", { _csrf: token })).status).toBe(403);
+    expect((await attacker.postForm("/admin/apps/570/deactivate", { _csrf: token })).status).toBe(403);
 
     // A cookie planted from a sibling subdomain, with a token made to match it, but unsigned.
     const tokens = Tokens();
     const plantedSecret = tokens.secretSync();
     attacker.setCookie(CSRF_COOKIE, plantedSecret);
-    expect((await attacker.post("/admin/apps/570/deactivate", { _csrf: tokens.create(plantedSecret) })).status).toBe(403);
+    expect((await attacker.postForm("/admin/apps/570/deactivate", { _csrf: tokens.create(plantedSecret) })).status).toBe(403);
     expect(await apps().get(570)).toMatchObject({ active: true });
   });
 
@@ -164,7 +164,7 @@ describe("admin", () => {
       const sameBrowser = new Browser(rotated.url);
       sameBrowser.headers = admin.headers;
       sameBrowser.setCookie(CSRF_COOKIE, admin.cookie(CSRF_COOKIE)!);
-      const response = await sameBrowser.post("/admin/apps/570/deactivate", { _csrf: token });
+      const response = await sameBrowser.postForm("/admin/apps/570/deactivate", { _csrf: token });
       expect(response.status).toBe(303);
     } finally {
       await rotated.close();

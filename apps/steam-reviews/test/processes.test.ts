@@ -6,11 +6,9 @@
  * progress, stops on SIGTERM and continues when run again; web answers
  * /health and drains on SIGTERM.
  */
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { once } from "node:events";
-import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildApp, runBuilt } from "./kit/processes.js";
 import { createTestDatabase, SCHEMA, type TestDatabase } from "./support/database.js";
 import { FAKE_OPENAI_KEY, FakeOpenAi } from "./support/fake-openai.js";
 import { FakeSteam } from "./support/fake-steam.js";
@@ -18,40 +16,8 @@ import { COOKIE_SECRET, freePort } from "./support/harness.js";
 import { makeReviews } from "./support/review-data.js";
 
 const APP_DIR = fileURLToPath(new URL("..", import.meta.url));
-type Line = Record<string, unknown>;
 
-interface Run {
-  readonly child: ChildProcess;
-  readonly lines: Line[];
-  waitFor(predicate: (line: Line) => boolean, timeoutMs?: number): Promise<Line>;
-  readonly exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-function run(args: string[], env: Record<string, string>): Run {
-  const child = spawn(process.execPath, args, { cwd: APP_DIR, env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  const lines: Line[] = [];
-  const waiters: { predicate: (line: Line) => boolean; resolve: (line: Line) => void }[] = [];
-  createInterface({ input: child.stdout! }).on("line", (text) => {
-    const line = JSON.parse(text) as Line; // every stdout line must be JSON
-    lines.push(line);
-    for (const waiter of waiters.filter((w) => w.predicate(line))) waiter.resolve(line);
-  });
-  const exit = once(child, "exit").then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
-  return {
-    child,
-    lines,
-    exit,
-    waitFor(predicate, timeoutMs = 15_000) {
-      const seen = lines.find(predicate);
-      if (seen) return Promise.resolve(seen);
-      return new Promise((resolve, reject) => {
-        waiters.push({ predicate, resolve });
-        void exit.then(({ code }) => reject(new Error(`process exited (${code}) first; log: ${JSON.stringify(lines)}`)));
-        setTimeout(() => reject(new Error("timed out waiting for a log line")), timeoutMs).unref();
-      });
-    },
-  };
-}
+const run = (args: string[], env: Record<string, string>) => runBuilt(APP_DIR, args, env);
 
 describe("processes, built", () => {
   let db: TestDatabase;
@@ -60,7 +26,7 @@ describe("processes, built", () => {
   let env: Record<string, string>;
 
   beforeAll(async () => {
-    execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.json"], { cwd: APP_DIR, stdio: "inherit" });
+    buildApp(APP_DIR);
     db = await createTestDatabase("procs", { migrate: false });
     steam = await FakeSteam.start();
     openai = await FakeOpenAi.start();

@@ -5,46 +5,23 @@
  * and the role cannot touch them. The pipeline and backfill run as that role
  * too (advisory locks need no privilege).
  */
-import { randomBytes } from "node:crypto";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { APPLICATION_NAME, createPool } from "../src/db.js";
 import { runMigrations } from "../src/migrator.js";
 import { runBackfill } from "../src/pipeline/backfill.js";
 import { connectionConfig } from "../src/shared/postgres.js";
-import { createTestDatabase, SCHEMA, SERVER_URL, type TestDatabase } from "./support/database.js";
+import { createConfinedRole, expectPermissionDenied, schemaCatalog, type ConfinedRole } from "./kit/schema-isolation.js";
+import { createTestDatabase, SCHEMA, type TestDatabase } from "./support/database.js";
 import { silentLogger, startSuite, type Suite } from "./support/harness.js";
 import { makeReviews } from "./support/review-data.js";
 
 /** Everything Postgres knows about `public` and the neighbour's schema, data included. */
-async function othersCatalog(db: TestDatabase): Promise<string> {
-  const { rows } = await db.query<{ line: string }>(`
-    SELECT 'relation ' || n.nspname || '.' || c.relname || ' ' || c.relkind::text || ' owner=' || pg_get_userbyid(c.relowner) || ' acl=' || coalesce(c.relacl::text, '') AS line
-      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname IN ('public', 'shop')
-    UNION ALL
-    SELECT 'schema ' || nspname || ' acl=' || coalesce(nspacl::text, '') FROM pg_namespace WHERE nspname IN ('public', 'shop')
-    UNION ALL
-    SELECT 'data public.tracked_apps ' || coalesce(string_agg(t::text, '|' ORDER BY t.app_id), '') FROM public.tracked_apps t
-    UNION ALL
-    SELECT 'data shop.products ' || coalesce(string_agg(p::text, '|' ORDER BY p.id), '') FROM shop.products p
-    ORDER BY 1`);
-  return rows.map((row) => row.line).join("\n");
-}
-
-async function expectDenied(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await expect(client.query(sql)).rejects.toMatchObject({ code: "42501" });
-  } finally {
-    await client.end();
-  }
-}
+const othersCatalog = (db: TestDatabase) => schemaCatalog(db, ["public", "shop"], ["public.tracked_apps", "shop.products"]);
 
 describe("schema isolation", () => {
   let db: TestDatabase;
   let suite: Suite;
-  const role = `steam_reviews_release_${randomBytes(3).toString("hex")}`;
+  let role: ConfinedRole;
   let roleUrl: string;
   let before: string;
 
@@ -60,30 +37,20 @@ describe("schema isolation", () => {
       INSERT INTO shop.products VALUES (1, 'widget');
     `);
     // Fleet's part: the app's schema and a role confined to it.
-    await db.query(`
-      CREATE ROLE ${role} LOGIN;
-      REVOKE CREATE ON SCHEMA public FROM PUBLIC;
-      REVOKE ALL ON DATABASE ${db.name} FROM PUBLIC;
-      GRANT CONNECT ON DATABASE ${db.name} TO ${role};
-      CREATE SCHEMA ${SCHEMA};
-      GRANT USAGE, CREATE ON SCHEMA ${SCHEMA} TO ${role};
-    `);
-    roleUrl = db.urlAs(role);
+    role = await createConfinedRole(db, "steam_reviews_release", { schema: SCHEMA });
+    roleUrl = role.url;
     before = await othersCatalog(db);
   });
 
   afterAll(async () => {
     await suite?.close();
     await db?.drop();
-    const admin = new pg.Client({ connectionString: SERVER_URL });
-    await admin.connect();
-    await admin.query(`DROP ROLE IF EXISTS ${role}`);
-    await admin.end();
+    await role?.drop();
   });
 
   it("the role cannot create in public nor read the neighbour's schema", async () => {
-    await expectDenied(roleUrl, "CREATE TABLE public.probe (id int)");
-    await expectDenied(roleUrl, "SELECT * FROM shop.products");
+    await expectPermissionDenied(roleUrl, "CREATE TABLE public.probe (id int)");
+    await expectPermissionDenied(roleUrl, "SELECT * FROM shop.products");
   });
 
   it("migrates as that role: everything lands in steam_reviews, the others are untouched, twice over", async () => {
@@ -94,7 +61,7 @@ describe("schema isolation", () => {
     const { rows } = await db.query<{ name: string; owner: string }>(`
       SELECT c.relname AS name, pg_get_userbyid(c.relowner) AS owner FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE n.nspname = '${SCHEMA}' AND c.relkind = 'r' ORDER BY 1`);
-    expect(rows).toEqual(["pgmigrations", "review_days", "reviews", "tracked_apps"].map((name) => ({ name, owner: role })));
+    expect(rows).toEqual(["pgmigrations", "review_days", "reviews", "tracked_apps"].map((name) => ({ name, owner: role.name })));
     expect(await othersCatalog(db)).toBe(before);
     expect(await runMigrations({ DATABASE_URL: roleUrl, DATABASE_SCHEMA: SCHEMA }, silentLogger)).toEqual({ applied: [], createdSchema: false });
     expect(await othersCatalog(db)).toBe(before);

@@ -24,18 +24,19 @@ import { WorkQueue } from "./ingestion/work-queue.js";
 import { createLogger } from "./logger.js";
 import { JobMetrics } from "./metrics/job-metrics.js";
 import { WebMetrics } from "./metrics/web-metrics.js";
-import { createRedis, REDIS_AREAS } from "./redis.js";
+import { closeRedis, createRedis, REDIS_AREAS } from "./redis.js";
 import { adminRoutes } from "./routes/admin.js";
 import { authRoutes } from "./routes/auth.js";
 import { landingRoutes, renderProblemPage } from "./routes/landing.js";
 import { meRoutes } from "./routes/me.js";
+import { sleep } from "./shared/http/sleep.js";
 import { accessGuard } from "./shared/web/access.js";
 import { HttpProblem, installErrorHandling } from "./shared/web/errors.js";
 import { healthRoute } from "./shared/web/health.js";
 import { createWebServer } from "./shared/web/server.js";
-import { sleep, type HttpOptions } from "./threads/http.js";
+import type { HttpOptions } from "./threads/http.js";
 import { ThreadsGraph } from "./threads/graph.js";
-import { ThreadsOAuth } from "./threads/oauth.js";
+import { credentialsOf, ThreadsOAuth } from "./threads/oauth.js";
 
 /** Nothing the app accepts has a body bigger than this. */
 export const BODY_LIMIT_BYTES = 16 * 1024;
@@ -57,20 +58,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const now = options.now ?? (() => new Date());
   const logger = createLogger(env, options.logDestination);
   const pool = createPool(env, (error) => logger.error({ err: error }, "idle database connection failed"), { connectionTimeoutMs: WEB_CONNECTION_TIMEOUT_MS });
-  const redis = createRedis(env, { connectionName: "threads-api:web" });
-  redis.on("error", (error: Error) => logger.warn({ err: error }, "redis connection error"));
+  const redis = createRedis(env, logger, { connectionName: "threads-api:web" });
 
   const http: HttpOptions = { fetch: globalThis.fetch, sleep, maxAttempts: 2, ...options.threadsHttp };
-  const oauth = new ThreadsOAuth(
-    {
-      authorizeUrl: env.THREADS_AUTHORIZE_URL,
-      apiBaseUrl: env.THREADS_API_BASE_URL,
-      clientId: env.THREADS_CLIENT_ID,
-      clientSecret: env.THREADS_CLIENT_SECRET,
-      redirectUri: env.THREADS_REDIRECT_URI,
-    },
-    http,
-  );
+  const oauth = new ThreadsOAuth(credentialsOf(env), http);
   const graph = new ThreadsGraph(env.THREADS_API_BASE_URL, http);
   const tokens = new SessionTokens(env, now);
   const origins = new OriginPolicy(env.CORS_ALLOWED_ORIGINS, new URL(env.THREADS_REDIRECT_URI).origin);
@@ -86,7 +77,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: BODY_LIMIT_BYTES,
     onClose: async () => {
       await pool.end();
-      await redis.quit().catch(() => redis.disconnect());
+      await closeRedis(redis);
     },
   });
   const cache = new ReadCache(redis, env.REDIS_KEY_PREFIX, server.log);

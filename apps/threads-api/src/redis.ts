@@ -1,13 +1,16 @@
 /**
- * One ioredis connection per process. Every key starts with REDIS_KEY_PREFIX
- * (ioredis's keyPrefix); beneath it the app keeps its areas apart: the cache
- * (every entry with a TTL, because the instance runs `noeviction` to keep the
- * queue safe), the work queue, rate-limit counters and job metrics.
+ * One connection per process, on the shared connection options (every key under
+ * REDIS_KEY_PREFIX, TLS for rediss://); beneath the prefix the app keeps its
+ * areas apart: the cache (every entry with a TTL, because the instance runs
+ * `noeviction` to keep the queue safe), the work queue, rate-limit counters
+ * and job metrics. An outage is logged once when it starts and once when it ends.
  */
 import { Redis } from "ioredis";
-import type { Env } from "./env.js";
+import type { Logger } from "pino";
+import { connectionOptions, logOutages, type RedisSettings } from "./shared/redis.js";
 
 export type { Redis } from "ioredis";
+export { closeRedis } from "./shared/redis.js";
 
 /** Sub-prefixes under REDIS_KEY_PREFIX. */
 export const REDIS_AREAS = {
@@ -24,22 +27,16 @@ export interface RedisOptions {
   readonly failFast?: boolean;
 }
 
-export function createRedis(env: Pick<Env, "REDIS_URL" | "REDIS_KEY_PREFIX">, options: RedisOptions): Redis {
-  const url = new URL(env.REDIS_URL);
+export function createRedis(env: RedisSettings, logger: Logger, options: RedisOptions): Redis {
   const failFast = options.failFast ?? true;
-  return new Redis(env.REDIS_URL, {
-    keyPrefix: env.REDIS_KEY_PREFIX,
+  const redis = new Redis(env.REDIS_URL, {
+    ...connectionOptions(env),
     connectionName: options.connectionName,
-    // Heroku Redis presents a self-signed certificate on rediss://.
-    ...(url.protocol === "rediss:" ? { tls: { rejectUnauthorized: false } } : {}),
     connectTimeout: 5_000,
     maxRetriesPerRequest: failFast ? 1 : 20,
     enableOfflineQueue: true,
     lazyConnect: false,
   });
-}
-
-/** Keys as Redis stores them (with the prefix), for SCAN patterns: ioredis does not prefix those. */
-export function storedKey(env: Pick<Env, "REDIS_KEY_PREFIX">, key: string): string {
-  return `${env.REDIS_KEY_PREFIX}${key}`;
+  logOutages(redis, logger, { down: "redis connection error", back: "redis reachable again" });
+  return redis;
 }

@@ -4,32 +4,19 @@
  * its down part and applied again, idempotent, and run as a role that may
  * use only the app's schema, leaving public and a neighbour's schema alone.
  */
-import { randomBytes } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MIGRATIONS_DIR, runMigrations } from "../src/migrator.js";
+import { createConfinedRole, expectPermissionDenied, schemaCatalog, type ConfinedRole } from "./kit/schema-isolation.js";
 import { createTestDatabase, type TestDatabase } from "./support/database.js";
 import { SCHEMA, silentLogger } from "./support/harness.js";
 
 const files = readdirSync(MIGRATIONS_DIR).filter((file) => file.endsWith(".sql")).sort();
 const names = files.map((file) => file.replace(/\.sql$/, ""));
 
-/** Tables, columns, indexes and constraints of the app's schema, as text. */
-async function schemaCatalog(db: TestDatabase, schema = SCHEMA): Promise<string> {
-  const { rows } = await db.query<{ line: string }>(
-    `SELECT 'column ' || table_name || '.' || column_name || ' ' || data_type || ' null=' || is_nullable || ' default=' || coalesce(column_default, '') AS line
-       FROM information_schema.columns WHERE table_schema = $1 AND table_name <> 'pgmigrations'
-     UNION ALL
-     SELECT 'index ' || indexdef FROM pg_indexes WHERE schemaname = $1 AND tablename <> 'pgmigrations'
-     UNION ALL
-     SELECT 'constraint ' || conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint WHERE connamespace = $1::regnamespace
-     ORDER BY 1`,
-    [schema],
-  );
-  return rows.map((row) => row.line).join("\n");
-}
+/** Tables, columns, indexes, constraints and grants of a schema, as text. */
+const catalogOf = (db: TestDatabase, schema = SCHEMA) => schemaCatalog(db, [schema]);
 
 async function tablesOf(db: TestDatabase): Promise<string[]> {
   const { rows } = await db.query<{ table_name: string }>("SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1", [SCHEMA]);
@@ -63,7 +50,7 @@ describe("down and up again", () => {
   it("undoes each migration, last first, and brings the schema back identical", async () => {
     const settings = { DATABASE_URL: db.url, DATABASE_SCHEMA: SCHEMA };
     expect(await runMigrations(settings, silentLogger)).toEqual({ applied: names, createdSchema: true });
-    const full = await schemaCatalog(db);
+    const full = await catalogOf(db);
     const tablesAt: string[][] = [];
     for (let count = names.length; count >= 1; count--) {
       tablesAt.unshift(await tablesOf(db));
@@ -81,14 +68,14 @@ describe("down and up again", () => {
       expect((await runMigrations(settings, silentLogger, { count: 1 })).applied).toEqual([names[count - 1]]);
       expect(await tablesOf(db)).toEqual(tablesAt[count - 1]);
     }
-    expect(await schemaCatalog(db)).toBe(full);
+    expect(await catalogOf(db)).toBe(full);
     expect(await runMigrations(settings, silentLogger)).toEqual({ applied: [], createdSchema: false });
   });
 });
 
 describe("schema isolation", () => {
   let db: TestDatabase;
-  const role = `threads_api_release_${randomBytes(3).toString("hex")}`;
+  let role: ConfinedRole;
 
   beforeAll(async () => {
     db = await createTestDatabase("isolation");
@@ -97,25 +84,17 @@ describe("schema isolation", () => {
       INSERT INTO public.users (email) VALUES ('neighbour@example.com');
       CREATE SCHEMA other_app;
       CREATE TABLE other_app.posts (id int);
-      CREATE ROLE ${role} LOGIN;
-      REVOKE CREATE ON SCHEMA public FROM PUBLIC;
-      REVOKE ALL ON DATABASE ${db.name} FROM PUBLIC;
-      GRANT CONNECT ON DATABASE ${db.name} TO ${role};
-      CREATE SCHEMA ${SCHEMA};
-      GRANT USAGE, CREATE ON SCHEMA ${SCHEMA} TO ${role};
     `);
+    role = await createConfinedRole(db, "threads_api_release", { schema: SCHEMA });
   });
   afterAll(async () => {
     await db?.drop();
-    const admin = new pg.Client({ connectionString: db.url.replace(`/${db.name}`, "/postgres") });
-    await admin.connect();
-    await admin.query(`DROP ROLE IF EXISTS ${role}`);
-    await admin.end();
+    await role?.drop();
   });
 
   it("migrates up and down as a role confined to the app's schema, touching neither public nor another app", async () => {
-    const before = { public: await schemaCatalog(db, "public"), other: await schemaCatalog(db, "other_app") };
-    const settings = { DATABASE_URL: db.urlAs(role), DATABASE_SCHEMA: SCHEMA };
+    const before = { public: await catalogOf(db, "public"), other: await catalogOf(db, "other_app") };
+    const settings = { DATABASE_URL: role.url, DATABASE_SCHEMA: SCHEMA };
     expect(await runMigrations(settings, silentLogger)).toEqual({ applied: names, createdSchema: false });
     const { rows } = await db.query<{ schema: string; owner: string }>(
       `SELECT DISTINCT n.nspname AS schema, pg_get_userbyid(c.relowner) AS owner FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -124,19 +103,13 @@ describe("schema isolation", () => {
     expect(rows).toEqual([
       { schema: "other_app", owner: "postgres" },
       { schema: "public", owner: "postgres" },
-      { schema: SCHEMA, owner: role },
+      { schema: SCHEMA, owner: role.name },
     ]);
     await runMigrations(settings, silentLogger, { direction: "down", count: names.length });
     expect(await runMigrations(settings, silentLogger)).toMatchObject({ applied: names });
-    expect({ public: await schemaCatalog(db, "public"), other: await schemaCatalog(db, "other_app") }).toEqual(before);
+    expect({ public: await catalogOf(db, "public"), other: await catalogOf(db, "other_app") }).toEqual(before);
 
-    const client = new pg.Client({ connectionString: db.urlAs(role) });
-    await client.connect();
-    try {
-      await expect(client.query("CREATE TABLE public.probe (id int)")).rejects.toMatchObject({ code: "42501" });
-      await expect(client.query("SELECT * FROM other_app.posts")).rejects.toMatchObject({ code: "42501" });
-    } finally {
-      await client.end();
-    }
+    await expectPermissionDenied(role.url, "CREATE TABLE public.probe (id int)");
+    await expectPermissionDenied(role.url, "SELECT * FROM other_app.posts");
   });
 });

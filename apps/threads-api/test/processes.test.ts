@@ -6,15 +6,13 @@
  * killed mid-job leaves its job to the next run. Every stdout line is JSON
  * with the stack, and none carries a secret.
  */
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { once } from "node:events";
-import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TokenCipher } from "../src/auth/token-cipher.js";
 import { UserRepository } from "../src/data/users.js";
 import { QUEUE_KEYS } from "../src/ingestion/work-queue.js";
+import { buildApp, runBuilt, type LogLine } from "./kit/processes.js";
 import { createTestDatabase, type TestDatabase } from "./support/database.js";
 import { FakeModeration } from "./support/fake-moderation.js";
 import { FakeThreads } from "./support/fake-threads.js";
@@ -23,40 +21,8 @@ import { createTestRedis, REDIS_URL, type TestRedis } from "./support/redis.js";
 import { demoUsers } from "./support/threads-data.js";
 
 const APP_DIR = fileURLToPath(new URL("..", import.meta.url));
-type Line = Record<string, unknown>;
 
-interface Run {
-  readonly child: ChildProcess;
-  readonly lines: Line[];
-  waitFor(predicate: (line: Line) => boolean, timeoutMs?: number): Promise<Line>;
-  readonly exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-function run(script: string, env: Record<string, string>): Run {
-  const child = spawn(process.execPath, [script], { cwd: APP_DIR, env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  const lines: Line[] = [];
-  const waiters: { predicate: (line: Line) => boolean; resolve: (line: Line) => void }[] = [];
-  createInterface({ input: child.stdout! }).on("line", (text) => {
-    const line = JSON.parse(text) as Line; // every stdout line must be JSON
-    lines.push(line);
-    for (const waiter of waiters.filter((w) => w.predicate(line))) waiter.resolve(line);
-  });
-  const exit = once(child, "exit").then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
-  return {
-    child,
-    lines,
-    exit,
-    waitFor(predicate, timeoutMs = 15_000) {
-      const seen = lines.find(predicate);
-      if (seen) return Promise.resolve(seen);
-      return new Promise((resolve, reject) => {
-        waiters.push({ predicate, resolve });
-        void exit.then(({ code }) => reject(new Error(`process exited (${code}) first; log: ${JSON.stringify(lines)}`)));
-        setTimeout(() => reject(new Error(`timed out waiting for a log line; log: ${JSON.stringify(lines)}`)), timeoutMs).unref();
-      });
-    },
-  };
-}
+const run = (script: string, env: Record<string, string>) => runBuilt(APP_DIR, [script], env);
 
 describe("the built processes", () => {
   let db: TestDatabase;
@@ -67,7 +33,7 @@ describe("the built processes", () => {
   const secrets = [ACCESS_SECRET, REFRESH_SECRET, CLIENT_SECRET, KEY_A, "sk-test-moderation-key"];
 
   beforeAll(async () => {
-    execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.json"], { cwd: APP_DIR, stdio: "inherit" });
+    buildApp(APP_DIR);
     db = await createTestDatabase("procs");
     redis = await createTestRedis("procs");
     threads = await FakeThreads.start({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, users: demoUsers() });
@@ -101,7 +67,7 @@ describe("the built processes", () => {
     await db?.drop();
   });
 
-  function expectCleanLog(lines: readonly Line[]): void {
+  function expectCleanLog(lines: readonly LogLine[]): void {
     for (const line of lines) expect(line["appEnv"], JSON.stringify(line)).toBe("staging");
     const text = JSON.stringify(lines);
     for (const secret of secrets) expect(text).not.toContain(secret);

@@ -4,14 +4,11 @@
 // path for those pairs. Printed, not asserted. Runs the built JS (npm run
 // bench builds first) on the local channel against a throwaway database on
 // the local Postgres (DATABASE_URL names the server); no network.
-import { spawn, spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import "../test/kit/typescript-hooks.mjs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
 import pg from "pg";
 
 const HELP = `Usage: npm run bench -- [--pairs <n>] [--dimensions <n>] [--queries <n>]
@@ -27,45 +24,23 @@ Boots dist/worker.js (local channel) against a throwaway database and prints:
 
 DATABASE_URL names the Postgres server to use (default postgres://postgres@127.0.0.1:5432/postgres).`;
 
-const { values } = parseArgs({
-  options: {
-    pairs: { type: "string", default: "10000" },
-    dimensions: { type: "string", default: "1536" },
-    queries: { type: "string", default: "200" },
-    help: { type: "boolean", default: false },
-  },
-});
-if (values.help) {
-  console.log(HELP);
-  process.exit(0);
-}
-const pairs = Number(values.pairs);
-const dimensions = Number(values.dimensions);
-const queries = Number(values.queries);
+// The testkit is TypeScript: Node strips the types.
+const { createTestDatabase } = await import("../test/kit/database.ts");
+const { benchOptions, launch, percentile, release, round, rssMiB, stopProcess } = await import("../test/kit/bench.ts");
+
+const options = benchOptions(HELP, { pairs: "10000", dimensions: "1536", queries: "200" });
+const { pairs, dimensions, queries } = options;
 
 const appDir = fileURLToPath(new URL("..", import.meta.url));
-const serverUrl = process.env.DATABASE_URL || "postgres://postgres@127.0.0.1:5432/postgres";
-const dbName = `zoomer_bot_bench_${randomBytes(4).toString("hex")}`;
-const dbUrl = new URL(serverUrl);
-dbUrl.pathname = `/${dbName}`;
+const db = await createTestDatabase("zoomer_bot_bench");
 const channelDir = mkdtempSync(path.join(tmpdir(), "zoomer-bench-"));
-
-async function admin(sql) {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 const env = {
   PATH: process.env.PATH,
   NODE_ENV: "production",
   LOG_LEVEL: "info",
   APP_ENV: "development",
-  DATABASE_URL: dbUrl.toString(),
+  DATABASE_URL: db.url,
   DATABASE_SCHEMA: "zoomer_bot",
   PG_POOL_MAX: "3",
   CHANNEL_ADAPTER: "local",
@@ -80,41 +55,24 @@ const env = {
   OPENAI_BASE_URL: "http://127.0.0.1:9/v1",
 };
 
-function rssMiB(pid) {
-  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-  return match ? Math.round((Number(match[1]) / 1024) * 10) / 10 : NaN;
-}
-
 /** Starts the worker, waits for its ready line and its memory_loaded line, reads RSS, stops it with SIGTERM. */
 async function bootToReady() {
-  const started = performance.now();
-  const worker = spawn(process.execPath, ["dist/worker.js"], { cwd: appDir, env, stdio: ["ignore", "pipe", "inherit"] });
+  const worker = launch(appDir, ["dist/worker.js"], env);
   try {
-    let ms = 0;
-    await new Promise((resolve, reject) => {
-      worker.once("exit", (code) => reject(new Error(`worker exited with ${code}`)));
-      createInterface({ input: worker.stdout }).on("line", (line) => {
-        if (line.includes('"event":"ready"')) ms = Math.round(performance.now() - started);
-        if (line.includes('"event":"memory_loaded"')) resolve();
-      });
-    });
-    const loadedMs = Math.round(performance.now() - started);
+    const ready = worker.lineContaining('"event":"ready"');
+    const loaded = worker.lineContaining('"event":"memory_loaded"');
+    const ms = Math.round(await ready);
+    const loadedMs = Math.round(await loaded);
     await new Promise((resolve) => setTimeout(resolve, 500));
-    return { ms, loadedMs, rss: rssMiB(worker.pid) };
+    return { ms, loadedMs, rss: round(rssMiB(worker.child.pid)) };
   } finally {
-    worker.kill("SIGTERM");
-    await new Promise((resolve) => (worker.exitCode === null ? worker.once("exit", resolve) : resolve()));
+    await stopProcess(worker.child);
   }
 }
 
-const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-
-await admin(`CREATE DATABASE ${dbName}`);
-const pool = new pg.Pool({ connectionString: dbUrl.toString(), max: 2, options: "-c search_path=zoomer_bot" });
+const pool = new pg.Pool({ connectionString: db.url, max: 2, options: "-c search_path=zoomer_bot" });
 try {
-  const release = spawnSync(process.execPath, ["dist/migrate.js"], { cwd: appDir, env, encoding: "utf8" });
-  if (release.status !== 0) throw new Error(`release failed: ${release.stdout}${release.stderr}`);
-
+  release(appDir, env);
   const empty = await bootToReady();
 
   const seedStarted = performance.now();
@@ -167,6 +125,6 @@ try {
   console.log(JSON.stringify(results));
 } finally {
   await pool.end();
-  await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+  await db.drop();
   rmSync(channelDir, { recursive: true, force: true });
 }

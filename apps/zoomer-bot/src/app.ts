@@ -10,7 +10,7 @@ import { LocalChannelAdapter } from "./channel/local-adapter.js";
 import { createPool } from "./db.js";
 import type { Env } from "./env.js";
 import type { Fetch } from "./http/json-api.js";
-import { sleep as realSleep } from "./http/retry.js";
+import { sleep as realSleep } from "./shared/http/sleep.js";
 import { openSearch, TranslationMemory } from "./memory/translation-memory.js";
 import { DEFAULT_RETRIES, Pipeline, postFromRow, type RetryPolicies } from "./pipeline/pipeline.js";
 import { PostQueue } from "./pipeline/queue.js";

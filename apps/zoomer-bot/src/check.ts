@@ -13,7 +13,7 @@ import { createPool } from "./db.js";
 import { loadEnv, type Env } from "./env.js";
 import { APP_NAME, createLogger } from "./logger.js";
 import { pgvectorSchema } from "./memory/pgvector-search.js";
-import { exitOnInvalidEnv } from "./shared/boot.js";
+import { runJob } from "./shared/job.js";
 import { withTimeout } from "./shared/postgres.js";
 import { TelegramChannelAdapter } from "./telegram/adapter.js";
 import { decompressSession, describeSession, InvalidSessionError } from "./telegram/session-codec.js";
@@ -101,27 +101,34 @@ if (values.help) {
   process.exit(0);
 }
 
-const env = exitOnInvalidEnv(APP_NAME, () => loadEnv(process.env));
-const logger = createLogger(env.LOG_LEVEL === "silent" ? "silent" : "info", { env: env.APP_ENV, dyno: env.DYNO });
-const pool = createPool({ ...env, PG_POOL_MAX: 1 }, () => undefined);
-
-const checks: Array<[string, () => Promise<ProbeResult>]> = [
-  ["database", () => checkDatabase(pool, env)],
-  ["telegram", () => checkChannel(pool, env, values["with-session"])],
-  ["anthropic", () => checkAnthropic(env)],
-  ["embeddings", () => checkEmbeddings(env)],
-];
-const failed: string[] = [];
-for (const [name, run] of checks) {
-  let result: ProbeResult;
-  try {
-    result = await withTimeout(run(), CHECK_TIMEOUT_MS, name);
-  } catch (error) {
-    result = { ok: false, detail: error instanceof Error ? error.message : String(error) };
-  }
-  if (!result.ok) failed.push(name);
-  (result.ok ? logger.info.bind(logger) : logger.error.bind(logger))({ event: "check", check: name, ok: result.ok, detail: result.detail }, `${name}: ${result.ok ? "ok" : "FAILED"} — ${result.detail}`);
-}
-await pool.end().catch(() => undefined);
-logger.info({ event: "check_summary", ok: failed.length === 0, failed }, failed.length === 0 ? "all checks passed" : `checks failed: ${failed.join(", ")}`);
-process.exit(failed.length === 0 ? 0 : 1);
+await runJob({
+  app: APP_NAME,
+  name: "check",
+  loadEnv: () => loadEnv(process.env),
+  createLogger: (env) => createLogger(env.LOG_LEVEL === "silent" ? "silent" : "info", { env: env.APP_ENV, dyno: env.DYNO }),
+  open(env) {
+    const pool = createPool({ ...env, PG_POOL_MAX: 1 }, () => undefined);
+    return { pool, close: () => pool.end() };
+  },
+  async work({ env, logger, pool }) {
+    const checks: Array<[string, () => Promise<ProbeResult>]> = [
+      ["database", () => checkDatabase(pool, env)],
+      ["telegram", () => checkChannel(pool, env, values["with-session"])],
+      ["anthropic", () => checkAnthropic(env)],
+      ["embeddings", () => checkEmbeddings(env)],
+    ];
+    const failed: string[] = [];
+    for (const [name, run] of checks) {
+      let result: ProbeResult;
+      try {
+        result = await withTimeout(run(), CHECK_TIMEOUT_MS, name);
+      } catch (error) {
+        result = { ok: false, detail: error instanceof Error ? error.message : String(error) };
+      }
+      if (!result.ok) failed.push(name);
+      (result.ok ? logger.info.bind(logger) : logger.error.bind(logger))({ event: "check", check: name, ok: result.ok, detail: result.detail }, `${name}: ${result.ok ? "ok" : "FAILED"} — ${result.detail}`);
+    }
+    logger.info({ event: "check_summary", ok: failed.length === 0, failed }, failed.length === 0 ? "all checks passed" : `checks failed: ${failed.join(", ")}`);
+    return failed.length === 0 ? 0 : 1;
+  },
+});

@@ -6,8 +6,9 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ApiError, retryAfterMs } from "../src/http/api-error.js";
+import { ApiError } from "../src/http/api-error.js";
 import { backoffDelay, RetriesExhausted, withRetries } from "../src/http/retry.js";
+import { retryAfterMs } from "../src/shared/http/retry.js";
 import { ANTHROPIC_VERSION, AnthropicClient } from "../src/translation/anthropic.js";
 import { EmbeddingsClient } from "../src/translation/embeddings.js";
 import { ANTHROPIC_KEY, FakeAnthropic } from "./support/fake-anthropic.js";

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_TRANSLATION_STYLE, loadEnv } from "../src/env.js";
-import { EnvError } from "../src/shared/env.js";
+import { envProblems } from "./kit/env.js";
 
 const valid = {
   APP_ENV: "production",
@@ -18,15 +18,7 @@ const valid = {
   OPENAI_API_KEY: "sk-secret-value",
 };
 
-function problems(raw: Record<string, string | undefined>): Record<string, string> {
-  try {
-    loadEnv(raw);
-  } catch (error) {
-    expect(error).toBeInstanceOf(EnvError);
-    return Object.fromEntries((error as EnvError).problems.map(({ variable, problem }) => [variable, problem]));
-  }
-  throw new Error("expected loadEnv to throw");
-}
+const problems = (raw: Record<string, string | undefined>) => envProblems(loadEnv, raw);
 
 describe("loadEnv", () => {
   it("defaults to Telegram, the zoomer style, a memory of 10 pairs above 0.5", () => {

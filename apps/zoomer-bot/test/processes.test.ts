@@ -6,53 +6,20 @@
  * SIGTERM; a wrong Telegram session stops it at boot naming the variable,
  * before any network; check.js reports each dependency and its exit code.
  */
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { once } from "node:events";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildApp, runBuilt } from "./kit/processes.js";
 import { createTestDatabase, type TestDatabase } from "./support/database.js";
 import { ANTHROPIC_KEY, FakeAnthropic } from "./support/fake-anthropic.js";
 import { FakeEmbeddings, OPENAI_KEY } from "./support/fake-embeddings.js";
 
 const APP_DIR = fileURLToPath(new URL("..", import.meta.url));
 
-interface Run {
-  readonly child: ChildProcess;
-  readonly lines: Record<string, unknown>[];
-  waitFor(predicate: (line: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
-  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-function run(script: string, env: Record<string, string>, args: string[] = []): Run {
-  const child = spawn(process.execPath, [script, ...args], { cwd: APP_DIR, env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  const lines: Record<string, unknown>[] = [];
-  const waiters: Array<{ predicate: (line: Record<string, unknown>) => boolean; resolve: (line: Record<string, unknown>) => void }> = [];
-  createInterface({ input: child.stdout! }).on("line", (text) => {
-    const line = JSON.parse(text) as Record<string, unknown>; // every stdout line must be JSON
-    lines.push(line);
-    for (const waiter of waiters.filter((w) => w.predicate(line))) waiter.resolve(line);
-  });
-  const exit = once(child, "exit").then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
-  return {
-    child,
-    lines,
-    exit,
-    waitFor(predicate, timeoutMs = 15_000) {
-      const seen = lines.find(predicate);
-      if (seen) return Promise.resolve(seen);
-      return new Promise((resolve, reject) => {
-        waiters.push({ predicate, resolve });
-        void exit.then(({ code }) => reject(new Error(`process exited (${code}) first; log: ${JSON.stringify(lines)}`)));
-        setTimeout(() => reject(new Error(`timed out waiting for a log line; log: ${JSON.stringify(lines)}`)), timeoutMs).unref();
-      });
-    },
-  };
-}
+const run = (script: string, env: Record<string, string>, args: string[] = []) => runBuilt(APP_DIR, [script, ...args], env);
 
 describe("Procfile processes and check.js, built", () => {
   let db: TestDatabase;
@@ -62,7 +29,7 @@ describe("Procfile processes and check.js, built", () => {
   let env: Record<string, string>;
 
   beforeAll(async () => {
-    execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.json"], { cwd: APP_DIR, stdio: "inherit" });
+    buildApp(APP_DIR);
     db = await createTestDatabase("procs");
     anthropic = await FakeAnthropic.start();
     embeddings = await FakeEmbeddings.start();

@@ -4,40 +4,20 @@
  * untouched, pgvector's absence (or a role not allowed to install it) does not
  * fail the release, and a second release changes nothing.
  */
-import { randomBytes } from "node:crypto";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runMigrations } from "../src/migrator.js";
-import { adminQuery, createTestDatabase, type TestDatabase } from "./support/database.js";
+import { createConfinedRole, expectPermissionDenied, schemaCatalog, type ConfinedRole } from "./kit/schema-isolation.js";
+import { createTestDatabase, type TestDatabase } from "./support/database.js";
 import { silentLogger } from "./support/harness.js";
 
 const MIGRATIONS = ["1767225600000_sessions-pairs-processed", "1767225600001_pgvector-where-available"];
 
-async function publicCatalog(db: TestDatabase): Promise<string> {
-  const { rows } = await db.query<{ line: string }>(`
-    SELECT 'schema ' || nspname || ' acl=' || coalesce(nspacl::text, '') AS line FROM pg_namespace WHERE nspname = 'public'
-    UNION ALL SELECT 'relation ' || relname || ' ' || relkind::text FROM pg_class WHERE relnamespace = 'public'::regnamespace
-    UNION ALL SELECT 'function ' || proname FROM pg_proc WHERE pronamespace = 'public'::regnamespace
-    UNION ALL SELECT 'type ' || typname FROM pg_type WHERE typnamespace = 'public'::regnamespace
-    UNION ALL SELECT 'extension ' || extname FROM pg_extension
-    UNION ALL SELECT 'data ' || coalesce(string_agg(n::text, ','), '') FROM public.notes n
-    ORDER BY 1`);
-  return rows.map((row) => row.line).join("\n");
-}
-
-async function expectPermissionDenied(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await expect(client.query(sql)).rejects.toMatchObject({ code: "42501" });
-  } finally {
-    await client.end();
-  }
-}
+/** `public` (its data included) and the installed extensions: what a release must leave alone. */
+const publicCatalog = (db: TestDatabase) => schemaCatalog(db, ["public"], ["public.notes"]);
 
 describe("migrations under a role confined to zoomer_bot", () => {
   let db: TestDatabase;
-  const role = `zoomer_release_${randomBytes(3).toString("hex")}`;
+  let role: ConfinedRole;
   let roleUrl: string;
   let before: string;
 
@@ -46,19 +26,14 @@ describe("migrations under a role confined to zoomer_bot", () => {
     await db.query(`
       CREATE TABLE public.notes (id serial PRIMARY KEY, body text);
       INSERT INTO public.notes (body) VALUES ('a neighbour''s row');
-      CREATE SCHEMA neighbour; CREATE TABLE neighbour.secrets (id int);
-      CREATE ROLE ${role} LOGIN;
-      REVOKE CREATE ON SCHEMA public FROM PUBLIC;
-      REVOKE ALL ON DATABASE ${db.name} FROM PUBLIC;
-      GRANT CONNECT ON DATABASE ${db.name} TO ${role};
-      CREATE SCHEMA zoomer_bot;
-      GRANT USAGE, CREATE ON SCHEMA zoomer_bot TO ${role};`);
-    roleUrl = db.urlAs(role);
+      CREATE SCHEMA neighbour; CREATE TABLE neighbour.secrets (id int);`);
+    role = await createConfinedRole(db, "zoomer_release", { schema: "zoomer_bot" });
+    roleUrl = role.url;
     before = await publicCatalog(db);
   });
   afterAll(async () => {
     await db?.drop();
-    await adminQuery(`DROP ROLE IF EXISTS ${role}`);
+    await role?.drop();
   });
 
   it("the role can touch neither public nor the neighbour's schema", async () => {
@@ -74,10 +49,10 @@ describe("migrations under a role confined to zoomer_bot", () => {
     expect(rows).toEqual([
       { schema: "neighbour", name: "secrets", owner: "postgres" },
       { schema: "public", name: "notes", owner: "postgres" },
-      { schema: "zoomer_bot", name: "pgmigrations", owner: role },
-      { schema: "zoomer_bot", name: "processed_messages", owner: role },
-      { schema: "zoomer_bot", name: "telegram_sessions", owner: role },
-      { schema: "zoomer_bot", name: "translation_pairs", owner: role },
+      { schema: "zoomer_bot", name: "pgmigrations", owner: role.name },
+      { schema: "zoomer_bot", name: "processed_messages", owner: role.name },
+      { schema: "zoomer_bot", name: "telegram_sessions", owner: role.name },
+      { schema: "zoomer_bot", name: "translation_pairs", owner: role.name },
     ]);
     expect(await publicCatalog(db)).toBe(before);
   });

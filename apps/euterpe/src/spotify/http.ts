@@ -3,6 +3,7 @@
  * honoured on 429, and errors that say which endpoint answered what.
  */
 import type { z } from "zod";
+import { retryAfterMs } from "../shared/http/retry.js";
 
 export interface SpotifyHttpOptions {
   readonly fetch: typeof fetch;
@@ -46,11 +47,9 @@ export class SpotifyForbidden extends SpotifyError {}
 /** Network failure, timeout, 5xx, or an answer we cannot read. */
 export class SpotifyUnavailable extends SpotifyError {}
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
+/** Retry-After in seconds; a second when Spotify does not say. */
 function retryAfterSeconds(response: Response): number {
-  const seconds = Number(response.headers.get("retry-after"));
-  return Number.isFinite(seconds) && seconds >= 0 ? seconds : 1;
+  return (retryAfterMs(response.headers) ?? 1_000) / 1000;
 }
 
 /** Sends the request, retrying on 429 as told by Retry-After. Non-429 answers are returned as they are. */

@@ -9,8 +9,8 @@
  * path answer 429 with Retry-After or fail, slow an endpoint down.
  */
 import { randomBytes } from "node:crypto";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { FakeHttpServer, readBody } from "../kit/fake-server.js";
 import { listeningData, paging, profileObject, type FakeUserProfile } from "./spotify-data.js";
 
 export interface FakeSpotifyOptions {
@@ -37,7 +37,7 @@ interface RecordedRequest {
 /** The fake's own login cookie, as accounts.spotify.com keeps one. */
 export const FAKE_LOGIN_COOKIE = "fake_spotify_login";
 
-export class FakeSpotify {
+export class FakeSpotify extends FakeHttpServer {
   readonly requests: RecordedRequest[] = [];
   /** Lifetime of access tokens issued from now on (Spotify's is 3600). */
   accessTokenLifetimeSeconds = 3600;
@@ -45,7 +45,6 @@ export class FakeSpotify {
   rotateRefreshTokens = false;
 
   readonly #options: FakeSpotifyOptions;
-  readonly #server: Server;
   readonly #codes = new Map<string, { userId: string; redirectUri: string }>();
   readonly #accessTokens = new Map<string, AccessGrant>();
   readonly #refreshTokens = new Map<string, { userId: string; revoked: boolean }>();
@@ -54,32 +53,20 @@ export class FakeSpotify {
   readonly #failures = new Map<string, number[]>();
   /** Users who approved the app (Spotify remembers this per user and app). */
   readonly #approved = new Set<string>();
-  #url = "";
 
   private constructor(options: FakeSpotifyOptions) {
+    super();
     this.#options = options;
-    this.#server = createServer((request, response) => {
-      this.#handle(request, response).catch((error: unknown) => {
-        response.writeHead(500, { "content-type": "application/json" });
-        response.end(JSON.stringify({ error: { status: 500, message: String(error) } }));
-      });
-    });
   }
 
   static async start(options: FakeSpotifyOptions): Promise<FakeSpotify> {
     const fake = new FakeSpotify(options);
-    await new Promise<void>((resolve) => fake.#server.listen(0, "127.0.0.1", resolve));
-    fake.#url = `http://127.0.0.1:${(fake.#server.address() as AddressInfo).port}`;
+    await fake.listen();
     return fake;
   }
 
   get url(): string {
-    return this.#url;
-  }
-
-  async close(): Promise<void> {
-    this.#server.closeAllConnections();
-    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    return this.origin;
   }
 
   /** The next `count` requests to `path` answer 429 with `Retry-After: retryAfterSeconds`. */
@@ -130,8 +117,8 @@ export class FakeSpotify {
     return new URL(location);
   }
 
-  async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const url = new URL(request.url ?? "/", this.#url);
+  protected override async serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? "/", this.origin);
     const body = await readBody(request);
     const form = new URLSearchParams(body);
     const grant = this.#grantFor(request);
@@ -291,12 +278,6 @@ function cookieValue(request: IncomingMessage, name: string): string | undefined
 
 function token(kind: string): string {
   return `${kind}-${randomBytes(18).toString("base64url")}`;
-}
-
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
 }
 
 function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

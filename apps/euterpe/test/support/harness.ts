@@ -1,17 +1,21 @@
 /**
  * Builds the pieces most tests need: a database with the app's migrations,
- * the fake Spotify, the app listening on loopback, and a small browser (a
- * cookie jar over fetch that does not follow redirects).
+ * the fake Spotify, the app listening on loopback, and a browser logged in
+ * through the fake's consent screen.
  */
-import { createServer, type AddressInfo } from "node:net";
-import type { FastifyInstance } from "fastify";
 import { buildApp, type AppOptions } from "../../src/app.js";
 import { loadEnv, type Env } from "../../src/env.js";
 import { createLogger } from "../../src/logger.js";
 import { runMigrations } from "../../src/migrator.js";
+import type { Browser } from "../kit/browser.js";
+import { listenOnLoopback, type RunningApp } from "../kit/web-app.js";
 import { createTestDatabase, type TestDatabase } from "./database.js";
 import { FakeSpotify } from "./fake-spotify.js";
 import type { FakeUserProfile } from "./spotify-data.js";
+
+export { Browser, csrfTokenIn } from "../kit/browser.js";
+export { freePort } from "../kit/net.js";
+export type { RunningApp } from "../kit/web-app.js";
 
 /** Two fixed Fernet keys (32 bytes each, URL-safe base64). */
 export const KEY_A = "cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e4=";
@@ -47,27 +51,9 @@ export function testEnv(databaseUrl: string, spotifyUrl: string, overrides: Reco
   });
 }
 
-export interface RunningApp {
-  readonly url: string;
-  readonly server: FastifyInstance;
-  close(): Promise<void>;
-}
-
-/** A loopback port nobody listens on right now. */
-export async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
 /** Builds the app and listens on loopback (`port` 0: any free port). */
-export async function startApp(options: AppOptions, listenPort = 0): Promise<RunningApp> {
-  const server = await buildApp(options);
-  await server.listen({ host: "127.0.0.1", port: listenPort });
-  const { port } = server.server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, server, close: () => server.close() };
+export async function startApp(options: AppOptions, port = 0): Promise<RunningApp> {
+  return listenOnLoopback(await buildApp(options), port);
 }
 
 /** A database with the app's migrations applied, and the fake Spotify. */
@@ -91,62 +77,6 @@ export async function startSuite(label: string, users: readonly FakeUserProfile[
       await db.drop();
     },
   };
-}
-
-/** A browser without JavaScript: keeps cookies per the Set-Cookie headers, never follows redirects. */
-export class Browser {
-  readonly #cookies = new Map<string, string>();
-
-  constructor(public baseUrl: string) {}
-
-  async get(path: string): Promise<Response> {
-    return this.request("GET", path);
-  }
-
-  async request(method: string, path: string, init: { body?: string; headers?: Record<string, string> } = {}): Promise<Response> {
-    const cookie = [...this.#cookies].map(([name, value]) => `${name}=${value}`).join("; ");
-    const response = await fetch(new URL(path, this.baseUrl), {
-      method,
-      redirect: "manual",
-      headers: { ...(cookie ? { cookie } : {}), ...init.headers },
-      ...(init.body !== undefined ? { body: init.body } : {}),
-    });
-    for (const header of response.headers.getSetCookie()) this.#store(header);
-    return response;
-  }
-
-  /** Submits a form as a browser does (urlencoded), asking for HTML. */
-  async postForm(path: string, fields: Record<string, string>): Promise<Response> {
-    return this.request("POST", path, {
-      body: new URLSearchParams(fields).toString(),
-      headers: { "content-type": "application/x-www-form-urlencoded", accept: "text/html" },
-    });
-  }
-
-  cookie(name: string): string | undefined {
-    return this.#cookies.get(name);
-  }
-
-  setCookie(name: string, value: string): void {
-    this.#cookies.set(name, value);
-  }
-
-  #store(header: string): void {
-    const [pair = "", ...attributes] = header.split(";").map((part) => part.trim());
-    const separator = pair.indexOf("=");
-    const name = pair.slice(0, separator);
-    const value = pair.slice(separator + 1);
-    const expired = attributes.some((attribute) => /^max-age=0$/i.test(attribute)) || value === "";
-    if (expired) this.#cookies.delete(name);
-    else this.#cookies.set(name, value);
-  }
-}
-
-/** The CSRF token of the first form on a page. */
-export function csrfTokenIn(page: string): string {
-  const match = /name="_csrf" value="([^"]+)"/.exec(page);
-  if (!match?.[1]) throw new Error("the page has no form with a CSRF token");
-  return match[1];
 }
 
 /** Logs `browser` in as `user` through the fake's consent screen; returns the callback's response. */

@@ -10,7 +10,7 @@
  *   product deletion (which cascades to its reviews) takes too: no deadlock.
  */
 import type pg from "pg";
-import { inTransaction } from "../db.js";
+import { inTransaction } from "../shared/postgres.js";
 import type { Sentiment } from "../sentiment.js";
 import { PRODUCT_COLUMNS, productFromRow, type ProductRow } from "./products.js";
 import { pageFrom, type Page, type Product, type Review, type ReviewCreate, type ReviewListQuery, type ReviewSort } from "./schemas.js";

@@ -1,17 +1,21 @@
 /**
  * What most tests need: a database with the app's migrations, a Redis key
  * prefix of their own, the app listening on loopback, an API client, and a
- * small browser (a cookie jar over fetch that does not follow redirects).
+ * person's browser.
  */
-import type { AddressInfo } from "node:net";
-import type { FastifyInstance } from "fastify";
 import { buildApp, type AppOptions } from "../../src/app.js";
 import { loadEnv, type Env } from "../../src/env.js";
 import { createLogger } from "../../src/logger.js";
 import { runMigrations } from "../../src/migrator.js";
 import { SentimentAnalyzer } from "../../src/sentiment.js";
+import { Browser as KitBrowser, type RequestHeaders } from "../kit/browser.js";
+import { listenOnLoopback, type RunningApp } from "../kit/web-app.js";
 import { createTestDatabase, type TestDatabase } from "./database.js";
 import { deleteKeysUnder, REDIS_URL, testKeyPrefix } from "./redis.js";
+
+export { csrfTokenIn } from "../kit/browser.js";
+export { freePort } from "../kit/net.js";
+export type { RunningApp } from "../kit/web-app.js";
 
 export const SESSION_KEY_A = "5e551017ab00000000000000000000000000000000000000000000000000000a";
 export const SESSION_KEY_B = "5e551017ab00000000000000000000000000000000000000000000000000000b";
@@ -39,18 +43,9 @@ export function testEnv(databaseUrl: string, redisKeyPrefix: string, overrides: 
   });
 }
 
-export interface RunningApp {
-  readonly url: string;
-  readonly server: FastifyInstance;
-  close(): Promise<void>;
-}
-
 /** Builds the app and listens on loopback. */
 export async function startApp(options: AppOptions): Promise<RunningApp> {
-  const server = await buildApp({ sentiment, ...options });
-  await server.listen({ host: "127.0.0.1", port: 0 });
-  const { port } = server.server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, server, close: () => server.close() };
+  return listenOnLoopback(await buildApp({ sentiment, ...options }));
 }
 
 /** Resolves once the app's /health reports its Redis connection up (bounded). */
@@ -171,58 +166,9 @@ export async function addReview(baseUrl: string, productId: string, fields: Reco
   return response.body;
 }
 
-/** A browser without JavaScript: keeps cookies per the Set-Cookie headers, never follows redirects. */
-export class Browser {
-  readonly #cookies = new Map<string, string>();
-
-  constructor(public baseUrl: string) {}
-
-  async get(path: string): Promise<Response> {
-    return this.request("GET", path, { headers: { accept: "text/html" } });
+/** A person's browser: asks for pages as HTML, keeps cookies, never follows redirects. */
+export class Browser extends KitBrowser {
+  override get(path: string, headers: RequestHeaders = {}): Promise<Response> {
+    return super.get(path, { accept: "text/html", ...headers });
   }
-
-  /** Posts a form as a browser does (urlencoded). */
-  async postForm(path: string, fields: Record<string, string>): Promise<Response> {
-    return this.request("POST", path, {
-      body: new URLSearchParams(fields).toString(),
-      headers: { "content-type": "application/x-www-form-urlencoded", accept: "text/html" },
-    });
-  }
-
-  async request(method: string, path: string, init: { body?: string; headers?: Record<string, string> } = {}): Promise<Response> {
-    const cookie = [...this.#cookies].map(([name, value]) => `${name}=${value}`).join("; ");
-    const response = await fetch(new URL(path, this.baseUrl), {
-      method,
-      redirect: "manual",
-      headers: { ...(cookie ? { cookie } : {}), ...init.headers },
-      ...(init.body !== undefined ? { body: init.body } : {}),
-    });
-    for (const header of response.headers.getSetCookie()) this.#store(header);
-    return response;
-  }
-
-  cookie(name: string): string | undefined {
-    return this.#cookies.get(name);
-  }
-
-  setCookie(name: string, value: string): void {
-    this.#cookies.set(name, value);
-  }
-
-  #store(header: string): void {
-    const [pair = "", ...attributes] = header.split(";").map((part) => part.trim());
-    const separator = pair.indexOf("=");
-    const name = pair.slice(0, separator);
-    const value = pair.slice(separator + 1);
-    const expired = attributes.some((attribute) => /^max-age=0$/i.test(attribute)) || value === "";
-    if (expired) this.#cookies.delete(name);
-    else this.#cookies.set(name, value);
-  }
-}
-
-/** The CSRF token in a page's review form. */
-export function formToken(page: string): string {
-  const match = /name="_csrf" value="([^"]+)"/.exec(page);
-  if (!match?.[1]) throw new Error("the page has no CSRF token");
-  return match[1];
 }

@@ -5,15 +5,13 @@
  * honouring Retry-After. What is not worth retrying (a 4xx, or what the
  * caller's `retryable` says) fails at once.
  */
+import { backoffMs, retryAfterMs, type Backoff } from "../shared/http/retry.js";
+import { withDeadline } from "../shared/http/sleep.js";
 import { Interrupted, sleep as realSleep, type Sleep } from "./sleep.js";
 
-export interface RetryPolicy {
+export interface RetryPolicy extends Backoff {
   /** Attempts in all, the first included. */
   readonly maxAttempts: number;
-  /** Wait before the second attempt; doubles each time. */
-  readonly baseDelayMs: number;
-  /** Longest wait between two attempts. */
-  readonly maxDelayMs: number;
   /** A Retry-After longer than this is not waited for: the request fails, naming the wait. */
   readonly maxRetryAfterMs: number;
 }
@@ -69,17 +67,6 @@ export class UpstreamRejected extends Error {
   }
 }
 
-/** Seconds or an HTTP date, as RFC 9110 allows; also OpenAI's `retry-after-ms`. */
-export function retryAfterMs(headers: Headers, nowMs: number): number | undefined {
-  const milliseconds = headers.get("retry-after-ms");
-  if (milliseconds !== null && /^\d+(\.\d+)?$/.test(milliseconds.trim())) return Number(milliseconds);
-  const value = headers.get("retry-after")?.trim();
-  if (!value) return undefined;
-  if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
-}
-
 export interface RequestOptions {
   /** Cuts waiting and the request in flight short (SIGTERM). */
   readonly signal?: AbortSignal | undefined;
@@ -128,8 +115,7 @@ export class ResilientClient {
         lastRetryAfterMs = undefined;
       }
       if (attempt === retry.maxAttempts) break;
-      const backoff = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1));
-      const delay = Math.max(waitMs ?? 0, backoff);
+      const delay = Math.max(waitMs ?? 0, backoffMs(retry, attempt));
       options.onRetry?.({ attempt, waitMs: delay, reason: lastReason });
       await this.#deps.sleep(delay, options.signal);
     }
@@ -138,9 +124,7 @@ export class ResilientClient {
   }
 
   async #attempt(url: string, init: RequestInit, stop: AbortSignal | undefined): Promise<HttpAnswer> {
-    const timeout = AbortSignal.timeout(this.settings.timeoutMs);
-    const signal = stop ? AbortSignal.any([stop, timeout]) : timeout;
-    const response = await this.#deps.fetch(url, { ...init, signal });
+    const response = await this.#deps.fetch(url, { ...init, signal: withDeadline(stop, this.settings.timeoutMs) });
     const text = await response.text();
     return { status: response.status, headers: response.headers, text };
   }

@@ -1,4 +1,5 @@
-/** Waiting that a stop request (SIGTERM) cuts short. */
+/** Waiting that a stop request (SIGTERM) cuts short, told as this app's Interrupted. */
+import { sleep as cancellableSleep } from "../shared/http/sleep.js";
 
 /** The work was asked to stop (SIGTERM) before it finished; what it committed so far stays. */
 export class Interrupted extends Error {
@@ -12,20 +13,8 @@ export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
 /** Resolves after `ms`, or rejects with Interrupted as soon as `signal` aborts. */
 export const sleep: Sleep = (ms, signal) =>
-  new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(new Interrupted());
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new Interrupted());
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
+  cancellableSleep(ms, signal).catch(() => {
+    throw new Interrupted();
   });
 
 export function throwIfStopped(signal: AbortSignal | undefined): void {

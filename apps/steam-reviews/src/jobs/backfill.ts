@@ -11,7 +11,7 @@ import { z } from "zod";
 import { MAX_STEAM_APP_ID, STEAM_APP_ID_PATTERN } from "../env.js";
 import { BackfillRefused, runBackfill } from "../pipeline/backfill.js";
 import { PROFILES, steamApis } from "../services.js";
-import { startJob } from "./job-runtime.js";
+import { runSteamJob } from "./job-runtime.js";
 
 const USAGE = `Usage: node dist/jobs/backfill.js --app-id <steam app id>
 
@@ -43,42 +43,32 @@ function appIdFromArgs(): number {
 }
 
 const appId = appIdFromArgs();
-const job = startJob("backfill");
-const { env } = job;
-const logger = job.logger.child({ appId });
-let exitCode = 1;
-try {
-  const outcome = await runBackfill(
-    {
-      pool: job.pool,
-      lockConnection: job.lockConnection,
-      schema: env.DATABASE_SCHEMA,
-      steam: steamApis(env, PROFILES.job).reviews,
-      logger,
-      now: () => new Date(),
-      signal: job.stop,
-    },
-    appId,
-  );
+const STOPPED = "backfill stopped before the end; run it again to continue from the last stored page";
+
+await runSteamJob("backfill", STOPPED, async (job) => {
+  const { env, pool, lockConnection, stop } = job;
+  const logger = job.logger.child({ appId });
+  let outcome;
+  try {
+    outcome = await runBackfill({ pool, lockConnection, schema: env.DATABASE_SCHEMA, steam: steamApis(env, PROFILES.job).reviews, logger, now: () => new Date(), signal: stop }, appId);
+  } catch (error) {
+    if (error instanceof BackfillRefused) logger.fatal(error.message);
+    else logger.fatal({ err: error }, STOPPED);
+    return 1;
+  }
   switch (outcome.status) {
     case "complete":
     case "already-complete": {
       const { pages, stored, skipped, totalReported } = outcome.progress;
       const message = outcome.status === "complete" ? "backfill complete" : "backfill was already complete; nothing to do";
       logger.info({ page: pages, stored, skipped, steamTotal: totalReported }, message);
-      exitCode = 0;
-      break;
+      return 0;
     }
     case "inactive":
       logger.warn("the game is deactivated in /admin: not backfilled (reactivate it, then run the backfill again)");
-      exitCode = 0;
-      break;
+      return 0;
     case "interrupted":
       logger.warn({ page: outcome.progress.pages, stored: outcome.progress.stored, skipped: outcome.progress.skipped }, "backfill interrupted; run it again to continue from here");
-      break;
+      return 1;
   }
-} catch (error) {
-  if (error instanceof BackfillRefused) logger.fatal(error.message);
-  else logger.fatal({ err: error }, "backfill stopped before the end; run it again to continue from the last stored page");
-}
-await job.finish(exitCode);
+});

@@ -5,16 +5,13 @@
  */
 import { runPipeline } from "../pipeline/run-pipeline.js";
 import { chatClient, PROFILES, steamApis } from "../services.js";
-import { startJob } from "./job-runtime.js";
+import { runSteamJob } from "./job-runtime.js";
 
-const job = startJob("pipeline");
-const { env, logger } = job;
-const steam = steamApis(env, PROFILES.job);
-let exitCode = 1;
-try {
+await runSteamJob("pipeline", "pipeline stopped: it could not run", async ({ env, logger, pool, lockConnection, stop }) => {
+  const steam = steamApis(env, PROFILES.job);
   const outcome = await runPipeline({
-    pool: job.pool,
-    lockConnection: job.lockConnection,
+    pool,
+    lockConnection,
     schema: env.DATABASE_SCHEMA,
     steam: steam.reviews,
     store: steam.store,
@@ -22,21 +19,21 @@ try {
     logger,
     now: () => new Date(),
     maxReviewsPerRun: env.OPENAI_MAX_REVIEWS_PER_RUN,
-    signal: job.stop,
+    signal: stop,
   });
   if (outcome.status === "locked") {
     logger.info("another pipeline run holds the lock; this one does nothing");
-    exitCode = 0;
-  } else if (outcome.interrupted) {
-    logger.warn({ stages: outcome.stages.map((stage) => stage.stage) }, "pipeline interrupted; the next run continues");
-  } else if (outcome.ok) {
-    logger.info({ stages: outcome.stages.map((stage) => ({ stage: stage.stage, ...stage.counts })) }, "pipeline done");
-    exitCode = 0;
-  } else {
-    const failed = outcome.stages.filter((stage) => !stage.ok);
-    logger.error({ failed: failed.map((stage) => ({ stage: stage.stage, errors: stage.errors })) }, `pipeline failed in ${failed.map((stage) => stage.stage).join(", ")}`);
+    return 0;
   }
-} catch (error) {
-  logger.fatal({ err: error }, "pipeline stopped: it could not run");
-}
-await job.finish(exitCode);
+  if (outcome.interrupted) {
+    logger.warn({ stages: outcome.stages.map((stage) => stage.stage) }, "pipeline interrupted; the next run continues");
+    return 1;
+  }
+  if (outcome.ok) {
+    logger.info({ stages: outcome.stages.map((stage) => ({ stage: stage.stage, ...stage.counts })) }, "pipeline done");
+    return 0;
+  }
+  const failed = outcome.stages.filter((stage) => !stage.ok);
+  logger.error({ failed: failed.map((stage) => ({ stage: stage.stage, errors: stage.errors })) }, `pipeline failed in ${failed.map((stage) => stage.stage).join(", ")}`);
+  return 1;
+});

@@ -12,8 +12,8 @@ import type pg from "pg";
 import { storeReviews } from "../data/reviews.js";
 import { TrackedApps, type BackfillProgress } from "../data/tracked-apps.js";
 import { Interrupted, throwIfStopped } from "../http/sleep.js";
+import { inTransaction, withAdvisoryLock } from "../shared/postgres.js";
 import { FIRST_CURSOR, type SteamReviewsApi } from "../steam/reviews-api.js";
-import { withAdvisoryLock } from "./advisory-lock.js";
 
 export type BackfillOutcome =
   | { readonly status: "complete"; readonly progress: BackfillProgress; readonly pagesThisRun: number }
@@ -38,21 +38,6 @@ export interface BackfillDeps {
   readonly logger: Logger;
   readonly now: () => Date;
   readonly signal?: AbortSignal | undefined;
-}
-
-async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
-    const result = await work(client);
-    await client.query("COMMIT");
-    return result;
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
 }
 
 export async function runBackfill(deps: BackfillDeps, appId: number): Promise<BackfillOutcome> {

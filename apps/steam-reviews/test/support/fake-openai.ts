@@ -8,8 +8,9 @@
  * queue faults: 429 with Retry-After, insufficient_quota, 5xx, a refusal, a
  * cut-off answer, answers that skip reviews.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { FakeHttpServer, readBody, sendJson } from "../kit/fake-server.js";
+import { hasApiKey, invalidApiKey, invalidUrl, openAiError, RATE_LIMITED, SERVER_ERROR } from "../kit/openai.js";
 
 export type OpenAiFault =
   | { readonly kind: "rate-limit"; readonly retryAfter?: string }
@@ -39,38 +40,24 @@ const POSITIVE = /great|love|good|fun|recommend|很好|bom|棒/i;
 const NEGATIVE = /bad|boring|crash|плох|вылет/i;
 const THEMES: Record<string, RegExp> = { combat: /combat/i, music: /music|音乐/i, performance: /performance|crash|оптимизац|вылет/i, story: /story/i, multiplayer: /multiplayer|friends/i };
 
-export class FakeOpenAi {
+export class FakeOpenAi extends FakeHttpServer {
   readonly calls: RecordedCall[] = [];
-  readonly #server: Server;
   readonly #faults: OpenAiFault[] = [];
   /** A batch bigger than this comes back cut off (finish_reason "length"). */
   maxBatchAnswered = Infinity;
   /** Reviews whose text contains this get a refusal when alone in a batch, a cut-off answer otherwise. */
   poison: string | undefined;
   delayMs = 0;
-  #url = "";
-
-  private constructor() {
-    this.#server = createServer((request, response) => {
-      this.#handle(request, response).catch((error: unknown) => sendJson(response, 500, { error: { message: String(error), type: "server_error", param: null, code: null } }));
-    });
-  }
 
   static async start(): Promise<FakeOpenAi> {
     const fake = new FakeOpenAi();
-    await new Promise<void>((resolve) => fake.#server.listen(0, "127.0.0.1", resolve));
-    fake.#url = `http://127.0.0.1:${(fake.#server.address() as AddressInfo).port}/v1`;
+    await fake.listen();
     return fake;
   }
 
   /** The base URL, ending in /v1 like OpenAI's. */
   get url(): string {
-    return this.#url;
-  }
-
-  async close(): Promise<void> {
-    this.#server.closeAllConnections();
-    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    return `${this.origin}/v1`;
   }
 
   failNext(...faults: OpenAiFault[]): void {
@@ -82,17 +69,10 @@ export class FakeOpenAi {
     return this.calls.filter((call) => call.schema === schema && call.answered).flatMap((call) => call.ids);
   }
 
-  async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  protected override async serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? "/", "http://localhost");
-    if (request.method !== "POST" || url.pathname !== "/v1/chat/completions") {
-      return sendJson(response, 404, { error: { message: `Invalid URL (${request.method} ${url.pathname})`, type: "invalid_request_error", param: null, code: null } });
-    }
-    if (request.headers.authorization !== `Bearer ${FAKE_OPENAI_KEY}`) {
-      const given = String(request.headers.authorization ?? "").replace(/^Bearer /, "");
-      return sendJson(response, 401, {
-        error: { message: `Incorrect API key provided: ${given.slice(0, 3)}***${given.slice(-4)}. You can find your API key at https://platform.openai.com/account/api-keys.`, type: "invalid_request_error", param: null, code: "invalid_api_key" },
-      });
-    }
+    if (request.method !== "POST" || url.pathname !== "/v1/chat/completions") return send(response, 404, invalidUrl(request.method, url.pathname));
+    if (!hasApiKey(request.headers, FAKE_OPENAI_KEY)) return send(response, 401, invalidApiKey(request.headers));
     const body = JSON.parse(await readBody(request)) as ChatRequest;
     const schema = body.response_format?.json_schema?.name ?? "";
     const user = body.messages.find((message) => message.role === "user")?.content ?? "{}";
@@ -102,33 +82,33 @@ export class FakeOpenAi {
 
     if (body.response_format?.type !== "json_schema" || body.response_format.json_schema?.strict !== true) {
       record(false);
-      return sendJson(response, 400, { error: { message: "response_format must be a strict json_schema", type: "invalid_request_error", param: "response_format", code: null } });
+      return send(response, 400, openAiError("response_format must be a strict json_schema", "invalid_request_error", null, "response_format"));
     }
     const fault = this.#faults.shift();
     if (fault?.kind === "rate-limit") {
       record(false);
-      return sendJson(response, 429, { error: { message: "Rate limit reached for requests", type: "requests", param: null, code: "rate_limit_exceeded" } }, fault.retryAfter ? { "retry-after": fault.retryAfter } : {});
+      return send(response, 429, RATE_LIMITED, fault.retryAfter ? { "retry-after": fault.retryAfter } : {});
     }
     if (fault?.kind === "quota") {
       record(false);
-      return sendJson(response, 429, { error: { message: "You exceeded your current quota, please check your plan and billing details.", type: "insufficient_quota", param: null, code: "insufficient_quota" } });
+      return send(response, 429, openAiError("You exceeded your current quota, please check your plan and billing details.", "insufficient_quota", "insufficient_quota"));
     }
     if (fault?.kind === "server-error") {
       record(false);
-      return sendJson(response, fault.status ?? 500, { error: { message: "The server had an error while processing your request. Sorry about that!", type: "server_error", param: null, code: null } });
+      return send(response, fault.status ?? 500, SERVER_ERROR);
     }
     const poisoned = this.poison !== undefined && reviews.some((review) => review.text.includes(this.poison!));
     if (fault?.kind === "refusal" || (poisoned && reviews.length === 1)) {
       record(false);
-      return sendJson(response, 200, completion(body.model, null, "stop", "I'm sorry, I can't help with that."));
+      return send(response, 200, completion(body.model, null, "stop", "I'm sorry, I can't help with that."));
     }
     if (fault?.kind === "truncated" || reviews.length > this.maxBatchAnswered || poisoned) {
       record(false);
-      return sendJson(response, 200, completion(body.model, '{"results":[{"id":"', "length"));
+      return send(response, 200, completion(body.model, '{"results":[{"id":"', "length"));
     }
     if (fault?.kind === "garbage") {
       record(false);
-      return sendJson(response, 200, completion(body.model, '{"unexpected":true}', "stop"));
+      return send(response, 200, completion(body.model, '{"unexpected":true}', "stop"));
     }
     const answered = fault?.kind === "skip-first" ? reviews.slice(1) : reviews;
     this.calls.push({ schema, ids: answered.map((review) => review.id), model: body.model, answered: true });
@@ -136,7 +116,7 @@ export class FakeOpenAi {
       schema === "review_translations"
         ? { translations: answered.map((review) => ({ id: review.id, english: `[en] ${review.text}` })) }
         : { results: answered.map((review) => analyse(review.id, review.text)) };
-    sendJson(response, 200, completion(body.model, JSON.stringify(content), "stop"));
+    send(response, 200, completion(body.model, JSON.stringify(content), "stop"));
   }
 }
 
@@ -164,17 +144,7 @@ function completion(model: string, content: string | null, finishReason: string,
   };
 }
 
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let body = "";
-    request.setEncoding("utf8");
-    request.on("data", (chunk: string) => (body += chunk));
-    request.on("end", () => resolve(body));
-    request.on("error", reject);
-  });
-}
-
-function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  response.writeHead(status, { "content-type": "application/json", "x-request-id": `req_fake${sequence}`, ...headers });
-  response.end(JSON.stringify(body));
+/** OpenAI's answers carry a request id. */
+function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  sendJson(response, status, body, { "x-request-id": `req_fake${sequence}`, ...headers });
 }

@@ -8,8 +8,8 @@
  * Tests steer it: faults (429 with Retry-After, 5xx, a hang) for the next
  * requests, a review repeated on the next page, a cursor that gets stuck.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { FakeHttpServer } from "../kit/fake-server.js";
 import type { RawSteamReview } from "./review-data.js";
 
 export interface Fault {
@@ -40,9 +40,8 @@ function cursorFor(appId: number, offset: number): string {
   return `AoJ4${Buffer.from(`${appId}:${offset}`).toString("base64")}+/w==`;
 }
 
-export class FakeSteam {
+export class FakeSteam extends FakeHttpServer {
   readonly requests: RecordedSteamRequest[] = [];
-  readonly #server: Server;
   readonly #reviews = new Map<number, RawSteamReview[]>();
   readonly #names = new Map<number, string>();
   readonly #behaviour = new Map<number, AppBehaviour>();
@@ -50,32 +49,20 @@ export class FakeSteam {
   readonly #hanging = new Set<ServerResponse>();
   /** Delay before each answer, in ms. */
   delayMs = 0;
-  #url = "";
-
-  private constructor() {
-    this.#server = createServer((request, response) => {
-      this.#handle(request, response).catch((error: unknown) => {
-        response.writeHead(500, { "content-type": "text/plain" });
-        response.end(String(error));
-      });
-    });
-  }
 
   static async start(): Promise<FakeSteam> {
     const fake = new FakeSteam();
-    await new Promise<void>((resolve) => fake.#server.listen(0, "127.0.0.1", resolve));
-    fake.#url = `http://127.0.0.1:${(fake.#server.address() as AddressInfo).port}`;
+    await fake.listen();
     return fake;
   }
 
   get url(): string {
-    return this.#url;
+    return this.origin;
   }
 
-  async close(): Promise<void> {
+  override async close(): Promise<void> {
     for (const response of this.#hanging) response.destroy();
-    this.#server.closeAllConnections();
-    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    await super.close();
   }
 
   /** The app's reviews, newest first (filter=recent order), and its store name. */
@@ -99,8 +86,8 @@ export class FakeSteam {
     return this.requests.filter((request) => request.path.startsWith("/appreviews/") && (appId === undefined || request.appId === appId));
   }
 
-  async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const url = new URL(request.url ?? "/", this.#url);
+  protected override async serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? "/", this.origin);
     const params = Object.fromEntries(url.searchParams);
     const reviewsMatch = /^\/appreviews\/(\d+)$/.exec(url.pathname);
     const appId = Number(reviewsMatch?.[1] ?? params.appids ?? 0);

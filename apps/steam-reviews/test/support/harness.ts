@@ -4,8 +4,6 @@
  * with waits cut to nothing, the app listening on loopback, Cloudflare Access
  * tokens signed by a local key, and a small cookie-keeping browser.
  */
-import { createServer, type AddressInfo } from "node:net";
-import type { FastifyInstance } from "fastify";
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT, type JWTVerifyGetKey } from "jose";
 import pg from "pg";
 import type { Logger } from "pino";
@@ -18,9 +16,15 @@ import type { BackfillDeps } from "../../src/pipeline/backfill.js";
 import type { PipelineDeps } from "../../src/pipeline/run-pipeline.js";
 import { chatClient, PROFILES, steamApis, type ClientOverrides } from "../../src/services.js";
 import { connectionConfig } from "../../src/shared/postgres.js";
+import { Browser as KitBrowser } from "../kit/browser.js";
+import { listenOnLoopback, type RunningApp } from "../kit/web-app.js";
 import { createTestDatabase, SCHEMA, type TestDatabase } from "./database.js";
 import { FAKE_OPENAI_KEY, FakeOpenAi } from "./fake-openai.js";
 import { FakeSteam } from "./fake-steam.js";
+
+export { csrfTokenIn } from "../kit/browser.js";
+export { freePort } from "../kit/net.js";
+export type { RunningApp } from "../kit/web-app.js";
 
 export const COOKIE_SECRET = "6f0c2d1a9b8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a";
 export const TEAM_DOMAIN = "https://fleet-test.cloudflareaccess.com";
@@ -175,75 +179,13 @@ export async function accessIssuer(): Promise<AccessIssuer> {
 
 // ── The app on loopback ──────────────────────────────────────────────────────
 
-export interface RunningApp {
-  readonly url: string;
-  readonly server: FastifyInstance;
-  close(): Promise<void>;
+export async function startApp(options: AppOptions, port = 0): Promise<RunningApp> {
+  return listenOnLoopback(await buildApp({ steam: instantClients(), ...options }), port);
 }
 
-export async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
-export async function startApp(options: AppOptions, listenPort = 0): Promise<RunningApp> {
-  const server = await buildApp({ steam: instantClients(), ...options });
-  await server.listen({ host: "127.0.0.1", port: listenPort });
-  const { port } = server.server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, server, close: () => server.close() };
-}
-
-/** A browser without JavaScript: keeps cookies, sends fixed headers, never follows redirects. */
-export class Browser {
-  readonly #cookies = new Map<string, string>();
-  headers: Record<string, string> = {};
-
-  constructor(readonly baseUrl: string) {}
-
-  get(path: string): Promise<Response> {
-    return this.request("GET", path);
+/** A person's browser on the dashboard and /admin: asks for HTML, keeps cookies, never follows redirects. */
+export class Browser extends KitBrowser {
+  constructor(baseUrl: string) {
+    super(baseUrl, { accept: "text/html" });
   }
-
-  /** Posts an HTML form (application/x-www-form-urlencoded). */
-  post(path: string, form: Record<string, string>, headers: Record<string, string> = {}): Promise<Response> {
-    return this.request("POST", path, { body: new URLSearchParams(form).toString(), headers: { "content-type": "application/x-www-form-urlencoded", ...headers } });
-  }
-
-  async request(method: string, path: string, init: { body?: string; headers?: Record<string, string> } = {}): Promise<Response> {
-    const cookie = [...this.#cookies].map(([name, value]) => `${name}=${value}`).join("; ");
-    const response = await fetch(new URL(path, this.baseUrl), {
-      method,
-      redirect: "manual",
-      headers: { accept: "text/html", ...this.headers, ...(cookie ? { cookie } : {}), ...init.headers },
-      ...(init.body !== undefined ? { body: init.body } : {}),
-    });
-    for (const header of response.headers.getSetCookie()) {
-      const [pair = ""] = header.split(";");
-      const at = pair.indexOf("=");
-      this.#cookies.set(pair.slice(0, at).trim(), pair.slice(at + 1));
-    }
-    return response;
-  }
-
-  cookie(name: string): string | undefined {
-    return this.#cookies.get(name);
-  }
-
-  setCookie(name: string, value: string): void {
-    this.#cookies.set(name, value);
-  }
-
-  clearCookies(): void {
-    this.#cookies.clear();
-  }
-}
-
-/** The CSRF token of the first admin form on the page. */
-export function csrfTokenIn(page: string): string {
-  const match = /name="_csrf" value="([^"]+)"/.exec(page);
-  if (!match?.[1]) throw new Error("no CSRF token on the page");
-  return match[1];
 }

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
+import { inTransaction } from "../shared/postgres.js";
 
 export interface NewRefreshToken {
   readonly tokenId: string;
@@ -35,32 +36,20 @@ export class RefreshFamilies {
 
   /** Uses up `tokenId` and issues its successor, in one transaction. */
   async rotate(tokenId: string, familyId: string): Promise<RotationOutcome> {
-    const client = await this.pool.connect();
-    try {
-      await client.query("BEGIN");
+    return inTransaction(this.pool, async (client): Promise<RotationOutcome> => {
       const found = await client.query<{ user_id: string; family_id: string; used_at: Date | null; revoked_at: Date | null; expires_at: Date }>(
         "SELECT user_id, family_id, used_at, revoked_at, expires_at FROM refresh_tokens WHERE id = $1 FOR UPDATE",
         [tokenId],
       );
       const row = found.rows[0];
-      let outcome: RotationOutcome;
-      if (!row || row.family_id !== familyId || row.revoked_at !== null || row.expires_at <= this.now()) {
-        outcome = { kind: "invalid" };
-      } else if (row.used_at !== null) {
+      if (!row || row.family_id !== familyId || row.revoked_at !== null || row.expires_at <= this.now()) return { kind: "invalid" };
+      if (row.used_at !== null) {
         await client.query("UPDATE refresh_tokens SET revoked_at = $2 WHERE family_id = $1 AND revoked_at IS NULL", [familyId, this.now()]);
-        outcome = { kind: "reused" };
-      } else {
-        await client.query("UPDATE refresh_tokens SET used_at = $2 WHERE id = $1", [tokenId, this.now()]);
-        outcome = { kind: "rotated", next: await this.#insert(client, row.user_id, familyId) };
+        return { kind: "reused" };
       }
-      await client.query("COMMIT");
-      return outcome;
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+      await client.query("UPDATE refresh_tokens SET used_at = $2 WHERE id = $1", [tokenId, this.now()]);
+      return { kind: "rotated", next: await this.#insert(client, row.user_id, familyId) };
+    });
   }
 
   /** Ends a sign-in (logout). */

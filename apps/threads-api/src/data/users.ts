@@ -5,6 +5,7 @@
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import type { TokenCipher } from "../auth/token-cipher.js";
+import { inTransaction } from "../shared/postgres.js";
 import type { ThreadsProfile } from "../threads/graph.js";
 
 export interface User {
@@ -57,9 +58,7 @@ export class UserRepository {
 
   /** Creates or updates the user a Threads profile belongs to, with a fresh long-lived token. */
   async signedIn(profile: ThreadsProfile, accessToken: string, expiresAt: Date): Promise<User> {
-    const client = await this.pool.connect();
-    try {
-      await client.query("BEGIN");
+    return inTransaction(this.pool, async (client) => {
       const { rows } = await client.query<UserRow>(
         `INSERT INTO users (id, threads_user_id, username, display_name, profile_picture_url)
          VALUES ($1, $2, $3, $4, $5)
@@ -71,14 +70,8 @@ export class UserRepository {
       );
       const user = toUser(rows[0]!);
       await this.#storeToken(client, user.id, accessToken, expiresAt);
-      await client.query("COMMIT");
       return user;
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   async find(userId: string): Promise<User | undefined> {

@@ -11,9 +11,10 @@ import type { Env } from "../env.js";
 import { JobMetrics } from "../metrics/job-metrics.js";
 import { ModerationClient } from "../moderation/client.js";
 import type { Redis } from "../redis.js";
+import { sleep } from "../shared/http/sleep.js";
 import { ThreadsGraph } from "../threads/graph.js";
-import { sleep, type HttpOptions } from "../threads/http.js";
-import { ThreadsOAuth } from "../threads/oauth.js";
+import type { HttpOptions } from "../threads/http.js";
+import { credentialsOf, ThreadsOAuth } from "../threads/oauth.js";
 import { IngestRun } from "./ingest-run.js";
 import { WorkQueue } from "./work-queue.js";
 
@@ -32,16 +33,7 @@ export interface IngestRunOptions {
 export function createIngestRun(options: IngestRunOptions): IngestRun {
   const { env, pool, redis, logger } = options;
   const http: HttpOptions = { fetch: globalThis.fetch, sleep, ...options.http };
-  const oauth = new ThreadsOAuth(
-    {
-      authorizeUrl: env.THREADS_AUTHORIZE_URL,
-      apiBaseUrl: env.THREADS_API_BASE_URL,
-      clientId: env.THREADS_CLIENT_ID,
-      clientSecret: env.THREADS_CLIENT_SECRET,
-      redirectUri: env.THREADS_REDIRECT_URI,
-    },
-    http,
-  );
+  const oauth = new ThreadsOAuth(credentialsOf(env), http);
   const moderation = new ModerationClient({ baseUrl: env.OPENAI_BASE_URL, apiKey: env.OPENAI_API_KEY, model: env.OPENAI_MODEL }, { fetch: http.fetch, sleep: http.sleep });
   return new IngestRun(
     {

@@ -1,17 +1,17 @@
 /**
- * What both scheduled jobs do around their work: validate the environment,
- * open Postgres and Redis, run, close, and exit 0 — or 1 when the work
- * failed. SIGTERM (Heroku stopping the one-off dyno) asks the work to stop
- * at the next safe point and waits for it.
+ * What both scheduled jobs open around their work, on top of the shared job
+ * runner (environment, log, SIGTERM, exit code): Postgres and a Redis
+ * connection that waits out short outages (a job is not a person waiting).
+ * SIGTERM (Heroku stopping the one-off dyno) asks the work to stop at the
+ * next safe point; the job exits 0 when the work is done, 1 when it failed.
  */
 import type pg from "pg";
 import type { Logger } from "pino";
 import { createPool } from "../db.js";
 import { loadEnv, type Env } from "../env.js";
 import { createLogger } from "../logger.js";
-import { createRedis, type Redis } from "../redis.js";
-import { exitOnInvalidEnv } from "../shared/boot.js";
-import { onShutdown } from "../shared/shutdown.js";
+import { closeRedis, createRedis, type Redis } from "../redis.js";
+import { runJob as runSharedJob } from "../shared/job.js";
 
 export interface JobContext {
   readonly env: Env;
@@ -28,33 +28,25 @@ export interface Job {
   requestStop(): void;
 }
 
-export async function runJob(job: Job): Promise<void> {
-  const env = exitOnInvalidEnv("threads-api", () => loadEnv(process.env));
-  const logger = createLogger(env).child({ job: job.name });
-  const pool = createPool(env, (error) => logger.error({ err: error }, "idle database connection failed"));
-  const redis = createRedis(env, { connectionName: `threads-api:${job.name}`, failFast: false });
-  redis.on("error", (error: Error) => logger.warn({ err: error }, "redis connection error"));
-
-  const close = async () => {
-    await pool.end().catch(() => undefined);
-    await redis.quit().catch(() => redis.disconnect());
-  };
-  const work = job.run({ env, pool, redis, logger }).then(
-    () => 0,
-    (error: unknown) => {
-      logger.error({ err: error }, `${job.name} failed`);
-      return 1;
+export function runJob(job: Job): Promise<void> {
+  return runSharedJob<Env, { pool: pg.Pool; redis: Redis }>({
+    app: "threads-api",
+    name: job.name,
+    loadEnv: () => loadEnv(process.env),
+    createLogger,
+    open(env, logger) {
+      const pool = createPool(env, (error) => logger.error({ err: error }, "idle database connection failed"));
+      const redis = createRedis(env, logger, { connectionName: `threads-api:${job.name}`, failFast: false });
+      const close = async () => {
+        await pool.end().catch(() => undefined);
+        await closeRedis(redis);
+      };
+      return { pool, redis, close };
     },
-  );
-  onShutdown(
-    async () => {
-      job.requestStop();
-      await work;
-      await close();
+    async work({ env, pool, redis, logger, stop }) {
+      stop.addEventListener("abort", () => job.requestStop(), { once: true });
+      await job.run({ env, pool, redis, logger });
+      return 0;
     },
-    { logger },
-  );
-  const code = await work;
-  await close();
-  process.exit(code);
+  });
 }

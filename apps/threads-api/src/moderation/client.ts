@@ -5,6 +5,7 @@
  * few times; after that the texts stay unscored and the next run tries again.
  */
 import { z } from "zod";
+import { retryAfterMs } from "../shared/http/retry.js";
 import type { CategoryScores } from "../scoring/toxicity.js";
 
 export interface ModerationSettings {
@@ -81,7 +82,8 @@ export class ModerationClient {
     }
     await response.body?.cancel();
     if (response.status === 429) {
-      const waitMs = retryAfterMs(response);
+      // A second when the API does not say how long (or says 0).
+      const waitMs = retryAfterMs(response.headers) || 1_000;
       const error = new ModerationUnavailable(429, `rate limited, retry after ${Math.ceil(waitMs / 1000)} s`);
       return waitMs <= (this.http.maxRetryWaitMs ?? 10_000) ? { error, retryAfterMs: waitMs } : { error };
     }
@@ -89,11 +91,4 @@ export class ModerationClient {
     // 4xx other than 429 (a wrong key, a wrong model): retrying will not help.
     return { error: new ModerationUnavailable(response.status, `refused the request (HTTP ${response.status}); check OPENAI_API_KEY and OPENAI_MODEL`) };
   }
-}
-
-function retryAfterMs(response: Response): number {
-  const ms = Number(response.headers.get("retry-after-ms"));
-  if (Number.isFinite(ms) && ms > 0) return ms;
-  const seconds = Number(response.headers.get("retry-after"));
-  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 1_000;
 }

@@ -5,6 +5,7 @@
  * the endpoint — never a URL, since Threads takes tokens in the query string.
  */
 import { z } from "zod";
+import { retryAfterMs } from "../shared/http/retry.js";
 
 export interface HttpOptions {
   readonly fetch: typeof fetch;
@@ -17,8 +18,6 @@ export interface HttpOptions {
   /** Per request. @default 15_000 */
   readonly timeoutMs?: number;
 }
-
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export class ThreadsError extends Error {
   constructor(
@@ -90,9 +89,9 @@ function readError(body: unknown): ErrorFacts {
 const APP_THROTTLE_CODES = new Set([4, 32, 613]);
 const USER_THROTTLE_CODES = new Set([17]);
 
+/** Retry-After in seconds; a minute when Threads does not say (or says 0). */
 function retryAfterSeconds(response: Response): number {
-  const seconds = Number(response.headers.get("retry-after"));
-  return Number.isFinite(seconds) && seconds > 0 ? seconds : 60;
+  return (retryAfterMs(response.headers) || 60_000) / 1000;
 }
 
 async function bodyOf(response: Response): Promise<unknown> {

@@ -5,6 +5,7 @@
  * refresh are GETs with `th_exchange_token` and `th_refresh_token`.
  */
 import { z } from "zod";
+import type { Env } from "../env.js";
 import { requestJson, type HttpOptions } from "./http.js";
 
 /** What the app asks the user to grant: profile and posts, replies, and the insights that give likes and views. */
@@ -16,6 +17,19 @@ export interface ThreadsAppCredentials {
   readonly clientId: string;
   readonly clientSecret: string;
   readonly redirectUri: string;
+}
+
+/** The app's credentials as the environment gives them. */
+export function credentialsOf(
+  env: Pick<Env, "THREADS_AUTHORIZE_URL" | "THREADS_API_BASE_URL" | "THREADS_CLIENT_ID" | "THREADS_CLIENT_SECRET" | "THREADS_REDIRECT_URI">,
+): ThreadsAppCredentials {
+  return {
+    authorizeUrl: env.THREADS_AUTHORIZE_URL,
+    apiBaseUrl: env.THREADS_API_BASE_URL,
+    clientId: env.THREADS_CLIENT_ID,
+    clientSecret: env.THREADS_CLIENT_SECRET,
+    redirectUri: env.THREADS_REDIRECT_URI,
+  };
 }
 
 export interface LongLivedToken {

@@ -6,6 +6,10 @@
  * their category, anything else stays low; tests may fix a text's scores.
  * Faults as OpenAI sends them: 401 without the key, 429 with Retry-After,
  * 5xx.
+ *
+ * Self-contained on purpose (nothing from test/kit): fake-threads-cli ships
+ * it to other apps' tests, and threads-web runs it from a copy of threads-api
+ * and apps/shared alone.
  */
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";

@@ -8,6 +8,10 @@
  * come as Graph errors: code 190 for a bad token, 4 and 17 for rate limits.
  * Tests steer it: rate-limit or fail the next calls, expire tokens, move
  * its clock.
+ *
+ * Self-contained on purpose (nothing from test/kit): fake-threads-cli ships
+ * it to other apps' tests, and threads-web runs it from a copy of threads-api
+ * and apps/shared alone.
  */
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";

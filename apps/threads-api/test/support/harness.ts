@@ -1,18 +1,21 @@
 /**
  * Builds the pieces most tests need: a database with the app's migrations,
  * a Redis prefix, the fake Threads, the app listening on loopback, and a
- * small browser (a cookie jar over fetch that does not follow redirects).
+ * browser on the web app's origin.
  */
-import { createServer, type AddressInfo } from "node:net";
-import type { FastifyInstance } from "fastify";
 import { buildApp, type AppOptions } from "../../src/app.js";
 import { loadEnv, type Env } from "../../src/env.js";
 import { createLogger } from "../../src/logger.js";
 import { runMigrations } from "../../src/migrator.js";
+import { Browser as KitBrowser, type RequestHeaders } from "../kit/browser.js";
+import { listenOnLoopback, type RunningApp } from "../kit/web-app.js";
 import { createTestDatabase, type TestDatabase } from "./database.js";
 import { FakeThreads } from "./fake-threads.js";
 import { createTestRedis, REDIS_URL, type TestRedis } from "./redis.js";
 import { demoUsers, type FakeThreadsUser } from "./threads-data.js";
+
+export { freePort } from "../kit/net.js";
+export type { RunningApp } from "../kit/web-app.js";
 
 /** Two fixed AES keys (32 bytes, standard base64). */
 export const KEY_A = "q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQq83vEjRWeJA=";
@@ -65,27 +68,9 @@ export function testEnv(services: TestServices, overrides: Record<string, string
   });
 }
 
-export interface RunningApp {
-  readonly url: string;
-  readonly server: FastifyInstance;
-  close(): Promise<void>;
-}
-
-/** A loopback port nobody listens on right now. */
-export async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
 /** Builds the app and listens on loopback (`port` 0: any free port). */
 export async function startApp(options: AppOptions, port = 0): Promise<RunningApp> {
-  const server = await buildApp({ threadsHttp: { sleep: async () => undefined }, ...options });
-  await server.listen({ host: "127.0.0.1", port });
-  const address = server.server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${address.port}`, server, close: () => server.close() };
+  return listenOnLoopback(await buildApp({ threadsHttp: { sleep: async () => undefined }, ...options }), port);
 }
 
 /** A database with the app's migrations applied, a Redis prefix, and the fake Threads. */
@@ -118,66 +103,25 @@ export async function startSuite(label: string, users: FakeThreadsUser[] = demoU
   };
 }
 
-export interface StoredCookie {
-  readonly value: string;
-  /** Every attribute as sent, lower-cased names (`httponly`, `samesite=none`, `domain=example.test`…). */
-  readonly attributes: readonly string[];
-}
+/** A browser on the web app's origin: its writes (POST, DELETE) carry that Origin, as a browser's fetch does. */
+export class Browser extends KitBrowser {
+  readonly #origin: string | undefined;
 
-/** A browser without JavaScript: keeps cookies per Set-Cookie (ignoring Domain and Path), never follows redirects. */
-export class Browser {
-  readonly #cookies = new Map<string, StoredCookie>();
-
-  constructor(
-    public baseUrl: string,
-    private readonly origin?: string,
-  ) {}
-
-  get(path: string, headers: Record<string, string> = {}): Promise<Response> {
-    return this.request("GET", path, { headers });
+  constructor(baseUrl: string, origin?: string) {
+    super(baseUrl);
+    this.#origin = origin;
   }
 
-  post(path: string, headers: Record<string, string> = {}): Promise<Response> {
-    return this.request("POST", path, { headers: { ...(this.origin ? { origin: this.origin } : {}), ...headers } });
+  post(path: string, headers: RequestHeaders = {}): Promise<Response> {
+    return this.request("POST", path, { headers: { ...this.#originHeader(), ...headers } });
   }
 
-  delete(path: string, headers: Record<string, string> = {}): Promise<Response> {
-    return this.request("DELETE", path, { headers: { ...(this.origin ? { origin: this.origin } : {}), ...headers } });
+  delete(path: string, headers: RequestHeaders = {}): Promise<Response> {
+    return this.request("DELETE", path, { headers: { ...this.#originHeader(), ...headers } });
   }
 
-  async request(method: string, path: string, init: { body?: string; headers?: Record<string, string> } = {}): Promise<Response> {
-    const cookie = [...this.#cookies].map(([name, stored]) => `${name}=${stored.value}`).join("; ");
-    const response = await fetch(new URL(path, this.baseUrl), {
-      method,
-      redirect: "manual",
-      headers: { ...(cookie ? { cookie } : {}), ...init.headers },
-      ...(init.body !== undefined ? { body: init.body } : {}),
-    });
-    for (const header of response.headers.getSetCookie()) this.#store(header);
-    return response;
-  }
-
-  cookie(name: string): StoredCookie | undefined {
-    return this.#cookies.get(name);
-  }
-
-  setCookie(name: string, value: string): void {
-    this.#cookies.set(name, { value, attributes: [] });
-  }
-
-  forget(name: string): void {
-    this.#cookies.delete(name);
-  }
-
-  #store(header: string): void {
-    const [pair = "", ...attributes] = header.split(";").map((part) => part.trim());
-    const separator = pair.indexOf("=");
-    const name = pair.slice(0, separator);
-    const value = pair.slice(separator + 1);
-    const lowered = attributes.map((attribute) => attribute.toLowerCase());
-    const expired = lowered.includes("max-age=0") || lowered.some((a) => a.startsWith("expires=thu, 01 jan 1970")) || value === "";
-    if (expired) this.#cookies.delete(name);
-    else this.#cookies.set(name, { value, attributes: lowered });
+  #originHeader(): RequestHeaders {
+    return this.#origin ? { origin: this.#origin } : {};
   }
 }
 

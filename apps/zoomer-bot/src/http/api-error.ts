@@ -39,17 +39,6 @@ export class ApiError extends Error {
   }
 }
 
-/** Retry-After as seconds or an HTTP date, or retry-after-ms; undefined when absent or unreadable. */
-export function retryAfterMs(headers: Headers, nowMs: number = Date.now()): number | undefined {
-  const milliseconds = headers.get("retry-after-ms");
-  if (milliseconds !== null && /^\d+(\.\d+)?$/.test(milliseconds.trim())) return Math.ceil(Number(milliseconds));
-  const value = headers.get("retry-after")?.trim();
-  if (value === undefined || value === "") return undefined;
-  if (/^\d+(\.\d+)?$/.test(value)) return Math.ceil(Number(value) * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
-}
-
 /** An ApiError for a fetch that never got an answer. */
 export function networkError(api: string, error: unknown): ApiError {
   const cause = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);

@@ -3,7 +3,9 @@
  * answer validated with zod, and every failure as an ApiError.
  */
 import type { z } from "zod";
-import { ApiError, networkError, retryAfterMs } from "./api-error.js";
+import { retryAfterMs } from "../shared/http/retry.js";
+import { withDeadline } from "../shared/http/sleep.js";
+import { ApiError, networkError } from "./api-error.js";
 
 export type Fetch = typeof globalThis.fetch;
 
@@ -34,8 +36,7 @@ async function readBody(response: Response): Promise<unknown> {
 }
 
 export async function requestJson<S extends z.ZodType>(request: JsonRequest, schema: S, errors: ErrorReader): Promise<z.output<S>> {
-  const deadline = AbortSignal.timeout(request.timeoutMs);
-  const signal = request.signal ? AbortSignal.any([request.signal, deadline]) : deadline;
+  const signal = withDeadline(request.signal, request.timeoutMs);
   let response: Response;
   let body: unknown;
   try {

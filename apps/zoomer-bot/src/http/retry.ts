@@ -2,15 +2,12 @@
  * Retries with exponential backoff for calls that may fail for a while (rate
  * limits, overload, outages). No jitter: one worker, no herd to spread.
  */
+import { backoffMs, type Backoff } from "../shared/http/retry.js";
 import { ApiError } from "./api-error.js";
 
-export interface RetryPolicy {
+export interface RetryPolicy extends Backoff {
   /** Tries in all, the first included. */
   readonly attempts: number;
-  /** Wait before the second try; doubles each time. */
-  readonly baseDelayMs: number;
-  /** Longest wait between two tries, Retry-After included. */
-  readonly maxDelayMs: number;
 }
 
 export interface RetryHooks {
@@ -34,9 +31,9 @@ export class RetriesExhausted extends Error {
   }
 }
 
+/** The backoff, or the API's Retry-After when longer; never more than maxDelayMs. */
 export function backoffDelay(policy: RetryPolicy, attempt: number, error: ApiError): number {
-  const exponential = policy.baseDelayMs * 2 ** (attempt - 1);
-  return Math.min(policy.maxDelayMs, Math.max(exponential, error.retryAfterMs ?? 0));
+  return Math.min(policy.maxDelayMs, Math.max(backoffMs(policy, attempt), error.retryAfterMs ?? 0));
 }
 
 /**
@@ -56,20 +53,4 @@ export async function withRetries<T>(operation: (attempt: number) => Promise<T>,
       await hooks.sleep(delayMs, hooks.signal);
     }
   }
-}
-
-/** A sleep that an AbortSignal cuts short (rejecting with its reason). */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason as Error);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason as Error);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }

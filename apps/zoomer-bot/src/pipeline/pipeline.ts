@@ -14,6 +14,7 @@ import { fromMarkup, plainText, toMarkup, trimFormatted } from "../formatting/ma
 import { ApiError } from "../http/api-error.js";
 import { RetriesExhausted, withRetries, type RetryPolicy } from "../http/retry.js";
 import { PairStore } from "../memory/pairs.js";
+import { inTransaction } from "../shared/postgres.js";
 import type { Recollection, TranslationMemory } from "../memory/translation-memory.js";
 import type { AnthropicClient } from "../translation/anthropic.js";
 import type { EmbeddingsClient } from "../translation/embeddings.js";
@@ -164,28 +165,18 @@ export class Pipeline {
     }
 
     const markup = toMarkup(translation);
-    const client = await this.#options.pool.connect();
-    let pairId: number | undefined;
-    try {
-      await client.query("BEGIN");
+    const pairId = await inTransaction(this.#options.pool, async (client) => {
       await new ProcessedMessages(client).translated(row, markup, attempts);
-      if (embedding !== undefined) {
-        pairId = await new PairStore(client).insert({
-          sourceChannelId: row.channelId,
-          sourceMessageId: row.messageId,
-          sourceText: row.sourceText,
-          translationText: markup,
-          embedding,
-          embeddingModel: this.#options.memory.model,
-        });
-      }
-      await client.query("COMMIT");
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+      if (embedding === undefined) return undefined;
+      return new PairStore(client).insert({
+        sourceChannelId: row.channelId,
+        sourceMessageId: row.messageId,
+        sourceText: row.sourceText,
+        translationText: markup,
+        embedding,
+        embeddingModel: this.#options.memory.model,
+      });
+    });
     if (pairId !== undefined && embedding !== undefined) {
       this.#options.memory.stored({ id: pairId, embedding });
       logger.info({ ...context, event: "pair_saved", pairId }, "pair saved");

@@ -5,7 +5,7 @@
  * (`{"type":"error","error":{"type","message"}}`, `request-id` header, 529
  * overloaded, 429 with retry-after), and GET /v1/models/{id}.
  */
-import { FakeApi, type Fault, type RecordedRequest, type Reply } from "./fake-http.js";
+import { FakeApi, type Fault, type RecordedRequest, type Reply } from "../kit/fake-api.js";
 
 export const ANTHROPIC_KEY = "sk-ant-test-key-0123456789";
 
@@ -49,7 +49,7 @@ export class FakeAnthropic extends FakeApi {
     return { type: "error", error: { type: fault.type, message: fault.message ?? fault.type.replace(/_/g, " ") } };
   }
 
-  protected handle(request: RecordedRequest): Reply {
+  protected answer(request: RecordedRequest): Reply {
     if (request.headers["x-api-key"] !== ANTHROPIC_KEY) return this.#error(401, "authentication_error", "invalid x-api-key");
     if (request.headers["anthropic-version"] === undefined) return this.#error(400, "invalid_request_error", "anthropic-version: header is required");
     const model = /^\/v1\/models\/(.+)$/.exec(request.path);

@@ -6,7 +6,8 @@
  * the text, else from a hashed bag of words (similar words, similar vectors).
  */
 import { createHash } from "node:crypto";
-import { FakeApi, type Fault, type RecordedRequest, type Reply } from "./fake-http.js";
+import { FakeApi, type Fault, type RecordedRequest, type Reply } from "../kit/fake-api.js";
+import { hasApiKey, invalidApiKey, invalidUrl, openAiError } from "../kit/openai.js";
 
 export const OPENAI_KEY = "sk-test-openai-key-0123456789";
 export const DIMENSIONS = 32;
@@ -39,18 +40,16 @@ export class FakeEmbeddings extends FakeApi {
   }
 
   protected errorBody(fault: Fault): unknown {
-    return { error: { message: fault.message ?? fault.type, type: fault.type, param: null, code: fault.type } };
+    return openAiError(fault.message ?? fault.type, fault.type, fault.type);
   }
 
-  protected handle(request: RecordedRequest): Reply {
-    if (request.headers.authorization !== `Bearer ${OPENAI_KEY}`) {
-      return { status: 401, body: this.errorBody({ status: 401, type: "invalid_api_key", message: "Incorrect API key provided" }) };
-    }
-    if (request.method !== "POST" || request.path !== "/v1/embeddings") return { status: 404, body: this.errorBody({ status: 404, type: "not_found", message: "Not found" }) };
+  protected answer(request: RecordedRequest): Reply {
+    if (!hasApiKey(request.headers, OPENAI_KEY)) return { status: 401, body: invalidApiKey(request.headers) };
+    if (request.method !== "POST" || request.path !== "/v1/embeddings") return { status: 404, body: invalidUrl(request.method, request.path) };
     const body = request.body as { model?: unknown; input?: unknown };
     const inputs = typeof body.input === "string" ? [body.input] : body.input;
     if (typeof body.model !== "string" || !Array.isArray(inputs) || inputs.some((input) => typeof input !== "string" || input === "")) {
-      return { status: 400, body: this.errorBody({ status: 400, type: "invalid_request_error", message: "'input' must be a non-empty string or array of strings" }) };
+      return { status: 400, body: openAiError("'input' must be a non-empty string or array of strings", "invalid_request_error") };
     }
     const data = (inputs as string[]).map((input, index) => ({ object: "embedding", index, embedding: this.vectors.get(input) ?? bagOfWords(input) }));
     return { status: 200, body: { object: "list", data, model: body.model, usage: { prompt_tokens: 8, total_tokens: 8 } } };

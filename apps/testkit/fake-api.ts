@@ -1,16 +1,18 @@
 /**
- * The part every fake API shares: a real HTTP server on loopback, recorded
- * requests, and scripted faults (the next N requests to a path answer with a
- * status, an error body and optional Retry-After) or a stall.
+ * A fake JSON API on loopback with what tests steer in every such fake:
+ * recorded requests, scripted faults (the next N requests to a path answer
+ * with a status, the API's error body and optional Retry-After) and stalls.
+ * A fake names its error body and request-id header and answers the rest.
  */
 import { randomBytes } from "node:crypto";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { FakeHttpServer, readBody, sendJson } from "./fake-server.js";
 
 export interface RecordedRequest {
   readonly method: string;
   readonly path: string;
   readonly headers: IncomingMessage["headers"];
+  /** Parsed JSON, else the text; undefined when empty. */
   readonly body: unknown;
 }
 
@@ -28,35 +30,10 @@ export interface Reply {
   readonly headers?: Record<string, string>;
 }
 
-export abstract class FakeApi {
+export abstract class FakeApi extends FakeHttpServer {
   readonly requests: RecordedRequest[] = [];
-  readonly #server: Server;
   readonly #faults = new Map<string, Fault[]>();
-  #stalled = new Set<string>();
-  #url = "";
-
-  protected constructor() {
-    this.#server = createServer((request, response) => {
-      this.#receive(request, response).catch((error: unknown) => {
-        response.writeHead(500, { "content-type": "application/json" });
-        response.end(JSON.stringify({ error: { type: "fake_bug", message: String(error) } }));
-      });
-    });
-  }
-
-  protected async listen(): Promise<void> {
-    await new Promise<void>((resolve) => this.#server.listen(0, "127.0.0.1", resolve));
-    this.#url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
-  }
-
-  get origin(): string {
-    return this.#url;
-  }
-
-  async close(): Promise<void> {
-    this.#server.closeAllConnections();
-    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
-  }
+  readonly #stalled = new Set<string>();
 
   /** The next `count` requests to `path` answer with `fault`. */
   failNext(path: string, fault: Fault, count = 1): void {
@@ -79,12 +56,10 @@ export abstract class FakeApi {
   /** The API's error body for a fault. */
   protected abstract errorBody(fault: Fault): unknown;
   protected abstract readonly requestIdHeader: string;
-  protected abstract handle(request: RecordedRequest): Reply;
+  protected abstract answer(request: RecordedRequest): Reply;
 
-  async #receive(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    const text = Buffer.concat(chunks).toString("utf8");
+  protected override async serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const text = await readBody(request);
     let body: unknown = undefined;
     if (text !== "") {
       try {
@@ -93,7 +68,7 @@ export abstract class FakeApi {
         body = text;
       }
     }
-    const path = (request.url ?? "/").split("?")[0]!;
+    const path = (request.url ?? "/").split("?")[0] ?? "/";
     const recorded: RecordedRequest = { method: request.method ?? "GET", path, headers: request.headers, body };
     this.requests.push(recorded);
     if (this.#stalled.has(path)) return; // the client's deadline or abort ends it
@@ -101,8 +76,7 @@ export abstract class FakeApi {
     const fault = this.#faults.get(path)?.shift();
     const reply: Reply = fault
       ? { status: fault.status, body: this.errorBody(fault), headers: fault.retryAfter !== undefined ? { "retry-after": String(fault.retryAfter) } : {} }
-      : this.handle(recorded);
-    response.writeHead(reply.status, { "content-type": "application/json", [this.requestIdHeader]: requestId, ...reply.headers });
-    response.end(JSON.stringify(reply.body));
+      : this.answer(recorded);
+    sendJson(response, reply.status, reply.body, { [this.requestIdHeader]: requestId, ...reply.headers });
   }
 }

@@ -1,0 +1,10 @@
+/** The vitest settings every app's suite runs with (its vitest.config.ts passes them to defineConfig). */
+export const appTestConfig = {
+  // src/shared and test/kit are links to apps/shared and apps/testkit: resolve their imports from this app's node_modules.
+  resolve: { preserveSymlinks: true },
+  test: {
+    include: ["test/**/*.test.ts"],
+    testTimeout: 20_000,
+    hookTimeout: 60_000,
+  },
+};
