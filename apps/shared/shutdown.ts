@@ -18,6 +18,11 @@ export interface ShutdownOptions {
   readonly deadlineMs?: number;
 }
 
+/** Exits once what the process wrote to stdout has been handed on (a pipe takes it asynchronously). */
+function exitAfterOutput(code: number): void {
+  process.stdout.write("", () => process.exit(code));
+}
+
 export function onShutdown(stop: (signal: string) => Promise<void>, options: ShutdownOptions): void {
   const { logger } = options;
   const deadlineMs = options.deadlineMs ?? SHUTDOWN_DEADLINE_MS;
@@ -34,11 +39,11 @@ export function onShutdown(stop: (signal: string) => Promise<void>, options: Shu
     stop(signal).then(
       () => {
         logger.info("shut down cleanly");
-        process.exit(0);
+        exitAfterOutput(0);
       },
       (error: unknown) => {
         logger.error({ err: error }, "shutdown failed");
-        process.exit(1);
+        exitAfterOutput(1);
       },
     );
   };
