@@ -27,6 +27,10 @@ afterAll(async () => {
   process.env = savedEnv;
 });
 beforeEach(() => {
+  // Settings one test changes (deadline, attempts) must not reach the next.
+  for (const key of Object.keys(process.env)) {
+    if (key.startsWith("FLEET_HEROKU_") && !(key in savedEnv)) delete process.env[key];
+  }
   Object.assign(process.env, heroku.env, FAST_ENV);
   heroku.faults.clear();
   heroku.clearRequests();
@@ -98,9 +102,11 @@ describe("retries", () => {
   });
 
   it("retries a connection reset and a timeout", async () => {
-    process.env.FLEET_HEROKU_REQUEST_TIMEOUT_MS = "100";
+    // A timeout far above a normal answer's time even on a loaded machine, so
+    // only the slow fault times out.
+    process.env.FLEET_HEROKU_REQUEST_TIMEOUT_MS = "1000";
     heroku.faults.queue(["drop", "slow"], { path: "/apps/retry-app" });
-    heroku.faults.active.forEach((rule) => Object.assign(rule, { delayMs: 400 }));
+    heroku.faults.active.forEach((rule) => Object.assign(rule, { delayMs: 4000 }));
     await expect(herokuClient().get("/apps/retry-app", appSchema())).resolves.toMatchObject({ name: "retry-app" });
     expect(herokuStats().retries).toBe(2);
   });
