@@ -6,7 +6,7 @@ import type { AppSpec, EnvSchema } from "./app-spec";
 import type { AppOverride, Tier } from "./config-schema";
 import type { VarModel } from "./environment-model";
 import type { Problems } from "./problems";
-import { secretLooking } from "./secret-looking";
+import { alsoCredential, ROTATE_IT, secretLooking } from "./secret-looking";
 import { configRmCommand, configSetCommand } from "./stack-command";
 import { DATABASE_VARS, DYNO_METADATA_VARS, HEROKU_VARS, ownerOf, PREVIOUS_SUFFIX, REDIS_VARS } from "./variable-owners";
 
@@ -172,19 +172,17 @@ function checkDeclarations(ctx: VarContext, problems: Problems): void {
   }
   for (const name of Object.keys(override.config ?? {})) {
     const setting = `fleet:apps.${app}.config.${name}`;
+    const value = override.config?.[name] ?? "";
+    const credential = alsoCredential(ctx.secretConfig ? "" : value);
     if (!reads.has(name)) {
-      problems.add(setting, `is not a variable ${app} reads${suggest(name, reads)}`, `remove it from Pulumi.${stack}.yaml`);
+      problems.add(setting, `is not a variable ${app} reads${suggest(name, reads)}${credential.what}`, `remove it from Pulumi.${stack}.yaml${credential.fix}`);
       continue;
     }
     const owner = ownerOf(spec, name, stack, ctx.addonVars);
-    const value = override.config?.[name] ?? "";
     const looks = ctx.secretConfig ? undefined : secretLooking(value);
     if (owner) {
-      problems.add(
-        setting,
-        `cannot be set here: ${owner.owner}, so this value would be ignored${looks ? `; it also looks like a credential (${looks}) stored in plaintext` : ""}`,
-        [configRmCommand(stack, setting, { path: true }), owner.instead].filter(Boolean).join("; "),
-      );
+      const fix = [configRmCommand(stack, setting, { path: true }), owner.instead].filter(Boolean).join("; ");
+      problems.add(setting, `cannot be set here: ${owner.owner}, so this value would be ignored${credential.what}`, fix.endsWith(ROTATE_IT) ? fix : `${fix}${credential.fix}`);
     } else if (looks) {
       reportPlainCredential(stack, app, name, looks, problems);
     }
@@ -217,7 +215,7 @@ export function reportPlainCredential(stack: string, app: string, name: string, 
   problems.add(
     setting,
     `looks like a credential (${looks}) stored in plaintext in Pulumi.${stack}.yaml`,
-    `store it encrypted: ${configSetCommand(stack, setting, "<value>", { secret: true, path: true })}; rotate it at its issuer if the file was ever shared`,
+    `store it encrypted: ${configSetCommand(stack, setting, "<value>", { secret: true, path: true })}; ${ROTATE_IT}`,
   );
 }
 

@@ -16,8 +16,9 @@ import { isOptional, reportPlainCredential, resolveVars } from "./env-vars";
 import { resolveExtraAddons } from "./extra-addons";
 import { Problems, type Problem } from "./problems";
 import { checkPromoteTo, pipelineFor } from "./promotion";
-import { secretLooking } from "./secret-looking";
+import { alsoCredential, secretLooking } from "./secret-looking";
 import { resolveSmokeCheck } from "./smoke-check";
+import { configRmCommand } from "./stack-command";
 import { configSetCommand, parseStackConfig, type ParsedStackConfig, type RawConfig } from "./stack-config";
 import { isProductionName, TIER_DEFAULTS, type TierDefaults } from "./tiers";
 import { checkWrittenValues } from "./written-values";
@@ -253,7 +254,8 @@ function reportPlaintextAppKeys(stack: string, parsed: ParsedStackConfig, specBy
     if (app !== undefined && specByName.has(app)) {
       problems.add(key, "is a secret stored in plaintext", configSetCommand(stack, key, "<value>", { secret: true }));
     } else {
-      problems.add(key, `is in namespace '${app}', which is neither fleet, a provider nor an app`, `pulumi config rm ${key} --stack ${stack}`);
+      const credential = alsoCredential(parsed.appSecrets.get(app ?? "")?.get(key.slice(key.indexOf(":") + 1)) ?? "");
+      problems.add(key, `is in namespace '${app}', which is neither fleet, a provider nor an app${credential.what}`, `${configRmCommand(stack, key)}${credential.fix}`);
     }
   }
   for (const app of parsed.appSecrets.keys()) {

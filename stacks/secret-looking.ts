@@ -36,3 +36,18 @@ export function stringLeaves(value: unknown, path = ""): { path: string; value: 
   }
   return [];
 }
+
+/** The advice every refusal of a plain credential ends with. */
+export const ROTATE_IT = "rotate it at its issuer if the file was ever shared";
+
+/**
+ * What a refusal adds when the refused value also looks like a credential: the
+ * operator removes the value either way, but a credential that sat in the file
+ * must also be rotated. Never the value itself.
+ */
+export function alsoCredential(value: string): { what: string; fix: string } {
+  const looks = secretLooking(value);
+  return looks
+    ? { what: `; it also looks like a credential (${looks}) stored in plaintext`, fix: `; ${ROTATE_IT}` }
+    : { what: "", fix: "" };
+}

@@ -10,7 +10,7 @@ import { issuePath, wordsForIssue } from "./config-issues";
 import { FLEET_KEY_KINDS, FLEET_SECRET_KEYS, type StackConfig } from "./config-schema";
 import { parseLeniently, type SetAside } from "./lenient-parse";
 import { Problems } from "./problems";
-import { secretLooking, stringLeaves } from "./secret-looking";
+import { alsoCredential, ROTATE_IT, secretLooking, stringLeaves } from "./secret-looking";
 import { configRmCommand, configSetCommand, PROJECT } from "./stack-command";
 import { tierSuggestedBy } from "./tiers";
 
@@ -80,7 +80,12 @@ export function parseStackConfig(stack: string, raw: RawConfig, problems: Proble
         if (isSecret) secretSettings.add(key);
         else reportSecretLooking(stack, key, fleet[key], problems);
       } else {
-        problems.add(fullKey, "is not a fleet setting", `remove it from Pulumi.${stack}.yaml; fleet reads ${Object.keys(FLEET_KEY_KINDS).map((k) => `fleet:${k}`).join(", ")}`);
+        const credential = alsoCredential(isSecret ? "" : text);
+        problems.add(
+          fullKey,
+          `is not a fleet setting${credential.what}`,
+          `remove it from Pulumi.${stack}.yaml${credential.fix}; fleet reads ${Object.keys(FLEET_KEY_KINDS).map((k) => `fleet:${k}`).join(", ")}`,
+        );
       }
       continue;
     }
@@ -147,7 +152,7 @@ function reportSecretLooking(stack: string, key: string, value: unknown, problem
     problems.add(
       full,
       `looks like a credential (${looks}) stored in plaintext in Pulumi.${stack}.yaml`,
-      `remove it (${configRmCommand(stack, full, { path: path !== key })}): fleet:${key} holds no credential; rotate it at its issuer if the file was ever shared`,
+      `remove it (${configRmCommand(stack, full, { path: path !== key })}): fleet:${key} holds no credential; ${ROTATE_IT}`,
     );
   }
 }
@@ -155,7 +160,7 @@ function reportSecretLooking(stack: string, key: string, value: unknown, problem
 function reportPlaintextProviderSecret(stack: string, key: string, text: string, problems: Problems): void {
   const looks = PROVIDER_CREDENTIALS.has(key) ? "a provider credential" : secretLooking(text);
   if (!looks) return;
-  problems.add(key, `is ${looks} stored in plaintext`, `${configSetCommand(stack, key, "<value>", { secret: true })}; rotate it at its issuer if the file was ever shared`);
+  problems.add(key, `is ${looks} stored in plaintext`, `${configSetCommand(stack, key, "<value>", { secret: true })}; ${ROTATE_IT}`);
 }
 
 function parseSecretMap(stack: string, key: string, text: string, isSecret: boolean, problems: Problems): Map<string, string> {

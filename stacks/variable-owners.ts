@@ -6,6 +6,7 @@
  * override would otherwise be ignored, or put a credential in plain text.
  */
 import type { AppSpec } from "./app-spec";
+import { ROTATE_IT } from "./secret-looking";
 import { configSetCommand } from "./stack-command";
 
 /** Set by Heroku itself on every dyno, or by the Node.js buildpack. */
@@ -75,7 +76,7 @@ export function ownerOf(spec: AppSpec, name: string, stack: string, addonVars?: 
   if (spec.providedSecrets?.[name]) {
     return {
       owner: `it is a secret the operator provides as ${app}:${name}`,
-      instead: `store it encrypted: ${configSetCommand(stack, `${app}:${name}`, "<value>", { secret: true })}; rotate it at its issuer if the file was ever shared`,
+      instead: `store it encrypted: ${configSetCommand(stack, `${app}:${name}`, "<value>", { secret: true })}; ${ROTATE_IT}`,
     };
   }
   return undefined;

@@ -178,6 +178,45 @@ describe("accepted although harmful, now refused", () => {
     for (const secret of [key, "hunter22", "plain-cloudflare-token"]) expect(text.stderr).not.toContain(secret);
   });
 
+  it("a credential in plain text under a name fleet does not know: refused as a credential too, never repeated", async () => {
+    const token = "ghp_Zx81QmT0aBcDeFgHiJkLmNoPqRsTuV";
+    const url = "postgres://app:pa55word-Zx81@db.example.net/app";
+    const config = committed("staging");
+    apps(config)["threads-web"] = { config: { GITHUB_TOKEN: token } };
+    apps(config)["steam-reviews"] = { ...apps(config)["steam-reviews"], config: { DATABASE_URL: url } };
+    config["fleet:githubToken"] = token;
+    config["github:token"] = token;
+    writeStack("stray", config);
+    const run = await plan("--stack", "stray", "--dir", dir, "--json");
+    expect(run.code).toBe(1);
+    for (const secret of [token, "pa55word-Zx81"]) expect(run.stdout).not.toContain(secret);
+    const problems = (JSON.parse(run.stdout) as RejectedPlan).problems;
+    const byWhere = Object.fromEntries(problems.map((p) => [p.where, p]));
+    expect(Object.keys(byWhere).sort()).toEqual([
+      "fleet:apps.steam-reviews.config.DATABASE_URL",
+      "fleet:apps.threads-web.config.GITHUB_TOKEN",
+      "fleet:githubToken",
+      "github:token",
+    ]);
+    expect(byWhere["fleet:apps.threads-web.config.GITHUB_TOKEN"]).toEqual({
+      where: "fleet:apps.threads-web.config.GITHUB_TOKEN",
+      what: "is not a variable threads-web reads; it also looks like a credential (a GitHub token) stored in plaintext",
+      fix: "remove it from Pulumi.stray.yaml; rotate it at its issuer if the file was ever shared",
+    });
+    expect(byWhere["fleet:apps.steam-reviews.config.DATABASE_URL"]).toEqual({
+      where: "fleet:apps.steam-reviews.config.DATABASE_URL",
+      what: "cannot be set here: the database fleet attaches sets it, so this value would be ignored; it also looks like a credential (a URL with a password in it) stored in plaintext",
+      fix: "pulumi config rm --path 'fleet:apps.steam-reviews.config.DATABASE_URL' --stack stray; choose the database with fleet:apps.steam-reviews.database and fleet:databases; rotate it at its issuer if the file was ever shared",
+    });
+    expect(byWhere["fleet:githubToken"]!.what).toBe("is not a fleet setting; it also looks like a credential (a GitHub token) stored in plaintext");
+    expect(byWhere["fleet:githubToken"]!.fix).toMatch(/^remove it from Pulumi\.stray\.yaml; rotate it at its issuer if the file was ever shared; fleet reads /);
+    expect(byWhere["github:token"]).toEqual({
+      where: "github:token",
+      what: "is in namespace 'github', which is neither fleet, a provider nor an app; it also looks like a credential (a GitHub token) stored in plaintext",
+      fix: "pulumi config rm github:token --stack stray; rotate it at its issuer if the file was ever shared",
+    });
+  });
+
   it("a production-named stack on the staging tier", async () => {
     const config = committed("production");
     config["fleet:tier"] = "staging";
