@@ -16,6 +16,7 @@ import { parse } from "yaml";
 import { z } from "zod";
 import { PROJECT_ROOT } from "../harness/program";
 import { availableStacks } from "../../scripts/lib/stack-files";
+import { decideIssue, issueMarker, openIssueSchema } from "../../scripts/lib/drift/issue";
 
 const stepSchema = z.object({ name: z.string().optional(), id: z.string().optional(), uses: z.string().optional(), run: z.string().optional(), if: z.string().optional(), with: z.record(z.string(), z.unknown()).optional(), env: z.record(z.string(), z.unknown()).optional() }).loose();
 const jobSchema = z
@@ -196,7 +197,7 @@ describe("drift.yml", () => {
     writeFileSync(path.join(dir, name), `#!/usr/bin/env bash\n${script}\n`);
     chmodSync(path.join(dir, name), 0o755);
   };
-  function runStep(step: Step, env: Record<string, string>, stubs: Record<string, string> = {}): { code: number; outputs: string; stdout: string; calls: string } {
+  function runStep(step: Step, env: Record<string, string>, stubs: Record<string, string> = {}): { code: number; outputs: string; stdout: string; stderr: string; calls: string; dir: string } {
     const dir = mkdtempSync(path.join(tmpdir(), "fleet-wf-"));
     const bin = path.join(dir, "bin");
     mkdirSync(bin);
@@ -210,7 +211,7 @@ describe("drift.yml", () => {
       env: { PATH: `${bin}:${process.env["PATH"]}`, GITHUB_OUTPUT: output, GITHUB_REPOSITORY: "acme/fleet", STACK: "production", ...env },
       encoding: "utf8",
     });
-    return { code: result.status ?? -1, outputs: readFileSync(output, "utf8"), stdout: result.stdout, calls: readFileSync(calls, "utf8") };
+    return { code: result.status ?? -1, outputs: readFileSync(output, "utf8"), stdout: result.stdout, stderr: result.stderr, calls: readFileSync(calls, "utf8"), dir };
   }
 
   it.each([
@@ -253,12 +254,32 @@ describe("drift.yml", () => {
       [{ action: "none", reason: "no drift" }, /^(?![\s\S]*gh issue (create|edit|close))/],
     ];
     for (const [decision, expected] of decisions) {
-      const r = runStep(step, { PREVIEW_EXIT: "0", RUN_URL: "https://ci/run", GH_TOKEN: "t" }, { gh: "echo '[]'", npm: `echo '${JSON.stringify(decision)}'` });
+      const r = runStep(step, { PREVIEW_EXIT: "0", RUN_URL: "https://ci/run", GH_TOKEN: "t" }, { gh: "", npm: `echo '${JSON.stringify(decision)}'` });
       expect(r.code, JSON.stringify(decision)).toBe(0);
       expect(r.calls).toMatch(expected);
       expect(r.calls).toContain("npm run -s drift:issue -- --stack production --issues open-issues.json --report drift.json --preview-exit 0 --run-url https://ci/run");
     }
-    expect(runStep(step, { PREVIEW_EXIT: "0" }, { gh: "echo '[]'", npm: `echo '{"action":"explode"}'` }).code).toBe(1);
+    expect(runStep(step, { PREVIEW_EXIT: "0" }, { gh: "", npm: `echo '{"action":"explode"}'` }).code).toBe(1);
+  });
+
+  it.skipIf(!hasJq)("the issue step reads every open drift issue, page by page, and a failed listing stops it", () => {
+    const step = stepNamed(job, /drift issue/);
+    // What `gh api --paginate --jq` prints: one object per line over every page; the stack's issue is on the second page.
+    const listed = Array.from({ length: 150 }, (_, i) => ({ number: i + 1, title: `Issue ${i + 1}`, body: i === 149 ? `${issueMarker("production")}\nold` : "other" }));
+    const lines = path.join(mkdtempSync(path.join(tmpdir(), "fleet-wf-issues-")), "lines.json");
+    writeFileSync(lines, `${listed.map((i) => JSON.stringify(i)).join("\n")}\n`);
+    const gh = `if [ "$1" = api ]; then cat '${lines}'; fi`;
+    const r = runStep(step, { PREVIEW_EXIT: "0", RUN_URL: "https://ci/run" }, { gh, npm: `cp open-issues.json seen.json; echo '{"action":"none","reason":"r"}'` });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.calls).toMatch(/^gh api --paginate repos\/acme\/fleet\/issues\?state=open&labels=drift&per_page=100 --jq .*select\(\.pull_request == null\)/m);
+    const seen = openIssueSchema.parse(JSON.parse(readFileSync(path.join(r.dir, "seen.json"), "utf8")));
+    expect(seen.map((i) => i.number)).toEqual(listed.map((i) => i.number));
+    const clean = { version: 1 as const, stack: "production", apps: [], count: 0, drift: false };
+    expect(decideIssue({ stack: "production", report: clean, previewExit: 0 }, seen)).toMatchObject({ action: "close", number: 150 });
+
+    const failed = runStep(step, { PREVIEW_EXIT: "0" }, { gh: `if [ "$1" = api ]; then exit 4; fi`, npm: `echo '{"action":"none","reason":"r"}'` });
+    expect(failed.code).toBe(4);
+    expect(failed.calls).not.toContain("npm run");
   });
 });
 
