@@ -70,6 +70,29 @@ const usesPulumi = (job: Job): boolean => job.steps.some((s) => s.uses?.startsWi
 const changesStacks = (job: Job): boolean => job.steps.some((s) => s.with?.["command"] === "up" || /pulumi (up|destroy)\b/.test(s.run ?? ""));
 const concurrencyOf = (w: Workflow) => (typeof w.concurrency === "string" ? { group: w.concurrency, "cancel-in-progress": false } : w.concurrency);
 
+// The steps' shell, run as the runner does (bash -e -o pipefail), with stand-ins on PATH.
+const stub = (dir: string, name: string, script: string): void => {
+  writeFileSync(path.join(dir, name), `#!/usr/bin/env bash\n${script}\n`);
+  chmodSync(path.join(dir, name), 0o755);
+};
+function runStep(step: Step, env: Record<string, string>, stubs: Record<string, string> = {}): { code: number; outputs: string; stdout: string; stderr: string; calls: string; dir: string } {
+  const dir = mkdtempSync(path.join(tmpdir(), "fleet-wf-"));
+  const bin = path.join(dir, "bin");
+  mkdirSync(bin);
+  const calls = path.join(dir, "calls.log");
+  writeFileSync(calls, "");
+  for (const [name, script] of Object.entries(stubs)) stub(bin, name, `echo "${name} $*" >> "${calls}"\n${script}`);
+  const output = path.join(dir, "output");
+  writeFileSync(output, "");
+  const result = spawnSync("bash", ["--noprofile", "--norc", "-e", "-o", "pipefail", "-c", step.run!], {
+    cwd: dir,
+    env: { PATH: `${bin}:${process.env["PATH"]}`, GITHUB_OUTPUT: output, GITHUB_REPOSITORY: "acme/fleet", STACK: "production", ...env },
+    encoding: "utf8",
+  });
+  return { code: result.status ?? -1, outputs: readFileSync(output, "utf8"), stdout: result.stdout, stderr: result.stderr, calls: readFileSync(calls, "utf8"), dir };
+}
+const hasJq = spawnSync("jq", ["--version"]).status === 0;
+
 describe.each(FILES)("%s (rules every workflow keeps)", (file) => {
   const w = wf(file);
 
@@ -167,6 +190,32 @@ describe("review.yml", () => {
   it("destroys the stack and removes its state when the pull request closes", () => {
     expect(destroy.if).toBe("github.event.action == 'closed'");
     expect(runs(destroy)).toContain('pulumi destroy --stack "$STACK" --yes --remove');
+    // The project's program is not run by a destroy, but the CLI needs Pulumi.yaml: the generated copy sits beside it.
+    expect(runs(destroy)).toContain('npm run review-stack -- --pr "$PR" --out .');
+  });
+
+  it.skipIf(!hasJq)("the destroy step destroys and removes an existing stack, skips a missing one, and fails when the backend does", () => {
+    const step = stepNamed(destroy, /destroy the stack/);
+    const env = { STACK: "pr-42", PR: "42", GH_TOKEN: "t" };
+    const pulumi = (stacks: string, lsExit = 0, destroyExit = 0): string =>
+      `case "$1" in stack) echo '${stacks}'; exit ${lsExit} ;; destroy) exit ${destroyExit} ;; esac`;
+    for (const listed of ['[{"name":"pr-42"}]', '[{"name":"staging"},{"name":"acme/fleet/pr-42"}]']) {
+      const r = runStep(step, env, { pulumi: pulumi(listed), gh: "" });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.calls).toContain("pulumi destroy --stack pr-42 --yes --remove");
+      expect(r.calls).toMatch(/^gh pr comment 42 --repo acme\/fleet --body Review stack `pr-42` destroyed and its state removed\.$/m);
+    }
+    const missing = runStep(step, env, { pulumi: pulumi('[{"name":"pr-421"},{"name":"staging"}]'), gh: "" });
+    expect(missing).toMatchObject({ code: 0, stdout: expect.stringContaining("no stack pr-42: nothing to destroy") });
+    expect(missing.calls).not.toMatch(/pulumi destroy|gh pr comment/);
+
+    const unreachable = runStep(step, env, { pulumi: pulumi("", 255), gh: "" });
+    expect(unreachable.code).toBe(255);
+    expect(unreachable.calls).not.toMatch(/pulumi destroy|gh pr comment/);
+
+    const failed = runStep(step, env, { pulumi: pulumi('[{"name":"pr-42"}]', 0, 255), gh: "" });
+    expect(failed.code).toBe(255);
+    expect(failed.calls).not.toContain("gh pr comment");
   });
 });
 
@@ -191,28 +240,6 @@ describe("drift.yml", () => {
     expect(issue.env?.["GH_TOKEN"]).toBe("${{ github.token }}");
     expect(issue.run).toContain("npm run -s drift:issue --");
   });
-
-  // The steps' shell, run as the runner does (bash -e -o pipefail), with stand-ins on PATH.
-  const stub = (dir: string, name: string, script: string): void => {
-    writeFileSync(path.join(dir, name), `#!/usr/bin/env bash\n${script}\n`);
-    chmodSync(path.join(dir, name), 0o755);
-  };
-  function runStep(step: Step, env: Record<string, string>, stubs: Record<string, string> = {}): { code: number; outputs: string; stdout: string; stderr: string; calls: string; dir: string } {
-    const dir = mkdtempSync(path.join(tmpdir(), "fleet-wf-"));
-    const bin = path.join(dir, "bin");
-    mkdirSync(bin);
-    const calls = path.join(dir, "calls.log");
-    writeFileSync(calls, "");
-    for (const [name, script] of Object.entries(stubs)) stub(bin, name, `echo "${name} $*" >> "${calls}"\n${script}`);
-    const output = path.join(dir, "output");
-    writeFileSync(output, "");
-    const result = spawnSync("bash", ["--noprofile", "--norc", "-e", "-o", "pipefail", "-c", step.run!], {
-      cwd: dir,
-      env: { PATH: `${bin}:${process.env["PATH"]}`, GITHUB_OUTPUT: output, GITHUB_REPOSITORY: "acme/fleet", STACK: "production", ...env },
-      encoding: "utf8",
-    });
-    return { code: result.status ?? -1, outputs: readFileSync(output, "utf8"), stdout: result.stdout, stderr: result.stderr, calls: readFileSync(calls, "utf8"), dir };
-  }
 
   it.each([
     [0, "0"],
@@ -244,7 +271,6 @@ describe("drift.yml", () => {
     expect(runStep(stepNamed(job, /^result$/), { PREVIEW_EXIT: preview, DRIFT_EXIT: drift }).code).toBe(expected);
   });
 
-  const hasJq = spawnSync("jq", ["--version"]).status === 0;
   it.skipIf(!hasJq)("the issue step carries out each decision with gh (needs jq, as on GitHub's runners)", () => {
     const step = stepNamed(job, /drift issue/);
     const decisions: [object, RegExp][] = [
