@@ -187,6 +187,28 @@ describe("review.yml", () => {
     expect(stepNamed(deploy, /secrets the stack needs/).env?.["REVIEW_STACK_SECRETS"]).toBe("${{ secrets.REVIEW_STACK_SECRETS }}");
   });
 
+  it.skipIf(!hasJq)("the secrets step sets each secret the plan misses from REVIEW_STACK_SECRETS, masked and through stdin, and stops naming one it lacks", () => {
+    const step = stepNamed(deploy, /secrets the stack needs/);
+    const plan = JSON.stringify({ missingSecrets: [{ key: "euterpe:SPOTIFY_CLIENT_SECRET" }, { key: "zoomer-bot:BOT_TOKEN" }] });
+    const npm = `echo '${plan}'`;
+    const pulumi = 'echo "stdin=$(cat)" >> "$(dirname "$0")/../stdin.log"';
+    const provided = { "euterpe:SPOTIFY_CLIENT_SECRET": "spotify-sandbox-1", "zoomer-bot:BOT_TOKEN": "bot-sandbox-2", "other:UNUSED": "unused-3" };
+    const r = runStep(step, { STACK: "pr-42", REVIEW_STACK_SECRETS: JSON.stringify(provided) }, { npm, pulumi });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.calls).toContain("pulumi config set --secret euterpe:SPOTIFY_CLIENT_SECRET --stack pr-42");
+    expect(r.calls).toContain("pulumi config set --secret zoomer-bot:BOT_TOKEN --stack pr-42");
+    expect(r.calls).not.toMatch(/sandbox|unused-3/);
+    expect(readFileSync(path.join(r.dir, "stdin.log"), "utf8")).toBe("stdin=spotify-sandbox-1\nstdin=bot-sandbox-2\n");
+    expect(r.stdout).toBe("::add-mask::spotify-sandbox-1\n::add-mask::bot-sandbox-2\n");
+
+    const lacking = runStep(step, { STACK: "pr-42", REVIEW_STACK_SECRETS: JSON.stringify({ "euterpe:SPOTIFY_CLIENT_SECRET": "spotify-sandbox-1" }) }, { npm, pulumi });
+    expect(lacking.code).toBe(1);
+    expect(lacking.stdout).toContain("::error::review stacks need zoomer-bot:BOT_TOKEN: add it to the REVIEW_STACK_SECRETS secret of the review environment");
+    const unset = runStep(step, { STACK: "pr-42" }, { npm, pulumi });
+    expect(unset.code).toBe(1);
+    expect(unset.calls).not.toContain("pulumi config set");
+  });
+
   it("destroys the stack and removes its state when the pull request closes", () => {
     expect(destroy.if).toBe("github.event.action == 'closed'");
     expect(runs(destroy)).toContain('pulumi destroy --stack "$STACK" --yes --remove');
