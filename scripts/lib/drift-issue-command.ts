@@ -88,7 +88,7 @@ export async function runDriftIssue(argv: readonly string[], io: { stdout: (text
   let report: DriftReport | undefined;
   try {
     const parsed = openIssueSchema.safeParse(read(issuesFile, "--issues"));
-    if (!parsed.success) throw new Error(`--issues ${issuesFile} is not the list gh issue list --json number,title,body prints`);
+    if (!parsed.success) throw new Error(`--issues ${issuesFile} is not a JSON array of open issues ({number, title, body}), as the drift workflow writes it`);
     issues = parsed.data;
     if (reportFile !== undefined && fs.existsSync(reportFile) && fs.statSync(reportFile).size > 0) {
       const parsedReport = reportSchema.safeParse(read(reportFile, "--report"));
