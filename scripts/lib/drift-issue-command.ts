@@ -20,7 +20,7 @@ when its text changes and closed when no drift is left. A check that failed
 
 Options:
   --stack <name>        the stack
-  --issues <file>       open issues: gh issue list --state open --label drift --json number,title,body
+  --issues <file>       every open issue labelled drift (all pages), a JSON array of {number, title, body}
   --report <file>       npm run drift -- --json-out <file> (omit when the report failed)
   --preview-exit <code> exit status of pulumi preview --refresh --expect-no-changes (7 = drift)
   --run-url <url>       link to the workflow run, quoted in the issue
@@ -28,7 +28,27 @@ Options:
 
 Exit status: 0 decided; 2 bad arguments or unreadable files.`;
 
-const reportSchema = z.object({ version: z.literal(1), stack: z.string(), apps: z.array(z.unknown()), count: z.number(), drift: z.boolean() }).loose();
+const names = z.array(z.string());
+/** The report `npm run drift -- --json-out` writes (scripts/lib/drift/compare.ts), read back whole: the issue quotes its names. */
+const reportSchema = z.object({
+  version: z.literal(1),
+  stack: z.string(),
+  apps: z.array(
+    z.object({
+      app: z.string(),
+      herokuName: z.string(),
+      missing: z.boolean(),
+      configVars: names,
+      // JSON leaves out a plan or size that is undefined: read back as undefined.
+      addons: z.array(z.object({ name: z.string(), plan: z.string().optional(), attachment: z.string() }).transform((a) => ({ name: a.name, plan: a.plan, attachment: a.attachment }))),
+      domains: names,
+      drains: z.object({ unmanaged: z.number().int().nonnegative(), tokens: names }),
+      formation: z.array(z.object({ type: z.string(), quantity: z.number().int(), size: z.string().optional() }).transform((f) => ({ type: f.type, quantity: f.quantity, size: f.size }))),
+    }),
+  ),
+  count: z.number().int().nonnegative(),
+  drift: z.boolean(),
+}) satisfies z.ZodType<DriftReport>;
 
 export async function runDriftIssue(argv: readonly string[], io: { stdout: (text: string) => Promise<void>; stderr: (text: string) => void }): Promise<number> {
   let args;
@@ -68,12 +88,12 @@ export async function runDriftIssue(argv: readonly string[], io: { stdout: (text
   let report: DriftReport | undefined;
   try {
     const parsed = openIssueSchema.safeParse(read(issuesFile, "--issues"));
-    if (!parsed.success) throw new Error(`--issues ${issuesFile} is not the list gh issue list --json number,title,body prints`);
+    if (!parsed.success) throw new Error(`--issues ${issuesFile} is not a JSON array of open issues ({number, title, body}), as the drift workflow writes it`);
     issues = parsed.data;
     if (reportFile !== undefined && fs.existsSync(reportFile) && fs.statSync(reportFile).size > 0) {
       const parsedReport = reportSchema.safeParse(read(reportFile, "--report"));
       if (!parsedReport.success || parsedReport.data.stack !== stack) throw new Error(`--report ${reportFile} is not a drift report of stack ${stack}`);
-      report = parsedReport.data as unknown as DriftReport;
+      report = parsedReport.data;
     }
   } catch (e) {
     io.stderr(`drift:issue: ${e instanceof Error ? e.message : String(e)}\n`);

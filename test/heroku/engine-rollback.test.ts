@@ -1,7 +1,8 @@
 /**
  * Rollback through the engine: the Build's stub run in the SDK's
  * dynamic-provider host over gRPC. A pin is an update in place (no rebuild),
- * the plan shows it as one, and removing it is one too.
+ * the plan shows it as one, and removing it is one too; removing it once the
+ * source has moved on replaces the Build, which builds and releases that source.
  */
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -63,5 +64,29 @@ describe("a pinned Build through the engine", () => {
     expect((await build.up(bad)).op).toBe("update");
     expect(heroku.state.currentRelease("engine-pin")?.slugId).toBe(badSlug);
     expect(heroku.state.buildsOf("engine-pin")).toHaveLength(2);
+  });
+
+  it("removing a pin after the source moved on builds and releases the current source", async () => {
+    const appId = heroku.seed.app({ name: "engine-unpin" }).id;
+    const build = engine.resource(stub, "build", { type: "pulumi-nodejs:dynamic/heroku:Build" });
+    const at = async (name: string) => {
+      const dir = await source(name);
+      return { app: appId, sourceDir: dir, sourceSha256: (await packSource(dir)).sha256 };
+    };
+    await build.up(await at("good"));
+    const good = { slug: String(build.outputs["slugId"]), version: Number(build.outputs["releaseVersion"]) };
+    const bad = await at("bad");
+    await build.up(bad);
+    await build.up({ ...bad, pinnedRelease: good.version });
+    expect(heroku.state.currentRelease("engine-unpin")?.slugId).toBe(good.slug);
+
+    // The fix landed while pinned; the pin is removed in the same update.
+    const fixed = await at("fixed");
+    expect((await build.up(fixed)).op).toBe("replace");
+    const fixedSlug = String(build.outputs["slugId"]);
+    expect(fixedSlug).not.toBe(good.slug);
+    expect(heroku.state.currentRelease("engine-unpin")?.slugId).toBe(fixedSlug);
+    expect(build.outputs["pinnedRelease"]).toBeUndefined();
+    expect(heroku.state.buildsOf("engine-unpin")).toHaveLength(3);
   });
 });

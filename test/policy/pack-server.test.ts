@@ -1,17 +1,22 @@
 /**
- * The pack as the Pulumi CLI runs it: the SDK's policy runner
- * (`@pulumi/pulumi/cmd/run-policy-pack`, what the Node language host starts
- * for a local pack) in the pack's folder, dependencies from the project root,
- * serves the analyzer over gRPC. Through that server: the pack lists fleet's seven
+ * The pack as the Pulumi CLI runs it: the CLI reads policy/PulumiPolicy.yaml
+ * and, for the nodejs runtime, starts its `pulumi-analyzer-policy` shim in
+ * the pack's folder, which finds the SDK's policy runner
+ * (`@pulumi/pulumi/cmd/run-policy-pack`) with `node -e` and require.resolve
+ * and runs it there: dependencies from the project root. The runner serves
+ * the analyzer over gRPC. Through that server: the pack lists fleet's seven
  * policies, all mandatory, and AnalyzeStack over what the program registers
  * for a production configuration the rules refuse returns the violations —
  * secrets wrapped as the engine sends them, so the server's own unwrapping
  * is exercised.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { z } from "zod";
 import { PROJECT_ROOT, runProgram } from "../harness/program";
 import { outputs } from "../harness/service-outputs";
 import { completeConfig, editJson } from "../stacks/fixtures";
@@ -31,11 +36,21 @@ const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
 let pack: ChildProcess;
 let client: InstanceType<typeof analyzerRpc.AnalyzerClient>;
 
+const POLICY_DIR = path.join(PROJECT_ROOT, "policy");
+const BARE_ENV = { PATH: process.env["PATH"] ?? "", HOME: process.env["HOME"] ?? "" };
+
+/** What the CLI's `pulumi-analyzer-policy` shim runs in the pack's folder to find the runner: `node -e` and require.resolve. */
+function resolveFromPack(specifier: string): string {
+  const found = spawnSync(process.execPath, ["-e", `console.log(require.resolve(${JSON.stringify(specifier)}))`], { cwd: POLICY_DIR, env: BARE_ENV, encoding: "utf8" });
+  if (found.status !== 0) throw new Error(`${specifier} does not resolve from policy/ (run npm ci in the project root):\n${found.stderr}`);
+  return found.stdout.trim();
+}
+
 beforeAll(async () => {
-  const runner = nodeRequire.resolve("@pulumi/pulumi/cmd/run-policy-pack");
+  const runner = resolveFromPack("@pulumi/pulumi/cmd/run-policy-pack");
   pack = spawn(process.execPath, [runner, "127.0.0.1:1", "."], {
-    cwd: path.join(PROJECT_ROOT, "policy"),
-    env: { PATH: process.env["PATH"] ?? "", HOME: process.env["HOME"] ?? "" },
+    cwd: POLICY_DIR,
+    env: BARE_ENV,
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "";
@@ -69,6 +84,27 @@ function call<Req, Res>(method: (req: Req, meta: InstanceType<typeof grpc.Metada
 function engineValue(value: unknown, secret: boolean): unknown {
   return secret ? { [SECRET_SIG]: SECRET_VALUE, value } : value;
 }
+
+describe("the pack's folder, as `pulumi preview --policy-pack policy` reads it", () => {
+  const projectPackage = z.object({ dependencies: z.record(z.string(), z.string()) }).parse(JSON.parse(readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8")));
+
+  it("has a PulumiPolicy.yaml with the nodejs runtime and no runtime options, and a package.json whose main exists", () => {
+    const manifest = z.object({ runtime: z.union([z.string(), z.object({ name: z.string(), options: z.record(z.string(), z.unknown()).optional() })]), description: z.string().optional() }).loose();
+    const policyYaml = manifest.parse(parse(readFileSync(path.join(POLICY_DIR, "PulumiPolicy.yaml"), "utf8")));
+    expect(policyYaml.runtime === "nodejs" || (typeof policyYaml.runtime === "object" && policyYaml.runtime.name === "nodejs" && !policyYaml.runtime.options)).toBe(true);
+    const pkg = z.object({ name: z.string(), version: z.string(), main: z.string() }).loose().parse(JSON.parse(readFileSync(path.join(POLICY_DIR, "package.json"), "utf8")));
+    expect(pkg.version).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(existsSync(path.join(POLICY_DIR, pkg.main)), `policy/${pkg.main}`).toBe(true);
+  });
+
+  it("resolves the runner and every module the pack loads from the project's own install", () => {
+    const rootModules = path.join(PROJECT_ROOT, "node_modules") + path.sep;
+    for (const specifier of ["@pulumi/pulumi/cmd/run-policy-pack", "@pulumi/policy", "tsx/cjs/api", "zod"]) expect(resolveFromPack(specifier), specifier).toContain(rootModules);
+    const installed = (name: string): string => z.object({ version: z.string() }).loose().parse(JSON.parse(readFileSync(path.join(rootModules, name, "package.json"), "utf8"))).version;
+    // (@pulumi/policy writes its version with a leading v.)
+    for (const name of ["@pulumi/pulumi", "@pulumi/policy", "tsx"]) expect(installed(name).replace(/^v/, ""), name).toBe(projectPackage.dependencies[name]);
+  });
+});
 
 describe("the policy pack served over gRPC", () => {
   it("lists fleet's policies, all mandatory", async () => {

@@ -97,4 +97,18 @@ describe("npm run drift:issue", () => {
     expect((await run(["--stack", "production", "--issues", issues, "--preview-exit", "seven"])).code).toBe(2);
     expect((await run(["--help"])).out).toContain("Usage: npm run drift:issue");
   });
+
+  it("reads the report whole: one of another shape is refused, and what it adds beyond names never reaches the issue", async () => {
+    const issues = file("none.json", []);
+    const partial = file("partial.json", { version: 1, stack: "production", count: 1, drift: true, apps: [{ app: "shop", herokuName: "fleet-shop" }] });
+    const refused = await run(["--stack", "production", "--issues", issues, "--report", partial]);
+    expect(refused).toMatchObject({ code: 2, err: expect.stringContaining("is not a drift report of stack production") });
+
+    const [app] = report([drifted(["DEBUG"])]).apps;
+    const extra = file("extra.json", { version: 1, stack: "production", count: 1, drift: true, apps: [{ ...app, values: { DEBUG: "sql-password-123" } }] });
+    const decided = await run(["--stack", "production", "--issues", issues, "--report", extra, "--preview-exit", "0"]);
+    expect(decided.code).toBe(0);
+    expect(JSON.parse(decided.out)).toMatchObject({ action: "open", body: expect.stringContaining("config vars set by hand: DEBUG") });
+    expect(decided.out).not.toContain("sql-password-123");
+  });
 });

@@ -29,10 +29,18 @@ async function generate(argv: string[], root = PROJECT_ROOT): Promise<{ code: nu
   return { code, out, err };
 }
 
+interface PlanResourceJson {
+  type: string;
+  name: string;
+  protect: boolean;
+  retainOnDelete: boolean;
+  inputs: Record<string, unknown>;
+}
 interface PlanJson {
   stack: string;
   tier: string;
-  apps: { name: string; herokuName: string; domain: string | null; adopt: boolean; processes: { size: string; quantity: number }[]; resources: { type: string; inputs: Record<string, unknown> }[] }[];
+  apps: { name: string; herokuName: string; domain: string | null; adopt: boolean; processes: { size: string; quantity: number }[]; resources: PlanResourceJson[] }[];
+  stackResources: PlanResourceJson[];
   databases: { name: string; kind: string; plan: string; owner: string }[];
   missingSecrets: { key: string }[];
 }
@@ -65,6 +73,11 @@ describe("npm run review-stack", () => {
       for (const p of app.processes) expect(p.size, app.name).toBe("basic");
     }
     for (const db of review.plan.databases) expect(db.kind, db.name).toBe("addon");
+    // Closing the pull request runs `pulumi destroy --remove`: nothing may be protected, and what
+    // is only forgotten (the schemas) lives in the stack's own add-ons, which go with its apps.
+    const resources = [...review.plan.stackResources, ...review.plan.apps.flatMap((a) => a.resources)];
+    expect(resources.filter((r) => r.protect).map((r) => `${r.type} ${r.name}`)).toEqual([]);
+    expect(new Set(resources.filter((r) => r.retainOnDelete).map((r) => r.type))).toEqual(new Set(["postgresql:Schema"]));
     // Provided secrets are the workflow's to set: the plan lists them.
     expect(review.plan.missingSecrets.map((s) => s.key)).toContain("euterpe:SPOTIFY_CLIENT_SECRET");
 

@@ -16,6 +16,7 @@ import { parse } from "yaml";
 import { z } from "zod";
 import { PROJECT_ROOT } from "../harness/program";
 import { availableStacks } from "../../scripts/lib/stack-files";
+import { decideIssue, issueMarker, openIssueSchema } from "../../scripts/lib/drift/issue";
 
 const stepSchema = z.object({ name: z.string().optional(), id: z.string().optional(), uses: z.string().optional(), run: z.string().optional(), if: z.string().optional(), with: z.record(z.string(), z.unknown()).optional(), env: z.record(z.string(), z.unknown()).optional() }).loose();
 const jobSchema = z
@@ -68,6 +69,29 @@ const stepNamed = (job: Job, pattern: RegExp): Step => {
 const usesPulumi = (job: Job): boolean => job.steps.some((s) => s.uses?.startsWith("pulumi/actions@") || /(^|\s)pulumi\s/.test(s.run ?? ""));
 const changesStacks = (job: Job): boolean => job.steps.some((s) => s.with?.["command"] === "up" || /pulumi (up|destroy)\b/.test(s.run ?? ""));
 const concurrencyOf = (w: Workflow) => (typeof w.concurrency === "string" ? { group: w.concurrency, "cancel-in-progress": false } : w.concurrency);
+
+// The steps' shell, run as the runner does (bash -e -o pipefail), with stand-ins on PATH.
+const stub = (dir: string, name: string, script: string): void => {
+  writeFileSync(path.join(dir, name), `#!/usr/bin/env bash\n${script}\n`);
+  chmodSync(path.join(dir, name), 0o755);
+};
+function runStep(step: Step, env: Record<string, string>, stubs: Record<string, string> = {}): { code: number; outputs: string; stdout: string; stderr: string; calls: string; dir: string } {
+  const dir = mkdtempSync(path.join(tmpdir(), "fleet-wf-"));
+  const bin = path.join(dir, "bin");
+  mkdirSync(bin);
+  const calls = path.join(dir, "calls.log");
+  writeFileSync(calls, "");
+  for (const [name, script] of Object.entries(stubs)) stub(bin, name, `echo "${name} $*" >> "${calls}"\n${script}`);
+  const output = path.join(dir, "output");
+  writeFileSync(output, "");
+  const result = spawnSync("bash", ["--noprofile", "--norc", "-e", "-o", "pipefail", "-c", step.run!], {
+    cwd: dir,
+    env: { PATH: `${bin}:${process.env["PATH"]}`, GITHUB_OUTPUT: output, GITHUB_REPOSITORY: "acme/fleet", STACK: "production", ...env },
+    encoding: "utf8",
+  });
+  return { code: result.status ?? -1, outputs: readFileSync(output, "utf8"), stdout: result.stdout, stderr: result.stderr, calls: readFileSync(calls, "utf8"), dir };
+}
+const hasJq = spawnSync("jq", ["--version"]).status === 0;
 
 describe.each(FILES)("%s (rules every workflow keeps)", (file) => {
   const w = wf(file);
@@ -163,9 +187,57 @@ describe("review.yml", () => {
     expect(stepNamed(deploy, /secrets the stack needs/).env?.["REVIEW_STACK_SECRETS"]).toBe("${{ secrets.REVIEW_STACK_SECRETS }}");
   });
 
+  it.skipIf(!hasJq)("the secrets step sets each secret the plan misses from REVIEW_STACK_SECRETS, masked and through stdin, and stops naming one it lacks", () => {
+    const step = stepNamed(deploy, /secrets the stack needs/);
+    const plan = JSON.stringify({ missingSecrets: [{ key: "euterpe:SPOTIFY_CLIENT_SECRET" }, { key: "zoomer-bot:BOT_TOKEN" }] });
+    const npm = `echo '${plan}'`;
+    const pulumi = 'echo "stdin=$(cat)" >> "$(dirname "$0")/../stdin.log"';
+    const provided = { "euterpe:SPOTIFY_CLIENT_SECRET": "spotify-sandbox-1", "zoomer-bot:BOT_TOKEN": "bot-sandbox-2", "other:UNUSED": "unused-3" };
+    const r = runStep(step, { STACK: "pr-42", REVIEW_STACK_SECRETS: JSON.stringify(provided) }, { npm, pulumi });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.calls).toContain("pulumi config set --secret euterpe:SPOTIFY_CLIENT_SECRET --stack pr-42");
+    expect(r.calls).toContain("pulumi config set --secret zoomer-bot:BOT_TOKEN --stack pr-42");
+    expect(r.calls).not.toMatch(/sandbox|unused-3/);
+    expect(readFileSync(path.join(r.dir, "stdin.log"), "utf8")).toBe("stdin=spotify-sandbox-1\nstdin=bot-sandbox-2\n");
+    expect(r.stdout).toBe("::add-mask::spotify-sandbox-1\n::add-mask::bot-sandbox-2\n");
+
+    const lacking = runStep(step, { STACK: "pr-42", REVIEW_STACK_SECRETS: JSON.stringify({ "euterpe:SPOTIFY_CLIENT_SECRET": "spotify-sandbox-1" }) }, { npm, pulumi });
+    expect(lacking.code).toBe(1);
+    expect(lacking.stdout).toContain("::error::review stacks need zoomer-bot:BOT_TOKEN: add it to the REVIEW_STACK_SECRETS secret of the review environment");
+    const unset = runStep(step, { STACK: "pr-42" }, { npm, pulumi });
+    expect(unset.code).toBe(1);
+    expect(unset.calls).not.toContain("pulumi config set");
+  });
+
   it("destroys the stack and removes its state when the pull request closes", () => {
     expect(destroy.if).toBe("github.event.action == 'closed'");
     expect(runs(destroy)).toContain('pulumi destroy --stack "$STACK" --yes --remove');
+    // The project's program is not run by a destroy, but the CLI needs Pulumi.yaml: the generated copy sits beside it.
+    expect(runs(destroy)).toContain('npm run review-stack -- --pr "$PR" --out .');
+  });
+
+  it.skipIf(!hasJq)("the destroy step destroys and removes an existing stack, skips a missing one, and fails when the backend does", () => {
+    const step = stepNamed(destroy, /destroy the stack/);
+    const env = { STACK: "pr-42", PR: "42", GH_TOKEN: "t" };
+    const pulumi = (stacks: string, lsExit = 0, destroyExit = 0): string =>
+      `case "$1" in stack) echo '${stacks}'; exit ${lsExit} ;; destroy) exit ${destroyExit} ;; esac`;
+    for (const listed of ['[{"name":"pr-42"}]', '[{"name":"staging"},{"name":"acme/fleet/pr-42"}]']) {
+      const r = runStep(step, env, { pulumi: pulumi(listed), gh: "" });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.calls).toContain("pulumi destroy --stack pr-42 --yes --remove");
+      expect(r.calls).toMatch(/^gh pr comment 42 --repo acme\/fleet --body Review stack `pr-42` destroyed and its state removed\.$/m);
+    }
+    const missing = runStep(step, env, { pulumi: pulumi('[{"name":"pr-421"},{"name":"staging"}]'), gh: "" });
+    expect(missing).toMatchObject({ code: 0, stdout: expect.stringContaining("no stack pr-42: nothing to destroy") });
+    expect(missing.calls).not.toMatch(/pulumi destroy|gh pr comment/);
+
+    const unreachable = runStep(step, env, { pulumi: pulumi("", 255), gh: "" });
+    expect(unreachable.code).toBe(255);
+    expect(unreachable.calls).not.toMatch(/pulumi destroy|gh pr comment/);
+
+    const failed = runStep(step, env, { pulumi: pulumi('[{"name":"pr-42"}]', 0, 255), gh: "" });
+    expect(failed.code).toBe(255);
+    expect(failed.calls).not.toContain("gh pr comment");
   });
 });
 
@@ -190,28 +262,6 @@ describe("drift.yml", () => {
     expect(issue.env?.["GH_TOKEN"]).toBe("${{ github.token }}");
     expect(issue.run).toContain("npm run -s drift:issue --");
   });
-
-  // The steps' shell, run as the runner does (bash -e -o pipefail), with stand-ins on PATH.
-  const stub = (dir: string, name: string, script: string): void => {
-    writeFileSync(path.join(dir, name), `#!/usr/bin/env bash\n${script}\n`);
-    chmodSync(path.join(dir, name), 0o755);
-  };
-  function runStep(step: Step, env: Record<string, string>, stubs: Record<string, string> = {}): { code: number; outputs: string; stdout: string; calls: string } {
-    const dir = mkdtempSync(path.join(tmpdir(), "fleet-wf-"));
-    const bin = path.join(dir, "bin");
-    mkdirSync(bin);
-    const calls = path.join(dir, "calls.log");
-    writeFileSync(calls, "");
-    for (const [name, script] of Object.entries(stubs)) stub(bin, name, `echo "${name} $*" >> "${calls}"\n${script}`);
-    const output = path.join(dir, "output");
-    writeFileSync(output, "");
-    const result = spawnSync("bash", ["--noprofile", "--norc", "-e", "-o", "pipefail", "-c", step.run!], {
-      cwd: dir,
-      env: { PATH: `${bin}:${process.env["PATH"]}`, GITHUB_OUTPUT: output, GITHUB_REPOSITORY: "acme/fleet", STACK: "production", ...env },
-      encoding: "utf8",
-    });
-    return { code: result.status ?? -1, outputs: readFileSync(output, "utf8"), stdout: result.stdout, calls: readFileSync(calls, "utf8") };
-  }
 
   it.each([
     [0, "0"],
@@ -243,7 +293,6 @@ describe("drift.yml", () => {
     expect(runStep(stepNamed(job, /^result$/), { PREVIEW_EXIT: preview, DRIFT_EXIT: drift }).code).toBe(expected);
   });
 
-  const hasJq = spawnSync("jq", ["--version"]).status === 0;
   it.skipIf(!hasJq)("the issue step carries out each decision with gh (needs jq, as on GitHub's runners)", () => {
     const step = stepNamed(job, /drift issue/);
     const decisions: [object, RegExp][] = [
@@ -253,12 +302,32 @@ describe("drift.yml", () => {
       [{ action: "none", reason: "no drift" }, /^(?![\s\S]*gh issue (create|edit|close))/],
     ];
     for (const [decision, expected] of decisions) {
-      const r = runStep(step, { PREVIEW_EXIT: "0", RUN_URL: "https://ci/run", GH_TOKEN: "t" }, { gh: "echo '[]'", npm: `echo '${JSON.stringify(decision)}'` });
+      const r = runStep(step, { PREVIEW_EXIT: "0", RUN_URL: "https://ci/run", GH_TOKEN: "t" }, { gh: "", npm: `echo '${JSON.stringify(decision)}'` });
       expect(r.code, JSON.stringify(decision)).toBe(0);
       expect(r.calls).toMatch(expected);
       expect(r.calls).toContain("npm run -s drift:issue -- --stack production --issues open-issues.json --report drift.json --preview-exit 0 --run-url https://ci/run");
     }
-    expect(runStep(step, { PREVIEW_EXIT: "0" }, { gh: "echo '[]'", npm: `echo '{"action":"explode"}'` }).code).toBe(1);
+    expect(runStep(step, { PREVIEW_EXIT: "0" }, { gh: "", npm: `echo '{"action":"explode"}'` }).code).toBe(1);
+  });
+
+  it.skipIf(!hasJq)("the issue step reads every open drift issue, page by page, and a failed listing stops it", () => {
+    const step = stepNamed(job, /drift issue/);
+    // What `gh api --paginate --jq` prints: one object per line over every page; the stack's issue is on the second page.
+    const listed = Array.from({ length: 150 }, (_, i) => ({ number: i + 1, title: `Issue ${i + 1}`, body: i === 149 ? `${issueMarker("production")}\nold` : "other" }));
+    const lines = path.join(mkdtempSync(path.join(tmpdir(), "fleet-wf-issues-")), "lines.json");
+    writeFileSync(lines, `${listed.map((i) => JSON.stringify(i)).join("\n")}\n`);
+    const gh = `if [ "$1" = api ]; then cat '${lines}'; fi`;
+    const r = runStep(step, { PREVIEW_EXIT: "0", RUN_URL: "https://ci/run" }, { gh, npm: `cp open-issues.json seen.json; echo '{"action":"none","reason":"r"}'` });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.calls).toMatch(/^gh api --paginate repos\/acme\/fleet\/issues\?state=open&labels=drift&per_page=100 --jq .*select\(\.pull_request == null\)/m);
+    const seen = openIssueSchema.parse(JSON.parse(readFileSync(path.join(r.dir, "seen.json"), "utf8")));
+    expect(seen.map((i) => i.number)).toEqual(listed.map((i) => i.number));
+    const clean = { version: 1 as const, stack: "production", apps: [], count: 0, drift: false };
+    expect(decideIssue({ stack: "production", report: clean, previewExit: 0 }, seen)).toMatchObject({ action: "close", number: 150 });
+
+    const failed = runStep(step, { PREVIEW_EXIT: "0" }, { gh: `if [ "$1" = api ]; then exit 4; fi`, npm: `echo '{"action":"none","reason":"r"}'` });
+    expect(failed.code).toBe(4);
+    expect(failed.calls).not.toContain("npm run");
   });
 });
 
