@@ -150,6 +150,7 @@ export const pipelineSchema = () =>
     id: z.string(),
     name: z.string(),
     owner: maybe(z.object({ id: z.string(), type: z.string() })),
+    created_at: maybe(z.string()),
   });
 export type PipelineBody = Conforms<z.infer<ReturnType<typeof pipelineSchema>>, Heroku.Pipeline>;
 

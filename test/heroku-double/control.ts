@@ -121,8 +121,13 @@ export class Seeder {
     return createDrain(this.world, this.world.app(input.app), input.url);
   }
 
-  pipeline(input: { name: string }): PipelineRecord {
-    return createPipeline(this.world, input.name, null);
+  /** A pipeline; `createdAt` (ISO time) backdates it. */
+  pipeline(input: { name: string; createdAt?: string }): PipelineRecord {
+    const pipeline = createPipeline(this.world, input.name, null);
+    if (input.createdAt === undefined) return pipeline;
+    const backdated = { ...pipeline, createdAt: input.createdAt };
+    this.world.pipelines.set(backdated.id, backdated);
+    return backdated;
   }
 
   coupling(input: { app: string; pipeline: string; stage: PipelineStage }): CouplingRecord {

@@ -189,6 +189,18 @@ describe("App", () => {
       await expect(createResource("app", { name: "used-same-name", configKey: "shop" })).rejects.toThrow(adoptCommand("used-same-name"));
       expect(heroku.state.userConfigVars("used-same-name")).toEqual({ SOMEONE: "else" });
     });
+    it("names Heroku's refusal as well as the lookup's failure when the app of that name cannot be read", async () => {
+      heroku.seed.app({ name: "unreadable-name", region: "us" });
+      heroku.faults.inject(503, { method: "GET", path: "/apps/:app", times: 100 });
+      const error = await createResource("app", { name: "unreadable-name", configKey: "shop" }).then(
+        () => undefined,
+        (e: unknown) => (e as Error).message,
+      );
+      expect(error).toMatch(
+        /Creating app unreadable-name: Heroku API POST \/apps answered 422 invalid_params: Name is already taken.* Looking up the app of that name failed too: .*GET \/apps\/unreadable-name answered 503 service_unavailable/s,
+      );
+      expect(heroku.requests.filter((r) => r.method !== "GET").map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(["POST /apps 422"]);
+    });
   });
 
   it("resumes a create whose answer was lost instead of creating the app twice", async () => {

@@ -6,7 +6,9 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { formationSize } from "../../components/heroku/providers/formation";
 import { providers } from "../../components/heroku/providers/index";
+import { formationSchema } from "../../components/heroku/schemas";
 import { packSource } from "../../components/heroku/source-archive";
 import type { HerokuDouble } from "../heroku-double/index";
 import {
@@ -161,6 +163,14 @@ describe("Formation", () => {
     const sent = heroku.requests.find((r) => r.method === "PATCH")?.body as { updates: Array<Record<string, unknown>> };
     expect(sent.updates.every((u) => typeof u["size"] === "string" && !("dyno_size" in u))).toBe(true);
     expect(formation.outputs["processes"]).toEqual({ web: { quantity: 2, size: "Standard-1X" }, worker: { quantity: 1, size: "Standard-1X" } });
+  });
+
+  it("reads the size from `size`, and from a `dyno_size` object only where an answer has no `size`", () => {
+    const entry = (extra: Record<string, unknown>) => formationSchema().parse({ id: "f", type: "web", quantity: 1, ...extra });
+    expect(formationSize(entry({ size: "Standard-1X", dyno_size: { name: "Basic" } }))).toBe("Standard-1X");
+    expect(formationSize(entry({ dyno_size: { id: "d", name: "Standard-2X" } }))).toBe("Standard-2X");
+    expect(formationSize(entry({ size: null, dyno_size: { name: "Performance-M" } }))).toBe("Performance-M");
+    expect(formationSize(entry({ size: "Basic" }))).toBe("Basic");
   });
 
   it("moves idle undeclared types along when the tier changes", async () => {

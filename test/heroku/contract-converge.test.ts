@@ -141,6 +141,22 @@ describe("an object of the same identity that belongs to something else is an er
   });
 });
 
+describe("a lookup that fails after Heroku refused the create", () => {
+  it("is an error naming the refusal first, then the lookup's failure; nothing is taken back", async () => {
+    heroku.seed.domain({ app: "orphan-app", hostname: "unreadable.example.com" });
+    heroku.faults.inject(503, { method: "GET", path: "/apps/:app/domains/:domain", times: 100 });
+    const error = await createResource("domain", { app: appId, hostname: "unreadable.example.com" }).then(
+      () => undefined,
+      (e: unknown) => (e as Error).message,
+    );
+    expect(error).toMatch(
+      /Heroku API POST \/apps\/[0-9a-f-]{36}\/domains answered 422 .*in use by another app.* Looking up the existing domain unreadable\.example\.com on app [0-9a-f-]{36} to take it back failed too: .*answered 503 service_unavailable/s,
+    );
+    expect(herokuStats().takeBacks).toBe(0);
+    expect(heroku.state.domainsOf("orphan-app").filter((d) => d.hostname === "unreadable.example.com")).toHaveLength(1);
+  });
+});
+
 /**
  * The real thing: the POST is carried out but its answer is lost, and the
  * lookup that would resume it keeps failing, so the create gives up with an

@@ -178,6 +178,26 @@ describe("orphans left by a create that failed after its POST", () => {
     expect(await domain.refresh()).toEqual({ op: "same", changed: [] });
     expect(await drain.refresh()).toEqual({ op: "same", changed: [] });
   });
+
+  it("the next up takes back the named add-on and the attachment already on the app, once, and refreshes them unchanged", async () => {
+    const appId = heroku.seed.app({ name: "engine-orphan-addons" }).id;
+    heroku.seed.app({ name: "engine-orphan-owner" });
+    const orphanCache = heroku.seed.addon({ app: "engine-orphan-addons", plan: "heroku-redis:mini", name: "engine-orphan-cache" });
+    const shared = heroku.seed.addon({ app: "engine-orphan-owner", plan: "heroku-postgresql:essential-0", name: "engine-orphan-shared" });
+    const orphanAttachment = heroku.seed.attachment({ addon: shared.id, app: "engine-orphan-addons", name: "SHARED_DATABASE" });
+
+    const cache = engine.resource(provider("addon"), "engine-orphan-cache");
+    expect((await cache.up({ app: appId, plan: "heroku-redis:mini", name: "engine-orphan-cache" })).op).toBe("create");
+    expect(cache.state?.id).toBe(orphanCache.id);
+    const attachment = engine.resource(provider("attachment"), "engine-orphan-attachment");
+    expect((await attachment.up({ addon: shared.id, app: appId, name: "SHARED_DATABASE" })).op).toBe("create");
+    expect(attachment.state?.id).toBe(orphanAttachment.id);
+
+    expect(heroku.state.addonsOf("engine-orphan-addons").filter((a) => a.service === "heroku-redis")).toHaveLength(1);
+    expect(heroku.state.attachmentsOf("engine-orphan-addons").filter((a) => a.name === "SHARED_DATABASE")).toHaveLength(1);
+    expect(await cache.refresh()).toEqual({ op: "same", changed: [] });
+    expect(await attachment.refresh()).toEqual({ op: "same", changed: [] });
+  });
 });
 
 describe("preview with inputs not known yet", () => {

@@ -10,6 +10,8 @@ useHerokuDouble((h) => {
   heroku = h;
 });
 
+const pipelinesNamed = (name: string) => [...heroku.state.pipelines.values()].filter((p) => p.name === name);
+
 describe("Pipeline", () => {
   it("creates, reads the same, renames in place, deletes", async () => {
     expect(await checkFailures("pipeline", { name: "Bad Name" })).toHaveLength(1);
@@ -32,6 +34,29 @@ describe("Pipeline", () => {
     heroku.faults.inject("commit-then-drop", { method: "POST", path: "/pipelines" });
     await createResource("pipeline", { name: "lost-pipe" });
     expect([...heroku.state.pipelines.values()].filter((p) => p.name === "lost-pipe")).toHaveLength(1);
+  });
+
+  it("resumes its own pipeline when the answer was lost and the lookup missed it, so the resend was refused", async () => {
+    heroku.faults.inject("commit-then-drop", { method: "POST", path: "/pipelines", times: 1 });
+    heroku.faults.inject(404, { method: "GET", path: "/pipelines/:pipeline", times: 1 });
+    const pipeline = await createResource("pipeline", { name: "lagging-pipe" });
+    expect(heroku.requests.filter((r) => r.method === "POST").map((r) => r.handledStatus)).toEqual([201, 422]);
+    expect(pipelinesNamed("lagging-pipe").map((p) => p.id)).toEqual([pipeline.id]);
+  });
+
+  it("never takes over a pipeline it did not create when an answer was lost: older, or already holding apps", async () => {
+    const older = heroku.seed.pipeline({ name: "their-pipe", createdAt: new Date(Date.now() - 3_600_000).toISOString() });
+    heroku.faults.inject(503, { method: "POST", path: "/pipelines", times: 1 });
+    await expect(createResource("pipeline", { name: "their-pipe" })).rejects.toThrow(
+      /Creating pipeline their-pipe: Heroku API POST \/pipelines answered 422 .*Name has already been taken.*fleet never takes over a pipeline it did not create/s,
+    );
+    expect(pipelinesNamed("their-pipe").map((p) => p.id)).toEqual([older.id]);
+
+    const busy = heroku.seed.pipeline({ name: "their-busy-pipe" });
+    heroku.seed.coupling({ app: heroku.seed.app({ name: "their-busy-app" }).id, pipeline: busy.id, stage: "production" });
+    heroku.faults.inject(503, { method: "POST", path: "/pipelines", times: 1 });
+    await expect(createResource("pipeline", { name: "their-busy-pipe" })).rejects.toThrow(/Name has already been taken/);
+    expect(pipelinesNamed("their-busy-pipe").map((p) => p.id)).toEqual([busy.id]);
   });
 });
 

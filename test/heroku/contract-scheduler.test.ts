@@ -1,5 +1,6 @@
 /** SchedulerJob provider against the double's particleboard (JSON:API, app UUIDs, no single-job GET). */
 import { describe, expect, it } from "vitest";
+import { herokuStats, resetHerokuStats } from "../../components/heroku/client";
 import { providers } from "../../components/heroku/providers/index";
 import type { HerokuDouble } from "../heroku-double/index";
 import { checkFailures, createResource, diffResource, readResource, structProblems, updateResource } from "./scenario";
@@ -52,6 +53,34 @@ describe("SchedulerJob", () => {
     heroku.faults.inject("commit-then-drop", { host: "scheduler", method: "POST" });
     await createResource("schedulerJob", { app: appId, command: "node nightly.js", dynoSize: "Basic", every: 1440, at: 0 });
     expect(heroku.state.schedulerJobsOf("cron-app").filter((j) => j.command === "node nightly.js")).toHaveLength(1);
+  });
+
+  it("takes back, once, a job of the same command, size and schedule already on the app (left by a create that failed)", async () => {
+    const orphan = heroku.seed.schedulerJob({ app: "cron-app", command: "node weekly.js", dynoSize: "Basic", every: 1440, at: 60 });
+    const weekly = () => heroku.state.schedulerJobsOf("cron-app").filter((j) => j.command === "node weekly.js");
+    resetHerokuStats();
+    const job = await createResource("schedulerJob", { app: appId, command: "node weekly.js", dynoSize: "basic", every: 1440, at: 60 });
+    expect(job.id).toBe(orphan.id);
+    expect(weekly()).toHaveLength(1);
+    expect(herokuStats().takeBacks).toBe(1);
+    expect(heroku.requests.filter((r) => r.method === "POST")).toHaveLength(0);
+
+    // Another schedule of the same command is another job.
+    await createResource("schedulerJob", { app: appId, command: "node weekly.js", dynoSize: "basic", every: 1440, at: 90 });
+    expect(weekly()).toHaveLength(2);
+  });
+
+  it("converges after a create whose answer was lost and whose lookup kept failing", async () => {
+    const inputs = { app: appId, command: "node monthly.js", dynoSize: "basic", every: 1440, at: 120 };
+    const monthly = () => heroku.state.schedulerJobsOf("cron-app").filter((j) => j.command === "node monthly.js");
+    heroku.faults.inject("commit-then-drop", { host: "scheduler", method: "POST", times: 1 });
+    heroku.faults.inject(503, { host: "scheduler", method: "GET", skip: 1, times: 100 });
+    await expect(createResource("schedulerJob", inputs)).rejects.toThrow(/got no answer.*looking it up to resume failed: .*answered 503/s);
+    expect(monthly()).toHaveLength(1);
+
+    heroku.faults.clear();
+    await createResource("schedulerJob", inputs);
+    expect(monthly()).toHaveLength(1);
   });
 
   it("reads a job as gone once the Scheduler add-on is removed", async () => {

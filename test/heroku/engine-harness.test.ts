@@ -31,6 +31,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  expect(heroku?.violations).toEqual([]);
+  expect(heroku?.internalErrors).toEqual([]);
   await engine?.close();
   await heroku?.close();
 });

@@ -41,6 +41,7 @@ beforeAll(async () => {
 });
 
 afterEach(() => {
+  expect(heroku.violations).toEqual([]);
   expect(heroku.internalErrors).toEqual([]);
 });
 

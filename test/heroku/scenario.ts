@@ -37,8 +37,14 @@ export async function startDouble(options: HerokuDoubleOptions = {}, extraEnv: R
   return double;
 }
 
-/** Throws when the double refused a request as one the API does not accept (a field outside links.ts). */
+/**
+ * Throws when the double refused a request as one the API does not accept (a
+ * field outside links.ts), or failed itself (an answer field outside links.ts included).
+ */
 export function assertRequestsValid(double: HerokuDouble): void {
+  if (double.internalErrors.length > 0) {
+    throw new Error(`the Heroku double failed ${double.internalErrors.length} time(s): ${double.internalErrors.slice(0, 3).map((e) => e.message).join("; ")}`);
+  }
   if (double.violations.length === 0) return;
   const shown = double.violations.slice(0, 5).map((v) => `${v.method} ${v.link}: ${v.problem}`);
   throw new Error(`the providers sent ${double.violations.length} request(s) the Heroku API refuses: ${shown.join("; ")}`);

@@ -141,7 +141,7 @@ async function scale(api: HerokuClient, inputs: FormationInputs, previous: Proce
   const updates: Array<{ type: string; quantity: number; size?: string }> = [];
   for (const [type, process] of Object.entries(inputs.processes)) {
     const current = live.find((entry) => entry.type === type);
-    if (current && current.quantity === process.quantity && sameSize(sizeOf(current), process.size)) continue;
+    if (current && current.quantity === process.quantity && sameSize(formationSize(current), process.size)) continue;
     updates.push({ type, quantity: process.quantity, size: process.size });
   }
   for (const type of Object.keys(previous)) {
@@ -152,7 +152,7 @@ async function scale(api: HerokuClient, inputs: FormationInputs, previous: Proce
   if (target !== undefined && updates.length > 0) {
     for (const entry of live) {
       const declared = Object.hasOwn(inputs.processes, entry.type);
-      if (!declared && entry.quantity === 0 && dynoTier(sizeOf(entry)) !== dynoTier(target)) {
+      if (!declared && entry.quantity === 0 && dynoTier(formationSize(entry)) !== dynoTier(target)) {
         updates.push({ type: entry.type, quantity: 0, size: target });
       }
     }
@@ -182,13 +182,13 @@ function liveProcesses(live: readonly FormationBody[], types: readonly string[])
   const out: Processes = {};
   for (const type of types) {
     const entry = live.find((e) => e.type === type);
-    if (entry) out[type] = { quantity: entry.quantity, size: sizeOf(entry) };
+    if (entry) out[type] = { quantity: entry.quantity, size: formationSize(entry) };
   }
   return out;
 }
 
 /** The schema's `size`; the `dyno_size` object only where an answer has no `size`. */
-function sizeOf(entry: FormationBody): string {
+export function formationSize(entry: FormationBody): string {
   return entry.size ?? entry.dyno_size?.name ?? "";
 }
 

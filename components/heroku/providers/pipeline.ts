@@ -7,11 +7,17 @@
  * is adopted as it is — its name, owner, other apps and settings (review
  * apps, CI) stay, fleet never renames or deletes it; not found, fleet makes
  * its own.
+ *
+ * A pipeline of that name is never taken over otherwise: a create whose answer
+ * was lost resumes only with a pipeline made after it began, of the owner
+ * asked for and with no apps yet; any other is left alone and Heroku's
+ * refusal of the name stands.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { herokuClient, seg, type HerokuClient } from "../client";
-import { checkInputs, compact, failure, parseProps, step, unknownDiff } from "../provider-kit";
+import { herokuClient, herokuStats, seg, type HerokuClient } from "../client";
+import { isRejected, messageOf } from "../errors";
+import { checkInputs, compact, derivedError, failure, parseProps, step, unknownDiff } from "../provider-kit";
 import { couplingSchema, pipelineSchema, type PipelineBody } from "../schemas";
 
 const ownerSchema = () => z.object({ id: z.string().min(1), type: z.enum(["team", "user"]) });
@@ -60,14 +66,7 @@ export const pipelineProvider: pulumi.dynamic.ResourceProvider = {
         return { id: existing.id, outs: { ...pipelineOuts(existing), adopted: true } };
       }
     }
-    const pipeline = await step(`Creating pipeline ${inputs.name}`, () =>
-      api.request("POST", "/pipelines", {
-        body: compact({ name: inputs.name, owner: inputs.owner }),
-        schema: pipelineSchema(),
-        recover: () => api.find(`/pipelines/${seg(inputs.name)}`, pipelineSchema()),
-        hint: "Pipeline names are unique per account: pick another name if it is taken.",
-      }),
-    );
+    const pipeline = await step(`Creating pipeline ${inputs.name}`, () => createPipeline(api, inputs));
     return { id: pipeline.id, outs: pipelineOuts(pipeline) };
   },
 
@@ -93,6 +92,52 @@ export const pipelineProvider: pulumi.dynamic.ResourceProvider = {
     await step(`Deleting pipeline ${id}`, () => api.remove(`/pipelines/${seg(id)}`));
   },
 };
+
+/** How far Heroku's clock may be behind this machine's when telling a pipeline made by this create from an older one. */
+const CLOCK_SKEW_MS = 60_000;
+
+/**
+ * `POST /pipelines`. After a lost answer, the pipeline of that name is this
+ * create's only if it was made after the create began, has the owner asked
+ * for and no app yet; the same test decides when a resend was refused because
+ * the first POST had made it (the lookup after it missed it).
+ */
+async function createPipeline(api: HerokuClient, inputs: PipelineInputs): Promise<PipelineBody> {
+  const began = Date.now();
+  let answerLost = false;
+  const madeByThisCreate = async (): Promise<PipelineBody | undefined> => {
+    const found = await api.find(`/pipelines/${seg(inputs.name)}`, pipelineSchema());
+    if (found === undefined) return undefined;
+    const created = Date.parse(found.created_at ?? "");
+    if (!Number.isFinite(created) || created < began - CLOCK_SKEW_MS) return undefined;
+    if (inputs.owner !== undefined && (found.owner?.id !== inputs.owner.id || found.owner.type !== inputs.owner.type)) return undefined;
+    const couplings = await api.list(`/pipelines/${seg(found.id)}/pipeline-couplings`, couplingSchema());
+    return couplings.length === 0 ? found : undefined;
+  };
+  try {
+    return await api.request("POST", "/pipelines", {
+      body: compact({ name: inputs.name, owner: inputs.owner }),
+      schema: pipelineSchema(),
+      recover: () => {
+        answerLost = true;
+        return madeByThisCreate();
+      },
+      hint: `Pipeline names are unique: if ${inputs.name} is not fleet's, choose another name; fleet never takes over a pipeline it did not create.`,
+    });
+  } catch (error) {
+    if (!isRejected(error) || !answerLost) throw error;
+    let mine: PipelineBody | undefined;
+    try {
+      mine = await madeByThisCreate();
+    } catch (lookupError) {
+      throw derivedError(error, `${messageOf(error)} Looking up the pipeline of that name failed too: ${messageOf(lookupError)}`);
+    }
+    if (mine === undefined) throw error;
+    herokuStats().recoveries++;
+    api.log.info(`pipeline ${inputs.name} was made by this create (its answer was lost); resuming with it`);
+    return mine;
+  }
+}
 
 /** The pipeline an app is coupled to, if any (an app is in at most one). */
 async function pipelineOfApp(api: HerokuClient, app: string): Promise<PipelineBody | undefined> {

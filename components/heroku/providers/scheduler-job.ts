@@ -13,11 +13,13 @@
  * Procfile (Heroku's recommended alternative), managed by Formation.
  *
  * Paths use the app's UUID (pass `App.appId`). The `scheduler:standard`
- * add-on must exist first.
+ * add-on must exist first. A job of the same command, size and schedule
+ * already on the app (left by a create that failed after the back end had
+ * made it) is taken back instead of scheduled twice.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { herokuClient, seg, type HerokuClient } from "../client";
+import { herokuClient, herokuStats, seg, type HerokuClient } from "../client";
 import { isGone, isRejected } from "../errors";
 import { checkInputs, failure, isUuid, parseProps, step, unknownDiff } from "../provider-kit";
 
@@ -101,15 +103,23 @@ export const schedulerJobProvider: pulumi.dynamic.ResourceProvider = {
   async create(rawInputs: unknown) {
     const inputs = parseProps("SchedulerJob", schedulerInputs(), rawInputs);
     const api = herokuClient();
-    const job = await step(`Scheduling "${inputs.command}" on app ${inputs.app}`, () =>
-      api.request("POST", `/apps/${seg(inputs.app)}/jobs`, {
+    const job = await step(`Scheduling "${inputs.command}" on app ${inputs.app}`, async () => {
+      // The back end never refuses a second identical job: a job an earlier create made before it failed
+      // (an answer lost and its lookup failing, a crash) is found here and taken back, not doubled.
+      const left = (await listJobs(api, inputs.app))?.find((job) => sameSchedule(job, inputs));
+      if (left) {
+        herokuStats().takeBacks++;
+        api.log.info(`scheduler job "${inputs.command}" already existed on app ${inputs.app} with this schedule; taking it back`);
+        return left;
+      }
+      return api.request("POST", `/apps/${seg(inputs.app)}/jobs`, {
         host: "scheduler",
         body: { data: { type: "jobs", attributes: attributes(inputs) } },
         schema: z.object({ data: jobSchema() }).transform((body) => body.data),
         recover: async () => (await listJobs(api, inputs.app))?.find((job) => sameSchedule(job, inputs)),
         hint: "The app needs the scheduler:standard add-on first.",
-      }),
-    );
+      });
+    });
     return { id: job.id, outs: jobOuts(inputs.app, job) };
   },
 
