@@ -299,6 +299,11 @@ export class OutcomeControl {
     releaseHeldDynos(this.world);
   }
 
+  /** The next one-off dyno started is named `name` (as Heroku may name a dyno like one that has ended), unless a running dyno has it. */
+  nameNextDyno(name: string): void {
+    this.world.planned.dynoNames.push(name);
+  }
+
   /** The next log stream opened (of `app`, when given) drops after `afterLines` lines (0: before any). */
   cutNextLogStream(options: { app?: string; afterLines: number }): void {
     this.world.planned.logStreamCuts.push(options);

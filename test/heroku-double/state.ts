@@ -477,6 +477,8 @@ export class World {
     releasePhaseFailures: [] as PlannedFailure[],
     provisionFailures: [] as PlannedFailure[],
     dynoScripts: [] as DynoScript[],
+    /** Names the next one-off dynos take (Heroku hands out `run.NNNN` again once a dyno of that name has ended). */
+    dynoNames: [] as string[],
     /** Log streams to cut after this many lines (the socket is destroyed mid-stream). */
     logStreamCuts: [] as Array<{ readonly app?: string; readonly afterLines: number }>,
     transferFailures: [] as PlannedFailure[],

@@ -159,6 +159,39 @@ describe("OneOffRun", () => {
     }
   });
 
+  it("a lost start whose look into the log breaks off reads the log again, never starting a second dyno", async () => {
+    const command = "node dist/jobs/quick-and-unlucky.js";
+    const saved = { ...heroku.timing };
+    Object.assign(heroku.timing, { dynoBoot: { ms: 0 }, dynoLine: { ms: 0 } });
+    try {
+      heroku.control.scriptDyno({ command, output: ["done in no time"], exitStatus: 0 });
+      heroku.faults.inject("commit-then-drop", { method: "POST", path: "/apps/:app/dynos" });
+      // The dyno has ended by the time it is looked for: only the log knows it started, and the first read of it breaks.
+      heroku.control.cutNextLogStream({ app: APP, afterLines: 0 });
+      const run = await createResource("oneOffRun", { app: appId, command, trigger: "1" });
+      expect(heroku.state.runsOf(APP, command)).toHaveLength(1);
+      expect(run.outputs).toMatchObject({ exitStatus: 0, outputTail: ["done in no time"] });
+    } finally {
+      Object.assign(heroku.timing, saved);
+    }
+  });
+
+  it("a lost start whose look into the log keeps failing fails the step without starting again", async () => {
+    const command = "node dist/jobs/never-twice.js";
+    const saved = { ...heroku.timing };
+    Object.assign(heroku.timing, { dynoBoot: { ms: 0 }, dynoLine: { ms: 0 } });
+    try {
+      heroku.control.scriptDyno({ command, output: ["done in no time"], exitStatus: 0 });
+      heroku.faults.inject("commit-then-drop", { method: "POST", path: "/apps/:app/dynos" });
+      for (let cut = 0; cut < 3; cut++) heroku.control.cutNextLogStream({ app: APP, afterLines: 0 });
+      await expect(createResource("oneOffRun", { app: appId, command, trigger: "1" })).rejects.toThrow(/heroku ps -a runner-app.*could not be read to its end.*nothing was started again/s);
+      expect(heroku.state.runsOf(APP, command)).toHaveLength(1);
+    } finally {
+      Object.assign(heroku.timing, saved);
+      heroku.settle();
+    }
+  });
+
   it("a 5xx to the start is looked up, then sent again once (Heroku had not started it)", async () => {
     const command = "node dist/jobs/five-hundred.js";
     heroku.faults.inject(503, { method: "POST", path: "/apps/:app/dynos" });
@@ -238,6 +271,26 @@ describe("OneOffRun", () => {
     heroku.control.releaseDynos();
     const run = await running;
     expect(run.outputs).toMatchObject({ dynoName: other.name, exitStatus: 0, outputTail: pages(5) });
+    expect(heroku.state.runsOf(APP, command)).toHaveLength(1);
+  });
+
+  it("a dyno named like one that ended before is judged by its own lines, never by the earlier one's", async () => {
+    const earlier = heroku.seed.oneOffDyno({ app: APP, command: "node dist/jobs/earlier.js", output: ["the earlier process"], exitStatus: 3, lineIntervalMs: 0 });
+    heroku.settle();
+    expect(heroku.state.dynosOf(APP)).toEqual([]);
+    // The API gives start times to the second: the new dyno starts in a later one.
+    await new Promise((resolve) => setTimeout(resolve, 1010 - (Date.now() % 1000)));
+    const command = "node dist/jobs/same-name.js";
+    heroku.control.nameNextDyno(earlier.name);
+    heroku.control.scriptDyno({ command, output: ["this process"], exitStatus: 0 });
+    const run = await createResource("oneOffRun", { app: appId, command, trigger: "1" });
+    expect(run.outputs).toMatchObject({ dynoName: earlier.name, exitStatus: 0, finalState: "complete", outputTail: ["this process"] });
+    expect(Date.parse(String(run.outputs["startedAt"]))).toBeGreaterThan(Date.parse(earlier.createdAt));
+
+    // Resumed after an interrupted watch, the earlier dyno's lines are left out as well.
+    const tracked: Tracked = { kind: "oneOffRun", id: String(run.outputs["dynoId"]), inputs: { app: appId, command, trigger: "1" }, outputs: { ...run.outputs, exitStatus: null, finalState: "unknown", outputTail: [] } };
+    await updateResource(tracked, tracked.inputs);
+    expect(tracked.outputs).toMatchObject({ dynoName: earlier.name, exitStatus: 0, outputTail: ["this process"] });
     expect(heroku.state.runsOf(APP, command)).toHaveLength(1);
   });
 

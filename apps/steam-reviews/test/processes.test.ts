@@ -19,7 +19,8 @@ const APP_DIR = fileURLToPath(new URL("..", import.meta.url));
 
 const run = (args: string[], env: Record<string, string>) => runBuilt(APP_DIR, args, env);
 
-describe("processes, built", () => {
+// Each test boots built processes one after another: a minute leaves room for a busy machine.
+describe("processes, built", { timeout: 60_000 }, () => {
   let db: TestDatabase;
   let steam: FakeSteam;
   let openai: FakeOpenAi;

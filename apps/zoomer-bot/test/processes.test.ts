@@ -21,7 +21,8 @@ const APP_DIR = fileURLToPath(new URL("..", import.meta.url));
 
 const run = (script: string, env: Record<string, string>, args: string[] = []) => runBuilt(APP_DIR, [script, ...args], env);
 
-describe("Procfile processes and check.js, built", () => {
+// Each test boots built processes one after another: a minute leaves room for a busy machine.
+describe("Procfile processes and check.js, built", { timeout: 60_000 }, () => {
   let db: TestDatabase;
   let anthropic: FakeAnthropic;
   let embeddings: FakeEmbeddings;

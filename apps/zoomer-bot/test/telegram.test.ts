@@ -7,7 +7,7 @@
 import { randomBytes } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import bigInt from "big-integer";
-import { Api } from "telegram";
+import { Api, type TelegramClient } from "telegram";
 import { StringSession } from "telegram/sessions/index.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postLink } from "../src/channel/links.js";
@@ -16,6 +16,7 @@ import { fromTelegramEntities, toTelegramEntities } from "../src/telegram/entiti
 import { linksTo, postFromMessage, resolvedChannel } from "../src/telegram/messages.js";
 import { compressSession, decompressSession, describeSession, InvalidSessionError } from "../src/telegram/session-codec.js";
 import { MissingSessionError, SessionStore } from "../src/telegram/session-store.js";
+import { TelegramChannelAdapter } from "../src/telegram/adapter.js";
 import { createPool } from "../src/db.js";
 import { runMigrations } from "../src/migrator.js";
 import { createTestDatabase, type TestDatabase } from "./support/database.js";
@@ -257,5 +258,58 @@ describe("session store (telegram_sessions)", () => {
     } finally {
       await sessions.end();
     }
+  });
+});
+
+describe("the Telegram adapter's session", () => {
+  const key = randomBytes(256);
+  const source = new Api.Channel({ id: bigInt("1234567890"), title: "Source", username: "zoomer_src", photo: new Api.ChatPhotoEmpty(), date: 0, accessHash: bigInt(1) });
+  const destination = new Api.Channel({ id: bigInt("987654321"), title: "Destination", username: "zoomer_dst", photo: new Api.ChatPhotoEmpty(), date: 0, accessHash: bigInt(2) });
+
+  /** A stand-in for GramJS's client: a real StringSession, no network. */
+  function standIn(session: StringSession): TelegramClient {
+    const client = {
+      session,
+      connect: async () => undefined,
+      checkAuthorization: async () => true,
+      getEntity: async (lookup: unknown) => (lookup === "zoomer_src" ? source : destination),
+      addEventHandler: () => undefined,
+      destroy: async () => undefined,
+    };
+    return client as unknown as TelegramClient;
+  }
+
+  it("hands a session the library changed to be stored, once per change and again at stop; an unchanged one never", async () => {
+    const seed = await gramjsSession(2, "149.154.167.50", 443, key);
+    const session = new StringSession(seed);
+    await session.load();
+    const saved: string[] = [];
+    const adapter = new TelegramChannelAdapter({
+      apiId: 1,
+      apiHash: "0123456789abcdef0123456789abcdef",
+      session: seed,
+      sourceChannel: "@zoomer_src",
+      destinationChannel: "@zoomer_dst",
+      logger: silentLogger,
+      sessionCheckMs: 10,
+      onSessionChanged: async (changed) => void saved.push(changed),
+      newClient: () => standIn(session),
+    });
+    await adapter.start(() => undefined);
+    expect(adapter.sourceChannelId).toBe("-1001234567890");
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect(saved).toEqual([]);
+
+    // The library moves to another data centre (a migration Telegram asked for): the new session is handed over once.
+    session.setDC(4, "149.154.167.91", 443);
+    const moved = session.save();
+    expect(moved).not.toBe(seed);
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect(saved).toEqual([moved]);
+
+    session.setDC(5, "91.108.56.130", 443);
+    await adapter.stop();
+    expect(saved).toEqual([moved, session.save()]);
+    expect(decompressSession(compressSession(saved[1]!), "stored")).toBe(session.save());
   });
 });

@@ -17,13 +17,17 @@
  *   dyno: still running → a new session (lines already seen are skipped);
  *   gone → one more read of the history for the lines the stream missed;
  * - a dyno that is gone and whose end Heroku never logged is a failure that
- *   says so: success is never assumed.
+ *   says so: success is never assumed;
+ * - Heroku names a new dyno like one that has ended (`run.4520` again), so
+ *   lines under its name from before it started are another process's and
+ *   are left out.
  *
  * Starting is not idempotent, so nothing here ever starts a second dyno for
  * one run: a dyno already running the same command is followed instead, and
  * after a start whose answer was lost the dyno is looked up (among running
  * dynos, then among the log's `Starting process with command …` lines) before
- * anything is sent again.
+ * anything is sent again — and only a log read to its end counts as "not
+ * started".
  */
 import { z } from "zod";
 import { seg, type HerokuClient } from "../client";
@@ -43,6 +47,8 @@ const CLOCK_SKEW_MS = 2 * 60_000;
 /** Lines of output kept in the result (and in state). */
 export const TAIL_LINES = 8;
 const TAIL_LINE_CHARS = 160;
+/** Reads of the log, when each breaks off, before a lost start is given up as unknown. */
+const LOOKUP_READS = 3;
 /** Starts attempted after answers that were lost and looked up without finding the dyno. */
 const START_ATTEMPTS = 4;
 const RELEASE_POLL_MS = 3_000;
@@ -55,6 +61,13 @@ export interface WatchedDyno {
   readonly name: string;
   readonly id: string | undefined;
   readonly releaseVersion: number | undefined;
+  /**
+   * When Heroku started it (ms since the epoch, Heroku's clock, to the
+   * second). Heroku names a new dyno like one that has ended (`run.4520`
+   * again), so the log's lines under its name from before then belong to
+   * another process. Undefined only for a run recorded before this was kept.
+   */
+  readonly startedAt: number | undefined;
 }
 
 /** How the run ended, as Heroku recorded it. */
@@ -149,8 +162,19 @@ function isAmbiguous(error: unknown): boolean {
   return isHerokuApiError(error) && (error.status === 0 || error.status >= 500);
 }
 
-function fromBody(dyno: DynoBody): WatchedDyno {
-  return { name: dyno.name, id: dyno.id, releaseVersion: dyno.release?.version };
+/** The dyno as the API shows it, to be watched. */
+export function fromBody(dyno: DynoBody): WatchedDyno {
+  return { name: dyno.name, id: dyno.id, releaseVersion: dyno.release?.version, startedAt: toSecond(Date.parse(dyno.created_at)) };
+}
+
+/** The API gives `created_at` to the second: a log line's time is compared at that precision. */
+function toSecond(ms: number): number | undefined {
+  return Number.isFinite(ms) ? Math.floor(ms / 1000) * 1000 : undefined;
+}
+
+/** A line logged under the dyno's name before the dyno started: another, earlier dyno of the same name. */
+function beforeStart(dyno: WatchedDyno, entry: LogEntry): boolean {
+  return dyno.startedAt !== undefined && timeOf(entry) < dyno.startedAt;
 }
 
 /** The dyno started for this request since `sentAt`: running, or already ended but in the log. */
@@ -160,11 +184,19 @@ async function findStarted(api: HerokuClient, request: RunRequest, sentAt: numbe
   const running = dynos.find((d) => d.command === request.command && Date.parse(d.created_at) >= since);
   if (running) return fromBody(running);
   let found: WatchedDyno | undefined;
-  await readSession(api, request.appId, { source: "heroku", lines: HISTORY_LINES, tail: false }, (entry) => {
-    if (startedCommandOf(entry) === request.command && timeOf(entry) >= since) found = { name: entry.dyno, id: undefined, releaseVersion: undefined };
-    return false;
-  });
-  return found;
+  // "Not in the log" is an answer only from a log read to its end: a read that broke off may have missed the start.
+  for (let attempt = 1; ; attempt++) {
+    const end = await readSession(api, request.appId, { source: "heroku", lines: HISTORY_LINES, tail: false }, (entry) => {
+      if (startedCommandOf(entry) === request.command && timeOf(entry) >= since) found = { name: entry.dyno, id: undefined, releaseVersion: undefined, startedAt: toSecond(timeOf(entry)) };
+      return false;
+    });
+    if (found !== undefined || end.kind === "closed" || end.kind === "stopped") return found;
+    if (attempt >= LOOKUP_READS) {
+      throw new Error(`the app's log could not be read to its end (${describeEnd(end)}), so it is unknown whether Heroku started \`${request.command}\`; nothing was started again.`);
+    }
+    api.log.info(`reading the log again to find \`${request.command}\`: ${describeEnd(end)}`);
+    await sleep(pollInterval(RELEASE_POLL_MS));
+  }
 }
 
 /** Opens a log session and reads it; `onEntry` returns true to stop. */
@@ -204,7 +236,7 @@ export async function watchDyno(api: HerokuClient, request: RunRequest, dyno: Wa
   let exitStatus: number | undefined;
   let finalState: string | undefined;
   const onEntry = (entry: LogEntry, raw: string): boolean => {
-    if (entry.dyno !== dyno.name || seen.has(raw)) return finalState !== undefined;
+    if (entry.dyno !== dyno.name || seen.has(raw) || beforeStart(dyno, entry)) return finalState !== undefined;
     seen.add(raw);
     if (entry.source === "app") {
       tail.push(api.redact(entry.message).slice(0, TAIL_LINE_CHARS));
@@ -281,12 +313,12 @@ function describeEnd(end: StreamEnd): string {
  */
 export async function resumeRun(api: HerokuClient, request: RunRequest, dyno: WatchedDyno): Promise<RunOutcome | undefined> {
   const live = await api.find(`/apps/${seg(request.appId)}/dynos/${seg(dyno.id ?? dyno.name)}`, dynoSchema());
-  if (live !== undefined && live.command === request.command) return watchDyno(api, request, dyno);
+  if (live !== undefined && live.command === request.command) return watchDyno(api, request, { ...dyno, startedAt: dyno.startedAt ?? fromBody(live).startedAt });
   const tail: string[] = [];
   let exitStatus: number | undefined;
   let finalState: string | undefined;
   await readHistory(api, request.appId, dyno.name, (entry) => {
-    if (entry.dyno !== dyno.name) return false;
+    if (entry.dyno !== dyno.name || beforeStart(dyno, entry)) return false;
     if (entry.source === "app") tail.push(api.redact(entry.message).slice(0, TAIL_LINE_CHARS));
     else if (entry.source === "heroku" && !isRoutine(entry)) tail.push(`heroku: ${api.redact(entry.message).slice(0, TAIL_LINE_CHARS)}`);
     exitStatus = exitStatusOf(entry) ?? exitStatus;

@@ -20,7 +20,7 @@ import { z } from "zod";
 import { herokuClient, seg, type HerokuClient } from "../client";
 import { checkInputs, compact, failure, parseProps, resolveAppId, resourceInitError, step, unknownDiff } from "../provider-kit";
 import { appSchema } from "../schemas";
-import { learnSecrets, resumeRun, runningDyno, settledRelease, startDyno, watchDyno, type RunOutcome, type RunRequest, type WatchedDyno } from "./one-off-dyno";
+import { fromBody, learnSecrets, resumeRun, runningDyno, settledRelease, startDyno, watchDyno, type RunOutcome, type RunRequest, type WatchedDyno } from "./one-off-dyno";
 
 /** A one-off dyno is killed after this long unless the input says otherwise. */
 export const DEFAULT_TIME_TO_LIVE_SECONDS = 4 * 3600;
@@ -48,6 +48,8 @@ const runOutputs = () =>
     dynoName: z.string(),
     dynoId: z.string().optional(),
     releaseVersion: z.number().optional(),
+    /** When Heroku started the dyno (ISO 8601, to the second): its log lines from before are another dyno's of the same name. */
+    startedAt: z.string().optional(),
     /** null: the run's end is not known (its watch was interrupted, or Heroku logged none). */
     exitStatus: z.number().nullable(),
     finalState: z.string(),
@@ -100,7 +102,10 @@ export const oneOffRunProvider: pulumi.dynamic.ResourceProvider = {
     }
     const api = herokuClient();
     return step(`${describe(news)}, again: the last run ${olds.exitStatus === null ? "has no known end" : `exited with status ${olds.exitStatus}`}`, async () => {
-      const interrupted = olds.exitStatus === null ? { name: olds.dynoName, id: olds.dynoId, releaseVersion: olds.releaseVersion } : undefined;
+      const interrupted =
+        olds.exitStatus === null
+          ? { name: olds.dynoName, id: olds.dynoId, releaseVersion: olds.releaseVersion, startedAt: olds.startedAt === undefined ? undefined : Date.parse(olds.startedAt) }
+          : undefined;
       const outs = await runOnce(api, news, olds.appId, interrupted, id);
       return { outs: succeededOrThrow(outs, id) };
     });
@@ -143,7 +148,7 @@ async function runOnce(api: HerokuClient, inputs: OneOffRunInputs, appId: string
   let dyno: WatchedDyno;
   if (running) {
     api.log.info(`\`${inputs.command}\` is already running as ${running.name} (since ${running.created_at}); following it instead of starting another`);
-    dyno = { name: running.name, id: running.id, releaseVersion: running.release?.version };
+    dyno = fromBody(running);
   } else {
     dyno = await startDyno(api, request);
     api.log.info(`started ${dyno.name} on release v${dyno.releaseVersion ?? releaseVersion} of app ${appName}: \`${inputs.command}\``);
@@ -168,6 +173,7 @@ function outputs(inputs: OneOffRunInputs, appId: string, appName: string, outcom
     dynoName: outcome.dyno.name,
     dynoId: outcome.dyno.id,
     releaseVersion: outcome.dyno.releaseVersion,
+    startedAt: outcome.dyno.startedAt === undefined ? undefined : new Date(outcome.dyno.startedAt).toISOString(),
     exitStatus: outcome.exitStatus ?? null,
     finalState: outcome.finalState,
     outputTail: [...outcome.tail],

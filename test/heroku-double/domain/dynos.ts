@@ -53,9 +53,15 @@ export function startDyno(world: World, app: AppRecord, input: StartDynoInput): 
   const type = input.type ?? "run";
   if (!/^[-\w]{1,128}$/.test(type)) throw invalidParams(`Invalid type provided: ${type} is not a process type.`);
   const taken = new Set([...world.dynos.values()].filter((d) => d.appId === app.id).map((d) => d.name));
+  const planned = world.planned.dynoNames[0];
   let name: string;
-  do name = `${type}.${1000 + world.ids.int(9000)}`;
-  while (taken.has(name));
+  if (planned !== undefined && !taken.has(planned)) {
+    world.planned.dynoNames.shift();
+    name = planned;
+  } else {
+    do name = `${type}.${1000 + world.ids.int(9000)}`;
+    while (taken.has(name));
+  }
   const now = world.now();
   const dyno: DynoRecord = {
     id: world.uuid(),

@@ -6,7 +6,8 @@
  * `onSessionChanged` to be stored; the library never writes to disk here.
  *
  * Not exercised against Telegram in tests (no network): the pieces it is made
- * of (entities, messages, session codec) are tested on their own.
+ * of (entities, messages, session codec) are tested on their own, and the
+ * session hand-over with a stand-in client (`newClient`).
  */
 import bigInt from "big-integer";
 import { Api, TelegramClient } from "telegram";
@@ -37,6 +38,8 @@ export interface TelegramAdapterOptions {
   readonly sessionCheckMs?: number;
   /** probe(): also sign in with the session (only while the worker is stopped: two connections of one session from two dynos can get it revoked). @default false */
   readonly probeWithSession?: boolean;
+  /** Makes the MTProto client for a session string (tests: a stand-in without network). @default GramJS's TelegramClient */
+  readonly newClient?: (session: string) => TelegramClient;
 }
 
 /** How many of the destination's latest messages are searched for an earlier copy. */
@@ -57,6 +60,7 @@ export class TelegramChannelAdapter implements ChannelAdapter {
   }
 
   #newClient(session: string): TelegramClient {
+    if (this.#options.newClient !== undefined) return this.#options.newClient(session);
     return new TelegramClient(new StringSession(session), this.#options.apiId, this.#options.apiHash, {
       connectionRetries: 10,
       autoReconnect: true,
