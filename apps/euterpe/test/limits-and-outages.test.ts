@@ -1,7 +1,8 @@
 /**
  * What a client meets at the edges: the rate limit per client (health
- * exempt), and a database outage answered with 503 and Retry-After quickly,
- * as a page for a person.
+ * exempt), a database outage answered with 503 and Retry-After quickly, as a
+ * page for a person, and the app's own failure answered with a 500 page that
+ * hides the detail it logs.
  */
 import { createServer, type Server, type Socket } from "node:net";
 import type { AddressInfo } from "node:net";
@@ -107,6 +108,39 @@ describe("database outage", () => {
       for (const socket of sockets) socket.destroy();
       await app.close();
       blackHole.close();
+    }
+  });
+
+  it("answers the app's own failure (a table missing) with a 500 page offering Try again, logged once as an error, its detail never shown", async () => {
+    const lines: Record<string, unknown>[] = [];
+    const healthy = await startApp({ env: suite.env() });
+    const browser = new Browser(healthy.url);
+    await logIn(browser, suite.fake, ALICE);
+    await healthy.close();
+    // The schema has no tables: every query of the dashboard fails with Postgres's "relation does not exist".
+    const app = await startApp({
+      env: suite.env({ DATABASE_SCHEMA: "euterpe_without_tables", LOG_LEVEL: "info" }),
+      logDestination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) },
+    });
+    browser.baseUrl = app.url;
+    try {
+      const page = await browser.request("GET", "/", asPerson);
+      expect(page.status).toBe(500);
+      expect(page.headers.get("content-type")).toContain("text/html");
+      const text = await page.text();
+      expect(text).toContain("Something went wrong on our side. Please try again.");
+      expect(text).toContain('href="/">Try again</a>');
+      expect(text).not.toContain("does not exist");
+      const json = await browser.get("/");
+      expect(json.status).toBe(500);
+      const body = await json.text();
+      expect(JSON.parse(body)).toEqual({ error: "internal_error", message: "Something went wrong on our side. Please try again." });
+      expect(body).not.toContain("does not exist");
+      const errors = lines.filter((line) => line.level === "error");
+      expect(errors).toHaveLength(2);
+      expect(JSON.stringify(errors[0])).toContain("does not exist");
+    } finally {
+      await app.close();
     }
   });
 });

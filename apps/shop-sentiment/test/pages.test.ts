@@ -106,4 +106,27 @@ describe("pages", () => {
     expect(page).toContain("Temporarily unavailable");
     expect(page).toContain('<a href="/">Try again</a>');
   });
+
+  it("answers the app's own failure (its tables missing) with a 500 page offering Try again, JSON for clients, the detail only in the log", async () => {
+    const lines: Record<string, unknown>[] = [];
+    const broken = await suite.start(
+      { DATABASE_SCHEMA: "shop_sentiment_without_tables", REDIS_KEY_PREFIX: `${suite.redisPrefix}broken:`, LOG_LEVEL: "info" },
+      { logDestination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) } },
+    );
+    const page = await new Browser(broken.url).get("/?q=toaster");
+    expect(page.status).toBe(500);
+    expect(page.headers.get("content-type")).toContain("text/html");
+    const text = await page.text();
+    expect(text).toContain("Something went wrong");
+    expect(text).toContain('<a href="/?q=toaster">Try again</a>');
+    expect(text).not.toContain("does not exist");
+    const api = await fetch(new URL(`/api/v1/products/${product.id}`, broken.url), { headers: { accept: "application/json" } });
+    expect(api.status).toBe(500);
+    const body = await api.text();
+    expect(JSON.parse(body)).toMatchObject({ error: "internal_error" });
+    expect(body).not.toContain("does not exist");
+    const errors = lines.filter((line) => line.level === "error");
+    expect(errors).toHaveLength(2);
+    expect(JSON.stringify(errors[0])).toContain("does not exist");
+  });
 });

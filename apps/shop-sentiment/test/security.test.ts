@@ -104,6 +104,26 @@ describe("writes", () => {
       expect(((await response.json()) as { error: string }).error).toBe("api_key_required");
     });
 
+    it("a tampered or garbage session cookie is ignored: pages still answer, a write is refused with 403, never a 5xx", async () => {
+      const browser = new Browser(app.url);
+      const page = await browser.get(`/products/${product.id}`);
+      const token = csrfTokenIn(await page.text());
+      const cookie = browser.cookie(SESSION_COOKIE) ?? "";
+      // Always a different first character, so the ciphertext really changes.
+      const tampered = `${cookie.startsWith("A") ? "B" : "A"}${cookie.slice(1)}`;
+      const before = await reviewCount();
+      for (const value of [tampered, "not-a-session", "%%%;;"]) {
+        browser.setCookie(SESSION_COOKIE, value);
+        const reread = await browser.get(`/products/${product.id}`);
+        expect(reread.status).toBe(200);
+        browser.setCookie(SESSION_COOKIE, value);
+        const posted = await browser.postForm(`/products/${product.id}/reviews`, { _csrf: token, rating: "2", text: "with a broken cookie" });
+        expect(posted.status).toBe(403);
+        expect(posted.headers.get("content-type")).toContain("text/html");
+      }
+      expect(await reviewCount()).toBe(before);
+    });
+
     it("reads need no token", async () => {
       expect((await call(app.url, "GET", reviewsPath())).status).toBe(200);
     });

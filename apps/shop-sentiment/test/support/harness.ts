@@ -69,7 +69,8 @@ export interface Suite {
 }
 
 export async function startSuite(label: string): Promise<Suite> {
-  const db = await createTestDatabase(label);
+  // The model loads once per worker, here (within the hook's time) rather than inside a timed test's first write.
+  const [db] = await Promise.all([createTestDatabase(label), sentiment.load()]);
   await runMigrations({ DATABASE_URL: db.url, DATABASE_SCHEMA: "shop_sentiment" }, silentLogger);
   const redisPrefix = testKeyPrefix(label);
   const running: RunningApp[] = [];
