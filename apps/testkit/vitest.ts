@@ -4,7 +4,7 @@ export const appTestConfig = {
   resolve: { preserveSymlinks: true },
   test: {
     include: ["test/**/*.test.ts"],
-    testTimeout: 20_000,
+    testTimeout: 60_000,
     hookTimeout: 60_000,
     // Files share their worker's loaded modules: less CPU, and every file sets up
     // its own database, fakes and app (the suites pass with their files shuffled).

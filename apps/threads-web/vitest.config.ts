@@ -7,7 +7,7 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     // One `next build` per run, shared by every file that starts the app.
     globalSetup: ["test/support/global-build.ts"],
-    testTimeout: 20_000,
+    testTimeout: 60_000,
     hookTimeout: 120_000,
   },
 });

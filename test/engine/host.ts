@@ -66,8 +66,8 @@ export class DynamicProviderHost {
     const port = await new Promise<number>((resolve, reject) => {
       const timer = setTimeout(() => {
         child.kill("SIGKILL");
-        reject(new Error(`the dynamic-provider host did not print its port within ${options.startTimeoutMs ?? 20_000} ms\n${stderr}`));
-      }, options.startTimeoutMs ?? 20_000);
+        reject(new Error(`the dynamic-provider host did not print its port within ${options.startTimeoutMs ?? 60_000} ms\n${stderr}`));
+      }, options.startTimeoutMs ?? 60_000);
       child.stdout?.on("data", (chunk: Buffer) => {
         stdout += chunk.toString("utf8");
         const line = stdout.split("\n")[0] ?? "";
