@@ -65,7 +65,7 @@ export async function authRoutes(app: FastifyInstance, options: AuthRoutesOption
   }
 
   async function issue(reply: FastifyReply, userId: string, tokenId: string, familyId: string): Promise<Date> {
-    const access = await tokens.signAccess(userId);
+    const access = await tokens.signAccess(userId, familyId);
     const refresh = await tokens.signRefresh({ userId, tokenId, familyId });
     cookies.setSession(reply, access, refresh, now());
     return access.expiresAt;
