@@ -154,6 +154,19 @@ describe("GET /api/v1/auth/threads/callback", () => {
     const second = await replay.get(`${back.pathname}${back.search}`);
     expect(second.headers.get("location")).toBe(`${WEB_ORIGIN}/signin?error=threads_unavailable`);
   });
+
+  it("sends the person to the web app's outage page when the database is down, not to a JSON error", async () => {
+    const down = await startApp({ env: suite.env({ DATABASE_URL: "postgres://postgres@127.0.0.1:9/nowhere" }) });
+    try {
+      const user = new Browser(down.url);
+      const back = await signIn(user, suite.threads, "alice");
+      expect(back.status).toBe(302);
+      expect(back.headers.get("location")).toBe(`${WEB_ORIGIN}/unavailable?return_to=%2Fsignin`);
+      expect(user.cookie("threads_access")).toBeUndefined();
+    } finally {
+      await down.close();
+    }
+  });
 });
 
 describe("authenticated routes", () => {
