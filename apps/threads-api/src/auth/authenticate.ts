@@ -58,7 +58,7 @@ export class Authenticator {
         : new HttpProblem(401, "unauthenticated", "Your session is not valid; sign in again.");
     }
     if (identity.familyId !== undefined && !(await this.sessions.isLive(identity.familyId))) {
-      throw new HttpProblem(401, "unauthenticated", "This session was ended (signed out); sign in again.");
+      throw new HttpProblem(401, "unauthenticated", "This session has ended (signed out, or ended for safety); sign in again.");
     }
     if (identity.via === "cookie") this.origins.requireForCookieRequest(request);
     request.caller = identity;
