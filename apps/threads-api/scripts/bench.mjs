@@ -10,6 +10,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import http from "node:http";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
+import { RefreshFamilies } from "../dist/auth/refresh-families.js";
 import { SessionTokens } from "../dist/auth/session-tokens.js";
 
 const HELP = `Usage: npm run bench -- [--duration <seconds>] [--connections <n>] [--posts <n>] [--warmup <requests>]
@@ -58,7 +59,9 @@ async function seed(databaseUrl) {
       [userId, postCount],
     );
     await pool.query("ANALYZE posts");
-    return userId;
+    // A sign-in: authenticated requests check that its refresh family is still live.
+    const { familyId } = await new RefreshFamilies(pool, 86400).start(userId);
+    return { userId, familyId };
   } finally {
     await pool.end();
   }
@@ -98,9 +101,9 @@ const env = {
 let web;
 try {
   release(appDir, env);
-  const userId = await seed(env.DATABASE_URL);
+  const { userId, familyId } = await seed(env.DATABASE_URL);
   const tokens = new SessionTokens({ ...env, JWT_ACCESS_TTL_SECONDS: 3600, JWT_REFRESH_TTL_SECONDS: 86400 });
-  const headers = { authorization: `Bearer ${(await tokens.signAccess(userId)).token}` };
+  const headers = { authorization: `Bearer ${(await tokens.signAccess(userId, familyId)).token}` };
 
   web = await startWeb(appDir, "dist/server.js", { ...env, LOG_LEVEL: "info" });
   const { port, bootMs } = web;

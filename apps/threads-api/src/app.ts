@@ -65,10 +65,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const graph = new ThreadsGraph(env.THREADS_API_BASE_URL, http);
   const tokens = new SessionTokens(env, now);
   const origins = new OriginPolicy(env.CORS_ALLOWED_ORIGINS, new URL(env.THREADS_REDIRECT_URI).origin);
-  const auth = new Authenticator(tokens, origins);
   const cookies = new SessionCookies(env);
   const users = new UserRepository(pool, new TokenCipher(env.TOKEN_ENCRYPTION_KEYS));
   const families = new RefreshFamilies(pool, env.JWT_REFRESH_TTL_SECONDS, now);
+  const auth = new Authenticator(tokens, origins, families);
   const queue = new WorkQueue(redis);
   const metrics = new WebMetrics(new JobMetrics(redis), () => queue.depths());
 

@@ -154,6 +154,19 @@ describe("GET /api/v1/auth/threads/callback", () => {
     const second = await replay.get(`${back.pathname}${back.search}`);
     expect(second.headers.get("location")).toBe(`${WEB_ORIGIN}/signin?error=threads_unavailable`);
   });
+
+  it("sends the person to the web app's outage page when the database is down, not to a JSON error", async () => {
+    const down = await startApp({ env: suite.env({ DATABASE_URL: "postgres://postgres@127.0.0.1:9/nowhere" }) });
+    try {
+      const user = new Browser(down.url);
+      const back = await signIn(user, suite.threads, "alice");
+      expect(back.status).toBe(302);
+      expect(back.headers.get("location")).toBe(`${WEB_ORIGIN}/unavailable?return_to=%2Fsignin`);
+      expect(user.cookie("threads_access")).toBeUndefined();
+    } finally {
+      await down.close();
+    }
+  });
 });
 
 describe("authenticated routes", () => {
@@ -215,6 +228,11 @@ describe("POST /api/v1/auth/refresh", () => {
     // The legitimate, newest token of the family is revoked too.
     const victim = browser();
     victim.setCookie("threads_refresh", current);
+    // Its access token, still within its lifetime, stops working at once.
+    victim.setCookie("threads_access", user.cookie("threads_access")!);
+    const revokedAccess = await victim.get("/api/v1/me");
+    expect(revokedAccess.status).toBe(401);
+    expect(await revokedAccess.json()).toMatchObject({ error: "unauthenticated" });
     const after = await victim.post("/api/v1/auth/refresh");
     expect(after.status).toBe(401);
     expect(await after.json()).toMatchObject({ error: "unauthenticated" });
@@ -246,10 +264,13 @@ describe("POST /api/v1/auth/refresh", () => {
 });
 
 describe("POST /api/v1/auth/logout", () => {
-  it("revokes the family and clears both cookies", async () => {
+  it("revokes the family and clears both cookies; neither token works afterwards", async () => {
     const user = browser();
     await signIn(user, suite.threads, "alice");
+    const access = user.cookie("threads_access")!;
     const refresh = user.cookie("threads_refresh")!;
+    const other = browser();
+    await signIn(other, suite.threads, "alice");
     const response = await user.post("/api/v1/auth/logout");
     expect(response.status).toBe(204);
     expect(user.cookie("threads_access")).toBeUndefined();
@@ -257,6 +278,15 @@ describe("POST /api/v1/auth/logout", () => {
     const again = browser();
     again.setCookie("threads_refresh", refresh);
     expect((await again.post("/api/v1/auth/refresh")).status).toBe(401);
+    // The access token has not expired, but its sign-in has ended: cookie or Bearer, it is refused.
+    const replayed = browser();
+    replayed.setCookie("threads_access", access);
+    const viaCookie = await replayed.get("/api/v1/me");
+    expect(viaCookie.status).toBe(401);
+    expect(await viaCookie.json()).toMatchObject({ error: "unauthenticated" });
+    expect((await browser().get("/api/v1/me", { authorization: `Bearer ${access}` })).status).toBe(401);
+    // Another sign-in of the same person goes on.
+    expect((await other.get("/api/v1/me")).status).toBe(200);
   });
 });
 

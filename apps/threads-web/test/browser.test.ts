@@ -119,12 +119,41 @@ describe.skipIf(skipReason !== undefined)("in headless Chromium, against the rea
     await shot(phone, "dashboard-phone");
     await phone.close();
 
+    await page.goto(`${web.url}/dashboard`);
+    const session = (await context.cookies()).filter((cookie) => cookie.name.startsWith("threads_"));
+    expect(session.map((cookie) => cookie.name).sort()).toEqual(["threads_access", "threads_refresh"]);
     await page.getByRole("button", { name: "Sign out" }).first().click();
     await page.waitForURL(`${web.url}/?signed_out=1`);
     expect(await page.textContent("[role=status]")).toBe("You are signed out.");
-    expect((await context.cookies()).map((cookie) => cookie.name)).not.toContain("threads_access");
+    expect((await context.cookies()).map((cookie) => cookie.name).filter((name) => name.startsWith("threads_"))).toEqual([]);
+    await shot(page, "signed-out");
+
+    // Neither going back nor reloading shows the dashboard again.
+    await page.goBack();
+    await page.waitForURL(/\/signin\?return_to=%2Fdashboard$/);
+    expect(await page.locator("#greeting").count()).toBe(0);
+    await page.reload();
+    await page.waitForURL(/\/signin\?return_to=%2Fdashboard$/);
+    expect(await page.locator("#greeting").count()).toBe(0);
     await page.goto(`${web.url}/dashboard`);
     await page.waitForURL(/\/signin\?return_to=%2Fdashboard$/);
+
+    // The API revoked the session: its cookies, kept from before and presented again, are refused,
+    // and the person lands on the session-expired page with a way back to sign-in (not an error).
+    const refresh = session.find((cookie) => cookie.name === "threads_refresh")!;
+    const refused = await fetch(`${api.url}/api/v1/auth/refresh`, { method: "POST", headers: { cookie: `threads_refresh=${refresh.value}`, origin: web.url } });
+    expect(refused.status).toBe(401);
+    await context.addCookies(session);
+    const expired = await page.goto(`${web.url}/dashboard`);
+    await page.waitForURL(`${web.url}/session-expired?return_to=%2Fdashboard`);
+    expect(expired?.status()).toBe(200);
+    expectSecurityHeaders(expired, "session expired");
+    expect(await page.locator("h1").textContent()).toBe("Your session has expired");
+    expect(await page.locator("#greeting").count()).toBe(0);
+    expect((await context.cookies()).map((cookie) => cookie.name).filter((name) => name.startsWith("threads_"))).toEqual([]);
+    await shot(page, "session-expired");
+    await page.getByRole("link", { name: "Sign in again" }).click();
+    await page.waitForURL(`${web.url}/signin?return_to=%2Fdashboard`);
 
     const missing = await page.goto(`${web.url}/no/such/page`);
     expect(missing?.status()).toBe(404);

@@ -193,6 +193,7 @@ describe("sessions", () => {
 
   it("signing out revokes the session at the API and relays the cleared cookies; only from this site", async () => {
     await signIn();
+    const kept = { access: jar.get("127.0.0.1", "threads_access")!, refresh: jar.get("127.0.0.1", "threads_refresh")! };
     const crossSite = await jar.fetch(`${web.url}/auth/sign-out`, { method: "POST", headers: { origin: "https://evil.example" } });
     expect(crossSite.status).toBe(403);
     expect(jar.get("127.0.0.1", "threads_access")).toBeDefined();
@@ -203,6 +204,15 @@ describe("sessions", () => {
     expect(jar.get("127.0.0.1", "threads_access")).toBeUndefined();
     expect(jar.get("127.0.0.1", "threads_refresh")).toBeUndefined();
     expect(await (await jar.fetch(`${web.url}/?signed_out=1`)).text()).toContain("You are signed out.");
+    expect(api.requests.findLast((r) => r.path === "/api/v1/auth/logout")?.cookie).toContain(`threads_refresh=${kept.refresh}`);
+
+    // The cookies from before, presented again, lead to the session-expired page (the API ended the session).
+    jar.store(api.url, [`threads_access=${kept.access}`, `threads_refresh=${kept.refresh}`]);
+    const replay = await jar.follow(`${web.url}/dashboard`);
+    expect(replay.visited.slice(1).map((u) => new URL(u).pathname)).toEqual(["/auth/refresh", "/session-expired"]);
+    expect(replay.response.status).toBe(200);
+    expect(await replay.response.text()).toContain('href="/signin?return_to=%2Fdashboard"');
+    expect(jar.get("127.0.0.1", "threads_access")).toBeUndefined();
   });
 });
 

@@ -52,6 +52,15 @@ export class RefreshFamilies {
     });
   }
 
+  /** Whether the sign-in has not ended: a logout, a detected reuse or the account's deletion ends it. */
+  async isLive(familyId: string): Promise<boolean> {
+    const { rows } = await this.pool.query<{ live: boolean }>(
+      "SELECT EXISTS (SELECT 1 FROM refresh_tokens WHERE family_id = $1 AND revoked_at IS NULL) AS live",
+      [familyId],
+    );
+    return rows[0]?.live === true;
+  }
+
   /** Ends a sign-in (logout). */
   async revokeFamily(familyId: string): Promise<void> {
     await this.pool.query("UPDATE refresh_tokens SET revoked_at = $2 WHERE family_id = $1 AND revoked_at IS NULL", [familyId, this.now()]);

@@ -38,12 +38,20 @@ export interface RefreshClaims {
   readonly familyId: string;
 }
 
+export interface AccessClaims {
+  readonly userId: string;
+  /** The sign-in (refresh family) the token was issued for. */
+  readonly familyId?: string | undefined;
+}
+
 export interface OAuthState {
   readonly state: string;
   readonly returnTo: string;
 }
 
-const accessClaims = z.object({ sub: z.string().uuid(), typ: z.literal("access") });
+// `fam`: the refresh family (the sign-in) the token belongs to. Tokens issued before it existed
+// carry none and live out their short TTL.
+const accessClaims = z.object({ sub: z.string().uuid(), typ: z.literal("access"), fam: z.string().uuid().optional() });
 const refreshClaims = z.object({ sub: z.string().uuid(), typ: z.literal("refresh"), jti: z.string().uuid(), fam: z.string().uuid() });
 const stateClaims = z.object({ typ: z.literal("oauth_state"), state: z.string().min(16), ret: z.string() });
 
@@ -71,13 +79,13 @@ export class SessionTokens {
     return this.#settings.JWT_REFRESH_TTL_SECONDS;
   }
 
-  signAccess(userId: string): Promise<IssuedToken> {
-    return this.#sign(this.#access, { typ: "access" }, userId, this.#settings.JWT_ACCESS_TTL_SECONDS);
+  signAccess(userId: string, familyId: string): Promise<IssuedToken> {
+    return this.#sign(this.#access, { typ: "access", fam: familyId }, userId, this.#settings.JWT_ACCESS_TTL_SECONDS);
   }
 
-  async verifyAccess(token: string): Promise<string> {
+  async verifyAccess(token: string): Promise<AccessClaims> {
     const payload = await this.#verify(this.#access, token, accessClaims);
-    return payload.sub;
+    return { userId: payload.sub, familyId: payload.fam };
   }
 
   signRefresh(claims: RefreshClaims): Promise<IssuedToken> {

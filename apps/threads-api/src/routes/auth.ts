@@ -13,6 +13,7 @@ import type { OriginPolicy } from "../auth/origins.js";
 import type { RefreshFamilies } from "../auth/refresh-families.js";
 import { InvalidToken, type SessionTokens } from "../auth/session-tokens.js";
 import type { UserRepository } from "../data/users.js";
+import { isDatabaseUnavailable } from "../shared/postgres.js";
 import { HttpProblem } from "../shared/web/errors.js";
 import { ThreadsError } from "../threads/http.js";
 import type { ThreadsGraph } from "../threads/graph.js";
@@ -65,7 +66,7 @@ export async function authRoutes(app: FastifyInstance, options: AuthRoutesOption
   }
 
   async function issue(reply: FastifyReply, userId: string, tokenId: string, familyId: string): Promise<Date> {
-    const access = await tokens.signAccess(userId);
+    const access = await tokens.signAccess(userId, familyId);
     const refresh = await tokens.signRefresh({ userId, tokenId, familyId });
     cookies.setSession(reply, access, refresh, now());
     return access.expiresAt;
@@ -104,12 +105,20 @@ export async function authRoutes(app: FastifyInstance, options: AuthRoutesOption
       const profile = await graph.profile(longLived.accessToken);
       const expiresAt = new Date(now().getTime() + longLived.expiresInSeconds * 1000);
       user = await users.signedIn(profile, longLived.accessToken, expiresAt);
+      await startSession(reply, user.id);
     } catch (error) {
-      if (!(error instanceof ThreadsError)) throw error;
-      request.log.warn({ err: error }, "sign-in: Threads failed");
-      return signInFailed(reply, "threads_unavailable");
+      if (error instanceof ThreadsError) {
+        request.log.warn({ err: error }, "sign-in: Threads failed");
+        return signInFailed(reply, "threads_unavailable");
+      }
+      // The browser is on a top-level navigation back from Threads: send it to the web app's
+      // outage page (503, Retry-After, a way to start again) rather than a JSON error.
+      if (isDatabaseUnavailable(error)) {
+        request.log.warn({ err: error }, "sign-in: database unavailable");
+        return reply.header("cache-control", "no-store").redirect(`${webAppUrl}/unavailable?return_to=${encodeURIComponent("/signin")}`, 302);
+      }
+      throw error;
     }
-    await startSession(reply, user.id);
     request.log.info({ userId: user.id }, "signed in");
     return reply.header("cache-control", "no-store").redirect(`${webAppUrl}${expected.returnTo}`, 302);
   });

@@ -78,7 +78,7 @@ export class ContractApi {
   outage: number | undefined;
 
   private readonly users = new Map<string, StubUser>();
-  private readonly accessTokens = new Map<string, { userId: string; expired: boolean }>();
+  private readonly accessTokens = new Map<string, { userId: string; expired: boolean; family: string }>();
   private readonly refreshTokens = new Map<string, { userId: string; used: boolean; family: string }>();
   private readonly revokedFamilies = new Set<string>();
 
@@ -122,7 +122,7 @@ export class ContractApi {
   private issue(userId: string, family: string): string[] {
     const access = `a.${randomUUID()}`;
     const refresh = `r.${randomUUID()}`;
-    this.accessTokens.set(access, { userId, expired: false });
+    this.accessTokens.set(access, { userId, expired: false, family });
     this.refreshTokens.set(refresh, { userId, used: false, family });
     return [sessionCookie(ACCESS, access, 900), sessionCookie(REFRESH, refresh, 2_592_000)];
   }
@@ -150,7 +150,8 @@ export class ContractApi {
       response.writeHead(204, { "set-cookie": setCookies });
       response.end();
     };
-    const error = (status: number, code: string, extra: Record<string, string> = {}) => json(status, { error: code, message: `stub: ${code}` }, [], extra);
+    const error = (status: number, code: string, extra: Record<string, string> = {}, setCookies: string[] = []) =>
+      json(status, { error: code, message: `stub: ${code}` }, setCookies, extra);
     const cookies = cookiesOf(header("cookie"));
     const originAllowed = () => {
       const origin = header("origin");
@@ -168,10 +169,11 @@ export class ContractApi {
     if (method === "POST" && url.pathname === "/api/v1/auth/refresh") {
       if (!originAllowed()) return error(403, "origin_not_allowed");
       const token = this.refreshTokens.get(cookies.get(REFRESH) ?? "");
-      if (!token || this.revokedFamilies.has(token.family)) return error(401, "unauthenticated");
+      // A refused refresh clears both cookies, as the API does.
+      if (!token || this.revokedFamilies.has(token.family)) return error(401, "unauthenticated", {}, this.cleared());
       if (token.used) {
         this.revokedFamilies.add(token.family);
-        return error(401, "refresh_reused");
+        return error(401, "refresh_reused", {}, this.cleared());
       }
       token.used = true;
       return json(200, { expiresAt: new Date(Date.now() + 900_000).toISOString() }, this.issue(token.userId, token.family));
@@ -188,6 +190,8 @@ export class ContractApi {
     const access = this.accessTokens.get(cookies.get(ACCESS) ?? "");
     if (!access) return error(401, "unauthenticated");
     if (access.expired) return error(401, "token_expired");
+    // An access token of an ended sign-in (logout, reuse) is refused before it expires.
+    if (this.revokedFamilies.has(access.family)) return error(401, "unauthenticated");
     const user = this.users.get(access.userId);
     if (!user) return error(401, "unauthenticated");
 
