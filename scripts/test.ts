@@ -2,14 +2,12 @@
  * `npm test`: everything, in the order that fails fastest and the shape that
  * finishes soonest on a small machine.
  *
- * Four parts side by side: the type check of the program and its tests, the
+ * Three parts side by side: the type check of the program and its tests, the
  * program's suite (vitest: mocks, providers against the Heroku double, the
- * engine host), the Heroku-like build of every app (the longest file of the
- * program's suite, in a process of its own so the rest does not queue behind
- * it) and every app's own suite (`test:apps`). Much of the work is waiting —
- * on npm, builds, Postgres, browsers, child processes — so running them
- * together shortens the wall time without oversubscribing the CPU for long.
- * Any part failing fails the run.
+ * engine host, the Heroku-like build of every app) and every app's own suite
+ * (`test:apps`). Much of the work is waiting — on npm, builds, Postgres,
+ * browsers, child processes — so running them together shortens the wall
+ * time without oversubscribing the CPU for long. Any part failing fails the run.
  *
  * Each line of output is prefixed with the part it comes from. The wall time
  * of each part and of the whole run go to `.test-results/suite.json`, which
@@ -36,10 +34,8 @@ interface PartResult {
 }
 
 const TYPECHECK: Part = { name: "typecheck", command: "npm", args: ["run", "-s", "typecheck"] };
-const BUILD_CHECK_FILE = "test/apps/build-check.test.ts";
-const PROGRAM: Part = { name: "program", command: "npx", args: ["vitest", "run", "--exclude", BUILD_CHECK_FILE] };
-const BUILD_CHECK: Part = { name: "build", command: "npx", args: ["vitest", "run", BUILD_CHECK_FILE] };
-const APPS: Part = { name: "apps", command: "npx", args: ["tsx", "scripts/test-apps.ts", "--jobs", "2"] };
+const PROGRAM: Part = { name: "program", command: "npx", args: ["vitest", "run"] };
+const APPS: Part = { name: "apps", command: "npx", args: ["tsx", "scripts/test-apps.ts"] };
 
 function runPart(part: Part): Promise<PartResult> {
   const started = Date.now();
@@ -65,7 +61,7 @@ function prefixLines(stream: NodeJS.ReadableStream, prefix: string, out: NodeJS.
 
 async function main(): Promise<number> {
   const started = Date.now();
-  const results = await Promise.all([runPart(TYPECHECK), runPart(PROGRAM), runPart(BUILD_CHECK), runPart(APPS)]);
+  const results = await Promise.all([runPart(TYPECHECK), runPart(PROGRAM), runPart(APPS)]);
   const seconds = (Date.now() - started) / 1000;
 
   console.log("\nnpm test summary");
