@@ -89,24 +89,19 @@ function run(world: World, app: AppRecord, transfer: TransferRecord, outcome: ()
   });
 }
 
-export function captureBackup(world: World, addon: AddonRecord): TransferRecord {
-  const app = world.app(addon.appId);
+/** Where a transfer reads and writes: what differs between a capture and a restore. */
+type TransferRoute = Pick<TransferRecord, "fromType" | "fromName" | "fromUrl" | "toType" | "toName" | "toUrl" | "signature" | "sourceBytes">;
+
+/** A new transfer of `addon`'s database, queued and not yet started. */
+function newTransfer(world: World, app: AppRecord, addon: AddonRecord, route: (uuid: string) => TransferRoute): TransferRecord {
   const uuid = world.uuid();
   const now = world.now();
-  const attachment = world.appAttachments(app.id).find((a) => a.addonId === addon.id);
   const transfer: TransferRecord = {
     uuid,
     num: nextNum(world, app.id),
     appId: app.id,
     addonId: addon.id,
-    fromType: "pg_dump",
-    fromName: attachment?.name ?? addon.name,
-    fromUrl: `postgres://${addon.resource.host}:${addon.resource.port}/${addon.resource.database}`,
-    toType: "gof3r",
-    toName: "BACKUP",
-    toUrl: `${world.urls.blob}/backups/${uuid}.dump`,
-    signature: world.ids.hex(64),
-    sourceBytes: DATABASE_BYTES,
+    ...route(uuid),
     processedBytes: 0,
     logs: [],
     createdAt: now,
@@ -116,6 +111,30 @@ export function captureBackup(world: World, addon: AddonRecord): TransferRecord 
     updatedAt: now,
   };
   world.transfers.set(uuid, transfer);
+  return transfer;
+}
+
+function databaseUrl(addon: AddonRecord): string {
+  return `postgres://${addon.resource.host}:${addon.resource.port}/${addon.resource.database}`;
+}
+
+/** The name the database goes by on its billing app: its attachment's, else the add-on's. */
+function attachmentName(world: World, app: AppRecord, addon: AddonRecord): string {
+  return world.appAttachments(app.id).find((a) => a.addonId === addon.id)?.name ?? addon.name;
+}
+
+export function captureBackup(world: World, addon: AddonRecord): TransferRecord {
+  const app = world.app(addon.appId);
+  const transfer = newTransfer(world, app, addon, (uuid) => ({
+    fromType: "pg_dump",
+    fromName: attachmentName(world, app, addon),
+    fromUrl: databaseUrl(addon),
+    toType: "gof3r",
+    toName: "BACKUP",
+    toUrl: `${world.urls.blob}/backups/${uuid}.dump`,
+    signature: world.ids.hex(64),
+    sourceBytes: DATABASE_BYTES,
+  }));
   const failure = world.takePlannedFailure(world.planned.transferFailures, app);
   run(world, app, transfer, () => (failure ? (failure.message ?? "pg_dump: error: connection to server was lost") : null));
   return transfer;
@@ -123,31 +142,17 @@ export function captureBackup(world: World, addon: AddonRecord): TransferRecord 
 
 export function restoreBackup(world: World, addon: AddonRecord, backupUrl: string): TransferRecord {
   const app = world.app(addon.appId);
-  const uuid = world.uuid();
-  const now = world.now();
   const source = backupAt(world, backupUrl);
-  const transfer: TransferRecord = {
-    uuid,
-    num: nextNum(world, app.id),
-    appId: app.id,
-    addonId: addon.id,
+  const transfer = newTransfer(world, app, addon, () => ({
     fromType: source && backupUrl.startsWith(source.toUrl) && !backupUrl.includes("?") ? "gof3r" : "htcat",
     fromName: source ? `b${String(source.num).padStart(3, "0")}` : "url",
     fromUrl: backupUrl,
     toType: "pg_restore",
-    toName: world.appAttachments(app.id).find((a) => a.addonId === addon.id)?.name ?? addon.name,
-    toUrl: `postgres://${addon.resource.host}:${addon.resource.port}/${addon.resource.database}`,
+    toName: attachmentName(world, app, addon),
+    toUrl: databaseUrl(addon),
     signature: "",
     sourceBytes: source?.sourceBytes ?? 0,
-    processedBytes: 0,
-    logs: [],
-    createdAt: now,
-    startedAt: null,
-    finishedAt: null,
-    succeeded: false,
-    updatedAt: now,
-  };
-  world.transfers.set(uuid, transfer);
+  }));
   run(world, app, transfer, () => {
     if (!source) return `Unable to fetch the backup from ${new URL(backupUrl).host}: 403 Forbidden`;
     if (!source.succeeded) return "The backup did not finish: there is nothing to restore";
