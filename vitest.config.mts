@@ -11,8 +11,6 @@ export default defineConfig({
     // about a third less CPU. Every file sets up its own mocks, doubles and config
     // (test/harness/program.ts); the suite passes with its files in shuffled orders.
     isolate: false,
-    // Concurrent tests (the apps' build checks) run two at a time: a small machine has two cores.
-    maxConcurrency: 2,
     // A program that rejects its stack throws a Pulumi RunError at load; the SDK's own
     // promises then reject too, with nobody awaiting them. Tests assert the error itself.
     onUnhandledError(error) {

@@ -35,7 +35,7 @@ interface PartResult {
 
 const TYPECHECK: Part = { name: "typecheck", command: "npm", args: ["run", "-s", "typecheck"] };
 const PROGRAM: Part = { name: "program", command: "npx", args: ["vitest", "run"] };
-const APPS: Part = { name: "apps", command: "npx", args: ["tsx", "scripts/test-apps.ts"] };
+const APPS: Part = { name: "apps", command: "npx", args: ["tsx", "scripts/test-apps.ts", "--jobs", "2"] };
 
 function runPart(part: Part): Promise<PartResult> {
   const started = Date.now();

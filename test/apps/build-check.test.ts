@@ -1,9 +1,7 @@
 /**
- * "Builds like Heroku" for every app under apps/ that has a package.json and a
- * Procfile, plus the hello-app fixture that proves the check itself. Each app
- * is packed exactly as the Build resource packs it, installed and built from
- * that tarball alone, and each Procfile process is run and stopped as a dyno.
- * Apps run one after another; npm ci makes this file the slow one.
+ * The Heroku-like build check (scripts/lib/build-check.ts), proven on the
+ * hello-app fixture and broken variants of it. The apps themselves go through
+ * it in `npm run test:apps`, before their own suites.
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -13,19 +11,16 @@ import { afterAll, describe, expect, it } from "vitest";
 import {
   BuildCheckError,
   DEFAULT_ADMIN_DATABASE_URL,
-  discoverApps,
   parseEnvFile,
   parseProcfile,
   runBuildCheck,
   type BuildCheckOptions,
   type BuildCheckReport,
   type CheckSpec,
-} from "./build-check.js";
+} from "../../scripts/lib/build-check.js";
 
-const REPO = path.resolve(__dirname, "..", "..");
 const FIXTURE = path.join(__dirname, "fixtures", "hello-app");
 const FIXTURE_SPEC: CheckSpec = { healthPath: "/healthz", kinds: { release: "release", web: "web", worker: "worker" }, jobs: [] };
-const APP_TIMEOUT_MS = 15 * 60_000;
 const FIXTURE_TIMEOUT_MS = 120_000;
 
 function logReport(report: BuildCheckReport): void {
@@ -44,30 +39,6 @@ async function databaseExists(name: string): Promise<boolean> {
     await client.end();
   }
 }
-
-// ── The apps ─────────────────────────────────────────────────────────────────
-
-// Side by side, two at a time (vitest maxConcurrency): most of a build check is waiting on npm and the app.
-describe.concurrent("every app builds and runs like on Heroku", () => {
-  const apps = discoverApps(path.join(REPO, "apps"));
-  for (const app of apps) {
-    if (!app.hasPackageJson || !app.hasProcfile) {
-      const missing = [!app.hasPackageJson && "package.json", !app.hasProcfile && "Procfile"].filter(Boolean).join(" and ");
-      it.skip(`${app.name} (no ${missing} yet)`, () => undefined);
-      continue;
-    }
-    it(
-      app.name,
-      async () => {
-        const report = await runBuildCheck({ name: app.name, appDir: app.dir });
-        logReport(report);
-        expect(report.files).not.toContain("deploy.ts");
-        expect(await databaseExists(report.database)).toBe(false);
-      },
-      APP_TIMEOUT_MS,
-    );
-  }
-});
 
 // ── The check itself, proven on a fixture ────────────────────────────────────
 
@@ -98,6 +69,49 @@ describe("the build check (hello-app fixture)", () => {
       expect(report.warnings).toEqual([]);
       expect(fs.existsSync(report.buildDir)).toBe(false);
       expect(await databaseExists(report.database)).toBe(false);
+    },
+    FIXTURE_TIMEOUT_MS,
+  );
+
+  it(
+    "hands the caller the build folder after the build and before the prune",
+    async () => {
+      const seen: { devDependency: boolean; built: boolean }[] = [];
+      const report = await runBuildCheck({
+        name: "hello-after-build",
+        appDir: FIXTURE,
+        spec: FIXTURE_SPEC,
+        afterBuild: async (buildDir) => {
+          seen.push({
+            devDependency: fs.existsSync(path.join(buildDir, "node_modules", "hello-banner", "package.json")),
+            built: fs.existsSync(path.join(buildDir, "dist", "server.js")),
+          });
+        },
+        keepBuildDir: true,
+      });
+      try {
+        expect(seen).toEqual([{ devDependency: true, built: true }]);
+        const steps = report.timings.map((t) => t.step);
+        expect(steps.slice(steps.indexOf("build"), steps.indexOf("build") + 3)).toEqual(["build", "after build", "prune"]);
+        // The prune still ran afterwards: the dyno runs without dev dependencies.
+        expect(fs.existsSync(path.join(report.buildDir, "node_modules", "hello-banner"))).toBe(false);
+      } finally {
+        fs.rmSync(path.dirname(report.buildDir), { recursive: true, force: true });
+      }
+    },
+    FIXTURE_TIMEOUT_MS,
+  );
+
+  it(
+    "fails, and still cleans up, when the caller's afterBuild fails",
+    async () => {
+      const error = await runBuildCheck({
+        name: "hello-after-build-fails",
+        appDir: FIXTURE,
+        spec: FIXTURE_SPEC,
+        afterBuild: () => Promise.reject(new Error("cp -a exited 1")),
+      }).catch((e: unknown) => e);
+      expect(String(error)).toContain("cp -a exited 1");
     },
     FIXTURE_TIMEOUT_MS,
   );

@@ -7,7 +7,7 @@
  * Steps (as Heroku's Node.js buildpack runs them):
  *  1. packSource(apps/<name>) → extract into an empty folder
  *  2. heroku-prebuild → npm ci (dev dependencies included) → heroku-postbuild
- *     or build → npm prune --omit=dev → heroku-cleanup, all with
+ *     or build → (the caller's afterBuild) → npm prune --omit=dev → heroku-cleanup, all with
  *     NODE_ENV=production and the config vars visible, as on Heroku
  *  3. release (must exit 0), then each scheduled job's command as a one-off
  *     dyno (must exit 0), then each other process: `web` must answer
@@ -25,7 +25,6 @@ import { pathToFileURL } from "node:url";
 import pg from "pg";
 import * as tar from "tar";
 import { packSource } from "../../components/heroku/source-archive.js";
-import { listApps } from "../../scripts/lib/apps";
 
 export type ProcessKind = "web" | "worker" | "release";
 
@@ -56,6 +55,13 @@ export interface BuildCheckOptions {
   readonly adminDatabaseUrl?: string;
   /** REDIS_URL given to the processes. */
   readonly redisUrl?: string;
+  /**
+   * Called once the build has run and before the prune: the build folder then
+   * holds the full install (dev dependencies included) and the build's output,
+   * as the app's own suite needs them. Timed as the step "after build"; a
+   * rejection fails the check.
+   */
+  readonly afterBuild?: (buildDir: string) => Promise<void>;
   /** Keep the unpacked build folder afterwards (its path is in the report). @default false */
   readonly keepBuildDir?: boolean;
   /** Progress lines. */
@@ -88,28 +94,6 @@ export class BuildCheckError extends Error {
 export const DEFAULT_ADMIN_DATABASE_URL = process.env.BUILD_CHECK_ADMIN_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 export const DEFAULT_REDIS_URL = process.env.BUILD_CHECK_REDIS_URL ?? "redis://127.0.0.1:6379";
 const TAIL_LINES = 60;
-
-// ── Discovery ────────────────────────────────────────────────────────────────
-
-export interface AppFolder {
-  readonly name: string;
-  readonly dir: string;
-  readonly hasPackageJson: boolean;
-  readonly hasProcfile: boolean;
-}
-
-/** Every application under `appsDir` (a folder with a deploy.ts), sorted by name. */
-export function discoverApps(appsDir: string): AppFolder[] {
-  return listApps(appsDir).map((name) => {
-    const dir = path.join(appsDir, name);
-    return {
-      name,
-      dir,
-      hasPackageJson: fs.existsSync(path.join(dir, "package.json")),
-      hasProcfile: fs.existsSync(path.join(dir, "Procfile")),
-    };
-  });
-}
 
 // ── Parsing ──────────────────────────────────────────────────────────────────
 
@@ -243,6 +227,8 @@ export async function runBuildCheck(options: BuildCheckOptions): Promise<BuildCh
     await npm("npm ci", ["ci", "--include=dev", "--no-audit", "--no-fund", "--prefer-offline"]);
     if (scripts["heroku-postbuild"] !== undefined) await npm("heroku-postbuild", ["run", "heroku-postbuild"]);
     else if (scripts.build !== undefined) await npm("build", ["run", "build"]);
+    const afterBuild = options.afterBuild;
+    if (afterBuild !== undefined) await timed("after build", () => afterBuild(buildDir));
     await npm("prune", ["prune", "--omit=dev", "--no-audit", "--no-fund"]);
     if (scripts["heroku-cleanup"] !== undefined) await npm("heroku-cleanup", ["run", "heroku-cleanup"]);
 
