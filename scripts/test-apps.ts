@@ -13,9 +13,9 @@
  * its sources match instead of building again). Apps without a Procfile, or
  * with --no-build-check, are installed with `npm ci` as before.
  *
- * Apps run `--jobs` at a time, output lines prefixed with the app's name; a
- * summary line per app ends the run and the exit code is non-zero when any
- * build check or suite failed.
+ * `--jobs` lanes run the build checks first and the suites as their builds
+ * end, output lines prefixed with the app's name; a summary line per app ends
+ * the run and the exit code is non-zero when any build check or suite failed.
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs";
@@ -25,7 +25,7 @@ import readline from "node:readline";
 import { parseArgs } from "node:util";
 import { APPS_DIR, listApps } from "./lib/apps";
 import { runBuildCheck } from "./lib/build-check";
-import { inPool } from "./lib/pool";
+import { inTwoStagePool } from "./lib/pool";
 
 const USAGE = `Usage: npm run test:apps [-- --app <name> ...]
 
@@ -38,7 +38,7 @@ app fails.
 
 Options:
   --app, -a <name>  test only this app (repeatable)
-  --jobs, -j <n>    apps tested at the same time (default 1; output lines keep their app prefix)
+  --jobs, -j <n>    build checks and suites run at the same time (default 1; output lines keep their app prefix)
   --install         take the build's install (or run npm ci) even when node_modules looks current
   --no-build-check  skip the build checks; suites install with npm ci when needed
   --help, -h        show this help
@@ -95,7 +95,8 @@ async function main(argv: readonly string[]): Promise<number> {
   const jobs = Number(values.jobs ?? "1");
   if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs takes a whole number of at least 1, not "${values.jobs}".`);
   const options: RunOptions = { forceInstall: values.install === true, buildCheck: values["no-build-check"] !== true };
-  const outcomes = await inPool(selected, jobs, (app) => testApp(app, options));
+  // Every build check first, the suites as their builds end: see inTwoStagePool.
+  const outcomes = await inTwoStagePool(selected, jobs, (app) => prepareApp(app, options), runSuite);
   printSummary(outcomes);
   return outcomes.some(failed) ? 1 : 0;
 }
@@ -104,59 +105,82 @@ function failed(outcome: Outcome): boolean {
   return outcome.status === "tested" && (outcome.buildCheck.status === "failed" || outcome.suite.status === "failed");
 }
 
-async function testApp(app: string, options: RunOptions): Promise<Outcome> {
-  const dir = path.join(APPS_DIR, app);
-  if (!fs.existsSync(path.join(dir, "package.json"))) return { app, status: "spec-only" };
-  const notRun: Step = { status: "skipped", why: "not run" };
-  const refused = (why: string): Outcome => ({ app, status: "tested", buildCheck: notRun, suite: { status: "failed", seconds: 0, why } });
+/** What an app's first stage leaves its suite. */
+type Prepared =
+  | { readonly status: "spec-only" }
+  | { readonly status: "refused"; readonly why: string }
+  | {
+      readonly status: "built";
+      readonly buildCheck: Step;
+      /** The build's install was copied into the app's node_modules. */
+      readonly installed: boolean;
+      readonly needsInstall: boolean;
+      /** Scratch folder holding a copy of the build folder without node_modules (FLEET_APP_BUILD), when the build ran. */
+      readonly scratch: string;
+    };
 
+/** First stage: the app's own files are checked, then its build check runs and hands its install over. */
+async function prepareApp(app: string, options: RunOptions): Promise<Prepared> {
+  const dir = path.join(APPS_DIR, app);
+  if (!fs.existsSync(path.join(dir, "package.json"))) return { status: "spec-only" };
   const manifest = readManifest(dir);
-  if (typeof manifest === "string") return refused(manifest);
-  if (typeof manifest.scripts?.test !== "string") return refused(`package.json has no "test" script (the app contract asks for one)`);
+  if (typeof manifest === "string") return { status: "refused", why: manifest };
+  if (typeof manifest.scripts?.test !== "string") return { status: "refused", why: `package.json has no "test" script (the app contract asks for one)` };
   if (!fs.existsSync(path.join(dir, "package-lock.json"))) {
-    return refused(`no package-lock.json: run npm install in apps/${app} and commit the lockfile`);
+    return { status: "refused", why: `no package-lock.json: run npm install in apps/${app} and commit the lockfile` };
   }
 
+  const needsInstall = options.forceInstall || installIsStale(dir);
   const scratch = await fs.promises.mkdtemp(path.join(os.tmpdir(), `fleet-test-apps-${app}-`));
+  let installed = false;
+  if (!options.buildCheck || !fs.existsSync(path.join(dir, "Procfile"))) {
+    const why = options.buildCheck ? "no Procfile" : "--no-build-check";
+    return { status: "built", buildCheck: { status: "skipped", why }, installed, needsInstall, scratch };
+  }
+  const buildCheck = await timedStep(async () => {
+    const report = await runBuildCheck({
+      name: app,
+      appDir: dir,
+      log: (line) => console.log(`[${app}] build check: ${line.replace(`${app}: `, "")}`),
+      afterBuild: async (buildDir) => {
+        // The suite's install is the build's own, dev dependencies included: one npm ci, not two.
+        if (needsInstall) {
+          await fs.promises.rm(path.join(dir, "node_modules"), { recursive: true, force: true });
+          await copyTree([path.join(buildDir, "node_modules")], path.join(dir, "node_modules"));
+          installed = true;
+        }
+        const built = (await fs.promises.readdir(buildDir)).filter((name) => name !== "node_modules").map((name) => path.join(buildDir, name));
+        const copy = path.join(scratch, "build");
+        await fs.promises.mkdir(copy);
+        await copyTree(built, copy);
+      },
+    });
+    console.log(`[${app}] build check passed: ${report.files.length} files, sha256 ${report.sha256.slice(0, 12)}…`);
+    for (const warning of report.warnings) console.log(`[${app}] build check warning: ${warning}`);
+  });
+  return { status: "built", buildCheck, installed, needsInstall, scratch };
+}
+
+/** Second stage: the app's own suite, on the build's install (or npm ci's) and offered the build's output. */
+async function runSuite(app: string, prepared: Prepared): Promise<Outcome> {
+  if (prepared.status === "spec-only") return { app, status: "spec-only" };
+  const notRun: Step = { status: "skipped", why: "not run" };
+  if (prepared.status === "refused") return { app, status: "tested", buildCheck: notRun, suite: { status: "failed", seconds: 0, why: prepared.why } };
+  const dir = path.join(APPS_DIR, app);
   try {
-    const needsInstall = options.forceInstall || installIsStale(dir);
-    const builtCopy = path.join(scratch, "build");
-    let installed = false;
-    let buildCheck: Step = { status: "skipped", why: options.buildCheck ? "no Procfile" : "--no-build-check" };
-    if (options.buildCheck && fs.existsSync(path.join(dir, "Procfile"))) {
-      buildCheck = await timedStep(async () => {
-        const report = await runBuildCheck({
-          name: app,
-          appDir: dir,
-          log: (line) => console.log(`[${app}] build check: ${line.replace(`${app}: `, "")}`),
-          afterBuild: async (buildDir) => {
-            // The suite's install is the build's own, dev dependencies included: one npm ci, not two.
-            if (needsInstall) {
-              await fs.promises.rm(path.join(dir, "node_modules"), { recursive: true, force: true });
-              await copyTree([path.join(buildDir, "node_modules")], path.join(dir, "node_modules"));
-              installed = true;
-            }
-            const built = (await fs.promises.readdir(buildDir)).filter((name) => name !== "node_modules").map((name) => path.join(buildDir, name));
-            await fs.promises.mkdir(builtCopy);
-            await copyTree(built, builtCopy);
-          },
-        });
-        console.log(`[${app}] build check passed: ${report.files.length} files, sha256 ${report.sha256.slice(0, 12)}…`);
-        for (const warning of report.warnings) console.log(`[${app}] build check warning: ${warning}`);
-      });
-    }
     const suite = await timedStep(async () => {
-      if (needsInstall && !installed) {
+      if (prepared.needsInstall && !prepared.installed) {
         const install = await run(app, dir, ["ci", "--no-audit", "--no-fund", "--prefer-offline"], process.env);
         if (install !== 0) throw new Error(`npm ci exited ${install}`);
       }
-      const env = fs.existsSync(builtCopy) ? { ...process.env, FLEET_APP_BUILD: builtCopy } : process.env;
+      const built = path.join(prepared.scratch, "build");
+      const env = fs.existsSync(built) ? { ...process.env, FLEET_APP_BUILD: built } : process.env;
       const test = await run(app, dir, ["test"], env);
       if (test !== 0) throw new Error(`npm test exited ${test}`);
     });
-    return { app, status: "tested", buildCheck, suite };
+    return { app, status: "tested", buildCheck: prepared.buildCheck, suite };
   } finally {
-    await fs.promises.rm(scratch, { recursive: true, force: true });
+    await fs.promises.rm(prepared.scratch, { recursive: true, force: true });
   }
 }
 

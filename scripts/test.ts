@@ -4,10 +4,11 @@
  *
  * Three parts side by side: the type check of the program and its tests, the
  * program's suite (vitest: mocks, providers against the Heroku double, the
- * engine host, the Heroku-like build of every app) and every app's own suite
- * (`test:apps`). Much of the work is waiting — on npm, builds, Postgres,
- * browsers, child processes — so running them together shortens the wall
- * time without oversubscribing the CPU for long. Any part failing fails the run.
+ * engine host, the build check proven on its fixture) and every app's
+ * Heroku-like build check and own suite (`test:apps`, two apps at a time).
+ * Much of the work is waiting — on npm, builds, Postgres, browsers, child
+ * processes — so running them together shortens the wall time without
+ * oversubscribing the CPU for long. Any part failing fails the run.
  *
  * Each line of output is prefixed with the part it comes from. The wall time
  * of each part and of the whole run go to `.test-results/suite.json`, which
