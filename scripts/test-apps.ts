@@ -18,6 +18,7 @@
  * the run and the exit code is non-zero when any build check or suite failed.
  */
 import { spawn } from "node:child_process";
+import { once } from "node:events";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -145,8 +146,7 @@ async function prepareApp(app: string, options: RunOptions): Promise<Prepared> {
       afterBuild: async (buildDir) => {
         // The suite's install is the build's own, dev dependencies included: one npm ci, not two.
         if (needsInstall) {
-          await fs.promises.rm(path.join(dir, "node_modules"), { recursive: true, force: true });
-          await copyTree([path.join(buildDir, "node_modules")], path.join(dir, "node_modules"));
+          await takeInstall(path.join(buildDir, "node_modules"), path.join(dir, "node_modules"));
           installed = true;
         }
         const built = (await fs.promises.readdir(buildDir)).filter((name) => name !== "node_modules").map((name) => path.join(buildDir, name));
@@ -200,14 +200,35 @@ async function timedStep(work: () => Promise<void>): Promise<Step> {
  * source, into `target` when there are several): links, modes and times kept,
  * and five times faster than fs.cp on a node_modules of 12,000 files.
  */
-async function copyTree(sources: readonly string[], target: string): Promise<void> {
+async function copyTree(sources: readonly string[], target: string, flags = "-a"): Promise<void> {
   if (sources.length === 0) return;
-  const code = await new Promise<number>((resolve, reject) => {
-    const child = spawn("cp", ["-a", ...sources, target], { stdio: ["ignore", "ignore", "inherit"] });
-    child.on("error", reject);
-    child.on("close", (exit, signal) => resolve(exit ?? (signal !== null ? 128 : 1)));
-  });
-  if (code !== 0) throw new Error(`cp -a ${sources.join(" ")} ${target} exited ${code}`);
+  const child = spawn("cp", [flags, ...sources, target], { stdio: ["ignore", "ignore", "pipe"] });
+  let stderr = "";
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
+  const [code] = (await once(child, "close")) as [number | null];
+  if (code !== 0) throw new Error(`cp ${flags} ${sources.join(" ")} ${target} exited ${String(code)}: ${stderr.trim().split("\n").slice(-3).join(" / ")}`);
+}
+
+/**
+ * The build's node_modules as the app's: hard links (no data copied) where
+ * both folders are on one filesystem, else a copy. Safe because the build
+ * folder only deletes files from here on (npm prune, cleanup) — except npm's
+ * hidden lockfile, which the prune rewrites in place, so that one is copied.
+ */
+async function takeInstall(buildModules: string, appModules: string): Promise<void> {
+  await fs.promises.rm(appModules, { recursive: true, force: true });
+  try {
+    await copyTree([buildModules], appModules, "-al");
+  } catch {
+    await fs.promises.rm(appModules, { recursive: true, force: true });
+    await copyTree([buildModules], appModules);
+    return;
+  }
+  const hidden = path.join(appModules, ".package-lock.json");
+  if (fs.existsSync(hidden)) {
+    await fs.promises.rm(hidden);
+    await fs.promises.copyFile(path.join(buildModules, ".package-lock.json"), hidden);
+  }
 }
 
 /** Missing node_modules, or an install older than the lockfile (npm writes node_modules/.package-lock.json last). */

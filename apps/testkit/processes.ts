@@ -24,9 +24,9 @@ export interface BuiltProcess {
   readonly exit: Promise<ProcessExit>;
 }
 
-/** Compiles the app as `npm run build` does (tsc -p tsconfig.json), output shown. */
+/** Compiles the app as `npm run build` does (tsc -p tsconfig.json --singleThreaded), output shown. */
 export function buildApp(appDir: string): void {
-  execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.json"], { cwd: appDir, stdio: "inherit" });
+  execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.json", "--singleThreaded"], { cwd: appDir, stdio: "inherit" });
 }
 
 /** Starts `node <args>` in `appDir` with `env` and PATH only, as a dyno starts a Procfile command. */

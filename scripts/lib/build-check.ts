@@ -537,7 +537,10 @@ async function waitForReadyLine(dyno: Dyno, timeoutMs: number): Promise<void> {
 /** SIGTERM to the process group, as Heroku does to a dyno; must exit 0 in time. */
 async function stopDyno(dyno: Dyno, timeoutMs: number): Promise<void> {
   dyno.kill("SIGTERM");
-  const result = await Promise.race([dyno.exited, sleep(timeoutMs).then(() => undefined)]);
+  let timer: NodeJS.Timeout | undefined;
+  const timeUp = new Promise<undefined>((resolve) => (timer = setTimeout(resolve, timeoutMs, undefined)));
+  // The timer is cleared once the dyno exits: a pending one would keep the caller's process alive for its length.
+  const result = await Promise.race([dyno.exited, timeUp]).finally(() => clearTimeout(timer));
   if (result === undefined) {
     dyno.kill("SIGKILL");
     throw new BuildCheckError(`${dyno.label} was still running ${timeoutMs / 1000} s after SIGTERM. Last output:\n${tail(dyno)}`);

@@ -3,6 +3,8 @@
  * hello-app fixture and broken variants of it. The apps themselves go through
  * it in `npm run test:apps`, before their own suites.
  */
+import { spawn } from "node:child_process";
+import { once } from "node:events";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -98,6 +100,24 @@ describe("the build check (hello-app fixture)", () => {
       } finally {
         fs.rmSync(path.dirname(report.buildDir), { recursive: true, force: true });
       }
+    },
+    FIXTURE_TIMEOUT_MS,
+  );
+
+  it(
+    "leaves nothing behind that keeps the caller's process alive",
+    async () => {
+      // A timer left pending (the 25 s SIGTERM allowance) once kept `npm run test:apps` running that long after its last app.
+      const script = `import("./scripts/lib/build-check.ts").then((m) => m.runBuildCheck({ name: "hello-exit", appDir: ${JSON.stringify(FIXTURE)} })).then(() => console.log("checked"));`;
+      const child = spawn(process.execPath, ["--import", "tsx", "-e", script], { cwd: path.resolve(__dirname, "..", ".."), stdio: ["ignore", "pipe", "inherit"] });
+      let checkedAt = 0;
+      child.stdout.on("data", (chunk: Buffer) => {
+        if (chunk.toString("utf8").includes("checked")) checkedAt = Date.now();
+      });
+      const [code] = (await once(child, "close")) as [number | null];
+      expect(code).toBe(0);
+      expect(checkedAt).toBeGreaterThan(0);
+      expect(Date.now() - checkedAt).toBeLessThan(5000);
     },
     FIXTURE_TIMEOUT_MS,
   );
