@@ -58,10 +58,13 @@ export default function setup(): void {
   const built = fs.existsSync(HASH_FILE) && fs.existsSync(path.join(APP_DIR, "dist", "server.js")) ? fs.readFileSync(HASH_FILE, "utf8") : "";
   if (built === wanted) return;
   const offered = process.env.FLEET_APP_BUILD;
-  if (offered !== undefined && adoptOfferedBuild(offered, wanted)) {
-    console.log(`global-build: testing the build made as Heroku makes it (FLEET_APP_BUILD), not building again`);
-    fs.writeFileSync(HASH_FILE, wanted);
-    return;
+  if (offered !== undefined) {
+    if (adoptOfferedBuild(offered, wanted)) {
+      console.log(`global-build: testing the build made as Heroku makes it (FLEET_APP_BUILD), not building again`);
+      fs.writeFileSync(HASH_FILE, wanted);
+      return;
+    }
+    console.log(`global-build: the build offered in FLEET_APP_BUILD is not of these sources (changed since?); building again`);
   }
   execFileSync("npm", ["run", "build"], { cwd: APP_DIR, stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
   fs.writeFileSync(HASH_FILE, wanted);
