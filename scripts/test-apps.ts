@@ -7,11 +7,11 @@
  * builds it, prunes it and runs each Procfile process as a dyno
  * (scripts/lib/build-check.ts). The suite then runs in the app's folder on
  * that same install: when the folder's node_modules is missing or older than
- * the lockfile, the build's (taken before the prune) is copied in instead of
- * installing a second time, and the build's output is offered to the suite in
- * FLEET_APP_BUILD (a suite that builds, as threads-web's does, takes it when
- * its sources match instead of building again). Apps without a Procfile, or
- * with --no-build-check, are installed with `npm ci` as before.
+ * the lockfile, the build's (taken before the prune, by hard links) becomes
+ * the app's instead of a second `npm ci`; and the build's output is offered
+ * to the suite in FLEET_APP_BUILD (a suite that builds, as threads-web's
+ * does, takes it when its sources match instead of building again). Apps
+ * without a Procfile, or with --no-build-check, are installed with `npm ci`.
  *
  * `--jobs` lanes run the build checks first and the suites as their builds
  * end, output lines prefixed with the app's name; a summary line per app ends
@@ -49,7 +49,10 @@ The build checks and the apps' tests use the machine's Postgres and Redis
 check's throwaway databases).`;
 
 /** How one part of an app's run ended: its build check or its suite. */
-type Step = { readonly status: "passed"; readonly seconds: number } | { readonly status: "failed"; readonly seconds: number; readonly why: string } | { readonly status: "skipped"; readonly why: string };
+type Step =
+  | { readonly status: "passed"; readonly seconds: number }
+  | { readonly status: "failed"; readonly seconds: number; readonly why: string }
+  | { readonly status: "skipped"; readonly why: string };
 
 type Outcome =
   | { readonly app: string; readonly status: "tested"; readonly buildCheck: Step; readonly suite: Step }
@@ -113,7 +116,7 @@ type Prepared =
   | {
       readonly status: "built";
       readonly buildCheck: Step;
-      /** The build's install was copied into the app's node_modules. */
+      /** The build's install became the app's node_modules. */
       readonly installed: boolean;
       readonly needsInstall: boolean;
       /** Scratch folder holding a copy of the build folder without node_modules (FLEET_APP_BUILD), when the build ran. */
